@@ -1,0 +1,1 @@
+"""Qt side of the kiosk: application set-up, theme, navigation, screens, widgets, admin."""
