@@ -7,6 +7,7 @@ Every record that states a fact carries ``source``: a passage that must occur in
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import re
 import tomllib
@@ -388,6 +389,14 @@ def load_seeds(seeds_dir: Path) -> SeedData:
         if not re.match(r"^\d{4}-\d{2}-\d{2}$", date):
             problems.add(where, f"date '{date}' must look like 2027-01-01")
             continue
+        try:
+            datetime.date.fromisoformat(date)
+        except ValueError:
+            problems.add(where, f"date '{date}' is not a day of the calendar")
+            continue
+        for name_key in ("name", "name_en"):
+            if rec.get(name_key) is not None and not isinstance(rec.get(name_key), str):
+                problems.add(where, f"field '{name_key}' must be text, e.g. name = \"元旦\"")
         kind = rec.get("kind")
         if kind not in ("holiday", "workday"):
             problems.add(where, "kind must be 'holiday' or 'workday' (a make-up working day, 调休)")
@@ -459,6 +468,13 @@ def _phone(check: _Checker, where: str, item: Record, parent: Record) -> Record 
 def _schedule(check: _Checker, where: str, item: Record, parent: Record) -> Record | None:
     hours = check.text(where, item, "opening_hours", required=True)
     quote = check.passage(where, {**_sid(parent), **item})
+    if hours is not None:
+        from kiosk.core.hours import validate_hours
+
+        hours_problem = validate_hours(hours)
+        if hours_problem is not None:
+            check.problems.add(where, f"opening_hours '{hours}': {hours_problem}")
+            return None
     if not (hours and quote):
         return None
     return {

@@ -1,0 +1,143 @@
+"""The holiday calendar: chinese-calendar, the overrides table, the seed file and seed validation."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from kiosk.core.build import build_database
+from kiosk.core.db import connect
+from kiosk.core.errors import SeedError
+from kiosk.core.holidays import HolidayCalendar, HolidayOverride, load_calendar
+from kiosk.core.hours import SHANGHAI, hours_state
+from kiosk.core.paths import seeds_dir
+
+OFFICE = "Mo-Fr 08:30-12:00,14:30-17:30; PH off"
+FIRST_SERVICE_SOURCE = (
+    "上街区完善社区养老服务，建成投用养老服务设施28个，覆盖全区88%的社区，基本实现“一刻钟”居家养老服务圈，处于郑州市前列。"
+)
+
+
+def test_library_knows_2026_holidays_and_makeup_days() -> None:
+    """chinese-calendar's 2026: Spring Festival and National Day rest days, and the 调休 weekends."""
+    cal = HolidayCalendar()
+    assert cal.day(date(2026, 2, 17)).kind == "holiday" and cal.day(date(2026, 2, 17)).name == "春节"
+    assert cal.day(date(2026, 10, 3)).kind == "holiday" and cal.day(date(2026, 10, 3)).name_en == "National Day"
+    for makeup in (date(2026, 1, 4), date(2026, 2, 14), date(2026, 2, 28), date(2026, 5, 9),
+                   date(2026, 9, 20), date(2026, 10, 10)):
+        assert cal.day(makeup).kind == "workday", makeup
+        assert makeup.weekday() >= 5
+    assert cal.day(date(2026, 5, 16)).kind == "ordinary"  # an ordinary Saturday
+    assert cal.day(date(2026, 5, 14)).kind == "ordinary"
+
+
+def test_unknown_year_is_unknown_not_guessed() -> None:
+    """2027 is not in the library: the calendar says unknown for every date of it."""
+    cal = HolidayCalendar()
+    assert cal.day(date(2027, 1, 1)).kind == "unknown"
+    assert cal.day(date(2027, 6, 15)).kind == "unknown"
+    assert not cal.knows_year(2027) and cal.knows_year(2026)
+
+
+def test_override_year_counts_as_known() -> None:
+    """One override row in 2027 makes 2027 known; its other dates are ordinary days."""
+    cal = HolidayCalendar([HolidayOverride(date(2027, 1, 1), "holiday", "元旦", "New Year's Day")])
+    assert cal.knows_year(2027)
+    assert cal.day(date(2027, 1, 1)).kind == "holiday" and cal.day(date(2027, 1, 1)).source == "override"
+    assert cal.day(date(2027, 3, 3)).kind == "ordinary"
+    assert cal.day(date(2028, 3, 3)).kind == "unknown"
+
+
+def test_load_calendar_reads_holiday_overrides(writable_db: Path) -> None:
+    """Rows added to holiday_overrides change the answer: 2027 goes from unknown to correct."""
+    conn = connect(writable_db)
+    try:
+        moment = datetime(2027, 10, 1, 10, 0, tzinfo=SHANGHAI)
+        assert hours_state(OFFICE, moment, load_calendar(conn)).state == "unknown"
+        conn.executemany(
+            "INSERT INTO holiday_overrides (date, kind, name, name_en) VALUES (?, ?, ?, ?)",
+            [("2027-10-01", "holiday", "国庆节", "National Day"), ("2027-10-09", "workday", None, None)],
+        )
+        calendar = load_calendar(conn)
+    finally:
+        conn.close()
+    result = hours_state(OFFICE, moment, calendar)
+    assert result.state == "closed" and result.label("zh") == "国庆节休息"
+    saturday = hours_state(OFFICE, datetime(2027, 10, 9, 10, 0, tzinfo=SHANGHAI), calendar)
+    assert saturday.state == "open" and saturday.label("zh") == "调休上班 · 12:00 关门"
+
+
+def test_seed_database_calendar_loads(seed_conn: sqlite3.Connection) -> None:
+    """The bundled seed database has the overrides table and load_calendar reads it."""
+    calendar = load_calendar(seed_conn)
+    assert calendar.day(date(2026, 10, 1)).kind == "holiday"
+
+
+@pytest.fixture
+def seeds_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "seeds"
+    shutil.copytree(seeds_dir(), target)
+    return target
+
+
+def _add_schedule(seeds: Path, hours: str) -> None:
+    """Give the first seed service a schedule (synthetic test data, never committed to seeds/)."""
+    path = seeds / "services.toml"
+    text = path.read_text(encoding="utf-8")
+    anchor = f'source = "{FIRST_SERVICE_SOURCE}"\n'
+    assert anchor in text
+    block = f'\n[[service.schedules]]\nopening_hours = "{hours}"\nsource = "{FIRST_SERVICE_SOURCE}"\n'
+    path.write_text(text.replace(anchor, anchor + block, 1), encoding="utf-8")
+
+
+def test_seed_build_rejects_invalid_opening_hours(seeds_copy: Path, tmp_path: Path) -> None:
+    """An invalid opening_hours in services.toml stops the build, naming the record and the problem."""
+    _add_schedule(seeds_copy, "Mon-Fri 08:30-17:30")
+    with pytest.raises(SeedError) as info:
+        build_database(seeds_copy, tmp_path / "out.db")
+    text = str(info.value)
+    assert "elderly-care-facilities" in text and "Mon-Fri 08:30-17:30" in text and "two letters" in text
+    assert not (tmp_path / "out.db").exists()
+
+
+def test_seed_build_accepts_valid_opening_hours(seeds_copy: Path, tmp_path: Path) -> None:
+    """A valid opening_hours builds and lands in the schedules table."""
+    _add_schedule(seeds_copy, OFFICE)
+    build_database(seeds_copy, tmp_path / "out.db")
+    conn = connect(tmp_path / "out.db", readonly=True)
+    try:
+        rows = conn.execute("SELECT opening_hours FROM schedules WHERE service_id = 'elderly-care-facilities'")
+        assert [r[0] for r in rows] == [OFFICE]
+    finally:
+        conn.close()
+
+
+def test_seed_holidays_reject_impossible_dates(seeds_copy: Path, tmp_path: Path) -> None:
+    """holidays.toml: a date that does not exist and a non-text name are named in the error."""
+    (seeds_copy / "holidays.toml").write_text(
+        '[[day]]\ndate = "2027-02-30"\nkind = "holiday"\n\n[[day]]\ndate = "2027-10-01"\nkind = "holiday"\nname = 1\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(SeedError) as info:
+        build_database(seeds_copy, tmp_path / "out.db")
+    assert "2027-02-30" in str(info.value) and "not a day of the calendar" in str(info.value)
+    assert "field 'name' must be text" in str(info.value)
+
+
+def test_seed_holidays_become_overrides(seeds_copy: Path, tmp_path: Path) -> None:
+    """A year entered in holidays.toml reaches the database and the calendar."""
+    (seeds_copy / "holidays.toml").write_text(
+        '[[day]]\ndate = "2027-10-01"\nkind = "holiday"\nname = "国庆节"\nname_en = "National Day"\n',
+        encoding="utf-8",
+    )
+    build_database(seeds_copy, tmp_path / "out.db")
+    conn = connect(tmp_path / "out.db", readonly=True)
+    try:
+        calendar = load_calendar(conn)
+    finally:
+        conn.close()
+    assert calendar.day(date(2027, 10, 1)).name == "国庆节" and calendar.day(date(2027, 10, 8)).kind == "ordinary"
