@@ -1,0 +1,159 @@
+"""``kiosk bundle`` and ``kiosk update-content``: roll content out to terminals as one verified file."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from kiosk.core.errors import KioskError
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser(
+        "bundle", parents=[common], help="export the listings as a content bundle for other terminals",
+        description="Write a content bundle (a ZIP with a SQLite snapshot of the listings and a manifest with "
+                    "its version and SHA-256). The source is --db, else this machine's runtime database "
+                    "(the one the worker tools edit), else the bundled database. Local feedback, usage "
+                    "counts, audit log and PIN are never exported.",
+    )
+    p.add_argument("--out", metavar="FILE", type=Path, required=True, help="bundle file to write (.zip)")
+    p.add_argument("--version", metavar="N", type=int, default=None, dest="bundle_version",
+                   help="bundle number (default: one more than the last bundle made from this database)")
+    p.set_defaults(func=cmd_bundle)
+
+    p = sub.add_parser(
+        "update-content", parents=[common], help="apply a content bundle to this terminal (or watch a folder)",
+        description="Verify a content bundle completely and merge it into this terminal's runtime database "
+                    "in one transaction, keeping the terminal's feedback, usage counts, audit log and the "
+                    "listings its workers edited. A damaged or truncated bundle is refused and nothing "
+                    "changes. With --watch, look into a folder (default: the content_inbox setting) and "
+                    "apply the newest usable bundle there; --once looks once (for a timer), otherwise "
+                    "every content_check_interval_s seconds.",
+    )
+    p.add_argument("file", nargs="?", type=Path, metavar="FILE", help="the bundle to apply")
+    p.add_argument("--watch", nargs="?", const="", default=None, metavar="DIR",
+                   help="watch DIR (default: the content_inbox setting) instead of applying one FILE")
+    p.add_argument("--once", action="store_true", help="with --watch: look once and exit")
+    p.add_argument("--interval", type=int, default=None, metavar="S",
+                   help="with --watch: seconds between looks (default: content_check_interval_s)")
+    p.add_argument("--force", action="store_true", help="apply even when the bundle is older than the current one")
+    p.set_defaults(func=cmd_update_content)
+
+
+def _source_database(args: argparse.Namespace) -> tuple[Path, bool]:
+    """The database to export and whether it is this machine's own (writable) working copy."""
+    from kiosk.core.config import load_terminal_config
+    from kiosk.core.paths import bundled_db_path, default_data_dir
+
+    if args.db:
+        return Path(args.db), True
+    data_dir = default_data_dir()
+    config, _ = load_terminal_config(data_dir)
+    runtime = config.database_path(data_dir)
+    if runtime.is_file():
+        return runtime, True
+    return bundled_db_path(), False
+
+
+def cmd_bundle(args: argparse.Namespace) -> int:
+    from kiosk.core.bundle import export_bundle, next_version, record_exported_version
+    from kiosk.core.db import connect
+
+    source, own = _source_database(args)
+    conn = connect(source, readonly=True)
+    try:
+        version = args.bundle_version or next_version(conn)
+    finally:
+        conn.close()
+    manifest = export_bundle(source, args.out, version=version)
+    if own:
+        conn = connect(source)
+        try:
+            record_exported_version(conn, version)
+        finally:
+            conn.close()
+    counts = ", ".join(f"{n} {name}" for name, n in manifest.counts.items())
+    print(f"wrote {args.out}: content bundle v{manifest.version} from {source}")
+    print(f"  {counts}")
+    print(f"  content hash {manifest.content_hash}")
+    print(f"  sha256 of the database {manifest.sha256} ({manifest.size} bytes)")
+    if not own and args.bundle_version is None:
+        print("note: made from the bundled database, which does not count versions; pass --version N to number "
+              "later bundles higher")
+    return 0
+
+
+def _open_terminal(args: argparse.Namespace) -> tuple[Any, Any, Path]:
+    """The runtime database connection, the config and the data directory; logging is set up."""
+    from kiosk.core.config import load_terminal_config
+    from kiosk.core.logging_setup import setup_logging
+    from kiosk.core.paths import bundled_db_path, default_data_dir
+    from kiosk.core.runtime import open_runtime_database
+
+    data_dir = default_data_dir()
+    config, _ = load_terminal_config(data_dir)
+    try:
+        setup_logging(config.log_path(data_dir), terminal_id=config.terminal_id, level=config.log_level)
+    except OSError as exc:
+        print(f"note: not logging to a file: {exc}")
+    db_path = Path(args.db) if args.db else config.database_path(data_dir)
+    conn = open_runtime_database(data_dir, bundled_db_path(), db_path=db_path, now=datetime.now(SHANGHAI))
+    return conn, config, data_dir
+
+
+def cmd_update_content(args: argparse.Namespace) -> int:
+    if args.watch is None and args.file is None:
+        raise KioskError("give a bundle FILE, or --watch [DIR] to look into a folder")
+    if args.watch is not None and args.file is not None:
+        raise KioskError("give either a bundle FILE or --watch, not both")
+    if args.file is not None:
+        from kiosk.core.bundle import apply_bundle
+
+        conn, _config, _ = _open_terminal(args)
+        try:
+            result = apply_bundle(conn, args.file, now=datetime.now(SHANGHAI), force=args.force)
+        finally:
+            conn.close()
+        print(f"{args.file}: {result.message}")
+        if result.backup:
+            print(f"  backup of the previous state: {result.backup}")
+        return 0
+    return _watch(args)
+
+
+def _watch(args: argparse.Namespace) -> int:
+    from kiosk.core.bundle import BundleError, check_inbox
+
+    conn, config, _ = _open_terminal(args)
+    conn.close()
+    inbox = Path(args.watch) if args.watch else config.inbox_path()
+    if inbox is None:
+        raise KioskError("no folder to watch: give --watch DIR or set content_inbox in the config")
+    interval = args.interval or config.content_check_interval_s
+    while True:
+        conn, _, _ = _open_terminal(args)
+        try:
+            report = check_inbox(conn, inbox, now=datetime.now(SHANGHAI))
+        except BundleError as exc:
+            if args.once:
+                raise
+            print(f"{inbox}: {exc}; looking again in {interval} s", flush=True)
+            report = None
+        finally:
+            conn.close()
+        if report is not None:
+            for path, reason in report.skipped:
+                print(f"skipped {path.name}: {reason}")
+            if report.result is None:
+                print(f"{inbox}: no content bundle to apply", flush=True)
+            else:
+                print(f"{inbox}: {report.result.path.name}: {report.result.message}", flush=True)
+        if args.once:
+            return 0
+        time.sleep(interval)
