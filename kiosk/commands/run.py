@@ -9,13 +9,30 @@ from typing import Any
 from kiosk.core.errors import KioskError
 
 
+def parse_size(text: str) -> tuple[int, int]:
+    """'1080x1920' → (1080, 1920)."""
+    try:
+        w, h = text.lower().replace("×", "x").split("x")
+        size = (int(w), int(h))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"size must look like 1080x1920, got {text!r}") from None
+    if min(size) < 320 or max(size) > 8000:
+        raise argparse.ArgumentTypeError(f"size {text} is out of range (320–8000 px per side)")
+    return size
+
+
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("run", parents=[common], help="start the kiosk (fullscreen; --windowed for development)",
                        description="Start the resident kiosk on the database. Needs a display; on a headless "
                                    "machine set QT_QPA_PLATFORM=offscreen (or run under xvfb-run).")
     p.add_argument("--windowed", action="store_true", help="a normal window instead of fullscreen")
+    p.add_argument("--size", type=parse_size, metavar="WxH", default=None,
+                   help="window size with --windowed, e.g. 1080x1920 (default 1280x800)")
+    p.add_argument("--config", metavar="PATH", default=None,
+                   help="terminal configuration file (default: config.toml in the data directory, if any)")
     p.add_argument("--self-test", action="store_true",
                    help="offscreen: open the database, build every screen, check Chinese glyphs, exit")
+    p.add_argument("--startup-time", action="store_true", help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_run)
 
 
@@ -27,7 +44,7 @@ def has_display() -> bool:
 
 def cmd_run(args: argparse.Namespace) -> int:
     if args.self_test:
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
     if not has_display():
         raise KioskError(
             "no display found: run this on a desktop, under `xvfb-run kiosk run --windowed`, "

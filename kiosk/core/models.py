@@ -135,6 +135,49 @@ class Figure:
         """The value as a person writes it: 28, 99.48, 165.5 (no trailing .0)."""
         return f"{self.value:.10g}"
 
+    def parts(self, lang: str) -> tuple[str, str]:
+        """``(number, unit)`` as a reader of ``lang`` writes them, qualifier included.
+
+        Chinese keeps the article's wording: ``("近120", "万元")``, ``("50多", "家")``,
+        ``("2500", "万吨以上")``. English turns 万/亿 multiples into plain numbers:
+        ``("197,000", "people")``, ``("16.55 billion", "yuan")``, ``("nearly 1.2 million", "yuan")``.
+        """
+        q = self.qualifier or ""
+        if lang != "en":
+            unit = self.unit or ""
+            if q == "近":
+                return q + self.value_text(), unit
+            if q in ("多", "余"):
+                return self.value_text() + q, unit
+            return self.value_text(), unit + q
+        unit = self.unit_en if self.unit_en is not None else (self.unit or "")
+        number = self.value_text()
+        for prefix, factor in (("×10,000 ", 1e4), ("×100 million ", 1e8)):
+            if unit.startswith(prefix):
+                number = _plain_number(self.value * factor)
+                unit = unit[len(prefix):]
+                break
+        if q == "近":
+            number = "nearly " + number
+        elif q:
+            number = "over " + number
+        return number, unit
+
+    def display(self, lang: str) -> str:
+        """Number and unit in one string: ``19.7万人``, ``197,000 people``, ``88%``."""
+        number, unit = self.parts(lang)
+        if lang != "en" or not unit or unit == "%":
+            return number + unit
+        return f"{number} {unit}"
+
+
+def _plain_number(value: float) -> str:
+    """1370000 → '1.37 million', 16550000000 → '16.55 billion', 197000 → '197,000'."""
+    for size, word in ((1e9, "billion"), (1e6, "million")):
+        if value >= size:
+            return f"{value / size:.6g} {word}"
+    return f"{round(value):,}" if abs(value - round(value)) < 1e-6 else f"{value:,.6g}"
+
 
 @dataclass(frozen=True)
 class NewsItem:

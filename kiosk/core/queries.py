@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from typing import TypeAlias
 
 from kiosk.core.models import (
     Category,
@@ -17,6 +18,9 @@ from kiosk.core.models import (
     ServiceSummary,
     SourceRef,
 )
+
+Connection: TypeAlias = sqlite3.Connection
+"""The connection type screens hold (they never import sqlite3 themselves)."""
 
 
 class _Sources:

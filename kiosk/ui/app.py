@@ -1,38 +1,177 @@
-"""Application set-up (placeholder window until the resident screens land)."""
+"""Application set-up: database, configuration, fonts, the kiosk window, idle reset, self-test.
+
+``kiosk run`` calls :func:`run`. The pieces are separate so that tests, the screenshots command
+and benchmarks build exactly the same window with :func:`build_kiosk`.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
 
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
 
-from kiosk.commands._common import database_path
 from kiosk.core import queries
-from kiosk.core.db import connect
+from kiosk.core.config import Config
+from kiosk.core.queries import Connection
+from kiosk.ui.context import AppContext, shanghai_now
 from kiosk.ui.fonts import load_bundled_font, renders_chinese
+from kiosk.ui.idle import IdleWatcher
+from kiosk.ui.navigation import ATTRACT
+from kiosk.ui.registry import RESIDENT_SCREENS, register_resident_screens
+from kiosk.ui.screens.base import Screen
+from kiosk.ui.window import KioskWindow
+
+DEFAULT_WINDOWED_SIZE = (1280, 800)
+
+
+def open_database(args: argparse.Namespace) -> Connection:
+    """The database the kiosk shows: for now the bundled one (or ``--db``), read-only."""
+    from kiosk.commands._common import database_path
+    from kiosk.core.db import connect
+
+    return connect(database_path(args), readonly=True)
+
+
+def load_app_config(args: argparse.Namespace) -> Config:
+    """``--config PATH``, else the terminal's config file in the data directory, else the defaults."""
+    from kiosk.core.config import load_config, load_terminal_config
+    from kiosk.core.paths import default_data_dir
+
+    path = getattr(args, "config", None)
+    if path:
+        return load_config(Path(path))
+    config, _source = load_terminal_config(default_data_dir())
+    return config
+
+
+def create_application() -> QApplication:
+    """The QApplication with the bundled CJK font as its font."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(sys.argv[:1])
+    family = load_bundled_font()
+    font = app.font()
+    font.setFamily(family)
+    font.setPixelSize(24)
+    app.setFont(font)
+    return app
+
+
+def build_kiosk(conn: Connection, config: Config | None = None, *,
+                clock: Callable[[], datetime] = shanghai_now) -> KioskWindow:
+    """The kiosk window with every resident screen registered and the idle reset wired."""
+    create_application()
+    ctx = AppContext(conn, config, clock=clock)
+    window = KioskWindow(ctx)
+    register_resident_screens(window.nav)
+    idle = IdleWatcher(ctx.config.idle_timeout_s, lambda: idle_reset(window),
+                       timeout_for=lambda: _screen_timeout(window), parent=window)
+    window.idle = idle
+    app = QApplication.instance()
+    if app is not None:
+        app.installEventFilter(idle)
+    window.nav.screenChanged.connect(lambda name, _s: idle.stop() if name == ATTRACT else idle.start())
+    window.nav.reset_to_attract()
+    return window
+
+
+def _screen_timeout(window: KioskWindow) -> int | None:
+    screen = window.nav.current()
+    return screen.idle_timeout_s() if screen is not None else None
+
+
+def idle_reset(window: KioskWindow) -> None:
+    """Forget the last resident: language, elder mode, contrast, every screen's state; attract."""
+    window.ctx.reset_session()
+    window.nav.reset_to_attract()
+
+
+def sample_params(conn: Connection) -> dict[str, dict[str, Any]]:
+    """Parameters that show each screen with real content (self-test, screenshots)."""
+    categories = queries.list_categories(conn, primary_only=True) or queries.list_categories(conn)
+    params: dict[str, dict[str, Any]] = {name: {} for name in RESIDENT_SCREENS}
+    if categories:
+        params["category"] = {"category_id": categories[0].id}
+    services = queries.list_services(conn)
+    with_phone = [s for s in services if s.first_phone]
+    if services:
+        params["detail"] = {"service_id": (with_phone or services)[0].id}
+    return params
+
+
+def show_screen(window: KioskWindow, name: str, params: dict[str, Any] | None = None) -> Screen:
+    """Go to ``name`` the way a resident would (home first, so back works)."""
+    nav = window.nav
+    if name == ATTRACT:
+        nav.reset_to_attract()
+    elif name == "home":
+        nav.home()
+    else:
+        nav.home()
+        nav.push(name, **(params or {}))
+    screen = nav.current()
+    assert screen is not None
+    return screen
+
+
+def self_test(window: KioskWindow) -> int:
+    """Build and show every resident screen offscreen, check Chinese glyphs; print a summary."""
+    start = time.perf_counter()
+    ctx = window.ctx
+    params = sample_params(ctx.conn)
+    window.resize(1080, 1920)
+    window.show()
+    built = []
+    for name in RESIDENT_SCREENS:
+        screen = show_screen(window, name, params.get(name))
+        QApplication.processEvents()
+        built.append(f"{name}({type(screen).__name__})")
+    glyphs = renders_chinese(ctx.theme.font())
+    categories = queries.list_categories(ctx.conn)
+    services = queries.list_services(ctx.conn)
+    elapsed = time.perf_counter() - start
+    print(f"self-test: {len(built)} screens built: {', '.join(built)}")
+    print(f"self-test: {len(categories)} categories, {len(services)} services, "
+          f"Chinese glyphs {'ok' if glyphs else 'MISSING'}, {elapsed:.2f} s")
+    window.allow_close = True
+    window.close()
+    return 0 if glyphs else 1
 
 
 def run(args: argparse.Namespace) -> int:
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    family = load_bundled_font()
-    font = QFont(family, 24)
-    QApplication.setFont(font)
-    conn = connect(database_path(args), readonly=True)
-    categories = queries.list_categories(conn)
-    window = QWidget()
-    window.setWindowTitle("上街社区服务终端")
-    layout = QVBoxLayout(window)
-    layout.addWidget(QLabel("上街社区服务终端"))
-    for cat in categories:
-        layout.addWidget(QLabel(f"{cat.name}  {cat.name_en or ''}  ({cat.service_count})"))
+    """``kiosk run``: the fullscreen kiosk (``--windowed`` for development, ``--self-test``)."""
+    started = time.perf_counter()
+    config = load_app_config(args)
+    app = create_application()
+    conn = open_database(args)
+    window = build_kiosk(conn, config)
     if args.self_test:
-        ok = renders_chinese(font)
-        print(f"self-test: {len(categories)} categories, Chinese glyphs {'ok' if ok else 'MISSING'}")
-        return 0 if ok else 1
-    if args.windowed:
+        return self_test(window)
+    flags = window.windowFlags()
+    windowed = bool(args.windowed) or not config.fullscreen
+    if config.frameless and not windowed:
+        flags |= Qt.WindowType.FramelessWindowHint
+    if config.stay_on_top:
+        flags |= Qt.WindowType.WindowStaysOnTopHint
+    window.setWindowFlags(flags)
+    if config.hide_cursor:
+        app.setOverrideCursor(Qt.CursorShape.BlankCursor)
+    if windowed:
+        size = getattr(args, "size", None)
+        width, height = size if size else DEFAULT_WINDOWED_SIZE
+        window.resize(width, height)
         window.show()
     else:
         window.showFullScreen()
+    # build home while the attract screen waits for its first touch, so that touch is instant
+    QTimer.singleShot(200, lambda: window.nav.screen("home"))
+    if getattr(args, "startup_time", False):
+        QTimer.singleShot(0, lambda: print(f"startup: {time.perf_counter() - started:.3f} s", flush=True))
     return int(app.exec())

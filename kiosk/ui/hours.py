@@ -1,0 +1,60 @@
+"""Opening-hours state for the screens, when the hours module (kiosk.core.hours) is present.
+
+Every function returns None when the module is missing or the expression cannot be read, so
+screens simply show nothing about "open now" then.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kiosk.ui.context import AppContext
+
+_calendars: dict[int, Any] = {}
+
+
+def _module() -> Any | None:
+    try:
+        from kiosk.core import hours
+    except ImportError:
+        return None
+    return hours
+
+
+def state(ctx: AppContext, expr: str | None) -> Any | None:
+    """The HoursState of ``expr`` now (``.state``, ``.label(lang)``), or None when unknown."""
+    if not expr:
+        return None
+    hours = _module()
+    if hours is None:
+        return None
+    try:
+        key = id(ctx.conn)
+        if key not in _calendars:
+            _calendars[key] = hours.load_calendar(ctx.conn)
+        return hours.hours_state(expr, ctx.clock(), _calendars[key])
+    except Exception:  # a bad expression never breaks a screen
+        return None
+
+
+def label(ctx: AppContext, expr: str | None) -> str | None:
+    """"营业中 · 17:30 关门" / "Open · closes 17:30", or None when unknown."""
+    st = state(ctx, expr)
+    if st is None or getattr(st, "state", "unknown") == "unknown":
+        return None
+    try:
+        return str(st.label(ctx.language))
+    except Exception:
+        return None
+
+
+def is_open(ctx: AppContext, expr: str | None) -> bool | None:
+    """True/False when known, None when the hours are unknown."""
+    st = state(ctx, expr)
+    if st is None or st.state == "unknown":
+        return None
+    return bool(st.state == "open")
+
+
+def available() -> bool:
+    return _module() is not None

@@ -1,0 +1,273 @@
+"""District figures: the article's numbers as charts and big-number tiles, each with its source.
+
+Figures sharing a ``chart`` group are drawn together: a group whose series each hold several
+figures is a stacked 100 % chart (industry structure 2015 vs 2020); two figures with two series are
+a before → after pair (population 13.7万 → 19.7万); other groups are bar charts. Single figures are
+tiles (a ring for a percentage). Topic chips split the page into what residents look for first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
+
+from kiosk.core import queries
+from kiosk.core.models import Figure
+from kiosk.ui.context import AppContext
+from kiosk.ui.navigation import Navigator
+from kiosk.ui.screens.base import Screen
+from kiosk.ui.theme import Theme
+from kiosk.ui.widgets.charts import Bar, BarChart, Chart, PairChart, RingGauge, Segment, StackedChart
+from kiosk.ui.widgets.chips import ChipBar
+from kiosk.ui.widgets.kinetic import enable_kinetic, scroll_to_top
+from kiosk.ui.widgets.text import TextBlock, label
+
+#: chip → figure topics, in the order residents look for them
+TOPIC_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("services", ("elderly", "health", "culture", "sports", "livelihood", "government")),
+    ("city", ("city", "environment")),
+    ("economy", ("economy", "industry", "investment", "innovation")),
+    ("party", ("party",)),
+)
+_PAREN = re.compile(r"\s*[（(]([^（()）]*)[)）]\s*$")
+
+
+def split_label(text: str) -> tuple[str, str]:
+    """'常住人口（此前）' → ('常住人口', '此前'); 'Resident population (before)' → (…, 'before')."""
+    m = _PAREN.search(text)
+    if not m:
+        return text, ""
+    return text[: m.start()].strip(), m.group(1).strip()
+
+
+def split_prefix(text: str) -> tuple[str, str]:
+    """'奥克斯小微企业园：空调供应链企业' → ('奥克斯小微企业园', '空调供应链企业')."""
+    for sep in ("：", ": "):
+        if sep in text:
+            head, tail = text.split(sep, 1)
+            return head.strip(), tail.strip()
+    return "", text
+
+
+def group_figures(figures: list[Figure]) -> tuple[OrderedDict[str, list[Figure]], list[Figure]]:
+    """Chart groups in the order of their first figure, and the single figures."""
+    groups: OrderedDict[str, list[Figure]] = OrderedDict()
+    singles: list[Figure] = []
+    for f in figures:
+        if f.chart:
+            groups.setdefault(f.chart, []).append(f)
+        else:
+            singles.append(f)
+    # a "group" of one is just a single figure
+    for key in [k for k, v in groups.items() if len(v) == 1]:
+        singles.append(groups.pop(key)[0])
+    return groups, singles
+
+
+def chart_kind(figures: list[Figure]) -> str:
+    """'stacked', 'pair' or 'bars'."""
+    series = [f.series for f in figures]
+    if all(series):
+        distinct = list(dict.fromkeys(series))
+        if len(distinct) >= 2 and len(figures) > len(distinct):
+            return "stacked"
+        if len(distinct) == 2 and len(figures) == 2:
+            return "pair"
+    return "bars"
+
+
+class ChartCard(QFrame):
+    """Title, a chart (or a tile body), and the source line."""
+
+    def __init__(self, title: str, body: QWidget, source: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setProperty("role", "card")
+        self.title = label(title, "heading", wrap=True)
+        self.body = body
+        self.source = TextBlock(source, "muted")
+        self.box = QVBoxLayout(self)
+        self.box.addWidget(self.title)
+        self.box.addWidget(body)
+        self.box.addWidget(self.source)
+        self.box.addStretch(1)
+
+
+class FiguresScreen(Screen):
+    name = "figures"
+
+    def __init__(self, ctx: AppContext, nav: Navigator, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, nav, parent)
+        self.figures = queries.list_figures(ctx.conn)
+        self.topic = TOPIC_GROUPS[0][0]
+        self.chips = ChipBar()
+        for key, _topics in TOPIC_GROUPS:
+            self.chips.add_chip(key)
+        self.chips.chipSelected.connect(self.set_topic)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        enable_kinetic(self.scroll_area)
+        self.page = QVBoxLayout(self)
+        self.page.addWidget(self.chips)
+        self.page.addWidget(self.scroll_area, 1)
+        self.cards: list[ChartCard] = []
+        self.charts: list[Chart] = []
+        self.retranslate()
+        self.apply_theme(ctx.theme)
+
+    # -- screen protocol ----------------------------------------------------------------------
+    def title(self) -> str:
+        return self.tr("区情数字")
+
+    def reset(self) -> None:
+        self.topic = TOPIC_GROUPS[0][0]
+        self.chips.select(self.topic)
+        self.rebuild()
+
+    def retranslate(self) -> None:
+        names = {"services": self.tr("民生服务"), "city": self.tr("城区环境"), "economy": self.tr("经济发展"),
+                 "party": self.tr("党建")}
+        for key, chip in self.chips.chips.items():
+            chip.setText(names.get(key, key))
+        self.rebuild()
+
+    def apply_theme(self, theme: Theme) -> None:
+        s = theme.spacing
+        self.page.setContentsMargins(s, s, s, 0)
+        self.page.setSpacing(s)
+        self.chips.set_spacing(s)
+        self.rebuild()
+
+    def orientation_changed(self, portrait: bool) -> None:
+        self.rebuild()
+
+    def set_topic(self, key: str) -> None:
+        self.topic = key
+        self.rebuild()
+        scroll_to_top(self.scroll_area)
+
+    # -- building the page --------------------------------------------------------------------
+    def topic_figures(self) -> list[Figure]:
+        topics = dict(TOPIC_GROUPS).get(self.topic, ())
+        known = {t for _, ts in TOPIC_GROUPS for t in ts}
+        if self.topic == TOPIC_GROUPS[-1][0]:  # the last chip also takes topics nobody named
+            return [f for f in self.figures if f.topic in topics or f.topic not in known]
+        return [f for f in self.figures if f.topic in topics]
+
+    def rebuild(self) -> None:
+        theme = self.ctx.theme
+        lang = self.ctx.language
+        groups, singles = group_figures(self.topic_figures())
+        content = QWidget()
+        content.setObjectName("figuresContent")
+        outer = QVBoxLayout(content)
+        s = theme.spacing
+        outer.setContentsMargins(0, 0, s, s)
+        outer.setSpacing(s)
+        chart_grid, tile_grid = QGridLayout(), QGridLayout()
+        chart_grid.setSpacing(s)
+        tile_grid.setSpacing(s)
+        outer.addLayout(chart_grid)
+        outer.addLayout(tile_grid)
+        outer.addStretch(1)
+        self.cards, self.charts = [], []
+        portrait = self.portrait
+        chart_cols = 1 if portrait else 2
+        tile_cols = 2 if portrait else 3
+        for i, figures in enumerate(groups.values()):
+            card = self.chart_card(figures, theme, lang)
+            chart_grid.addWidget(card, i // chart_cols, i % chart_cols)
+        for i, figure in enumerate(singles):
+            card = self.tile_card(figure, theme, lang)
+            tile_grid.addWidget(card, i // tile_cols, i % tile_cols)
+        for grid, cols in ((chart_grid, chart_cols), (tile_grid, tile_cols)):
+            for c in range(cols):
+                grid.setColumnStretch(c, 1)
+        old = self.scroll_area.takeWidget()
+        if old is not None:
+            old.deleteLater()
+        self.scroll_area.setWidget(content)
+
+    def _source(self, figures: list[Figure]) -> str:
+        quotes = list(dict.fromkeys(f.source.quote for f in figures))
+        src = figures[0].source
+        year = f" {src.year}" if src.year else ""
+        return self.tr("来源：") + f"《{src.title}》{year}：" + " ".join(f"“{q}”" for q in quotes)
+
+    def chart_card(self, figures: list[Figure], theme: Theme, lang: str) -> ChartCard:
+        text = self.ctx.text
+        labels = [text(f.label, f.label_en) for f in figures]
+        kind = chart_kind(figures)
+        chart: Chart
+        if kind == "stacked":
+            rows: OrderedDict[str, list[Segment]] = OrderedDict()
+            title = ""
+            for f, lab in zip(figures, labels, strict=True):
+                head, rest = split_prefix(lab)
+                name, _ = split_label(rest)
+                title = head or title
+                year = str(f.year) if f.year else (f.series or "")
+                rows.setdefault(year, []).append(Segment(name, f.value))
+            chart = StackedChart(theme, list(rows.items()))
+        elif kind == "pair":
+            bars = []
+            for f, lab in zip(figures, labels, strict=True):
+                title, sub = split_label(lab)
+                bars.append(Bar(sub or (f.series or ""), f.value, f.display(lang)))
+            chart = PairChart(theme, bars[0], bars[1])
+        else:
+            heads = {split_prefix(lab)[0] for lab in labels}
+            common = heads.pop() if len(heads) == 1 else ""
+            bars = [Bar(split_prefix(lab)[1] if common else lab, f.value, f.display(lang))
+                    for f, lab in zip(figures, labels, strict=True)]
+            percent = all((f.unit or "") == "%" for f in figures)
+            title = common or self.group_title(figures[0].chart or "")
+            chart = BarChart(theme, bars, percent=percent)
+        card = ChartCard(title, chart, self._source(figures))
+        card.setObjectName(f"chart-{figures[0].chart}")
+        self._style_card(card, theme)
+        self.charts.append(chart)
+        self.cards.append(card)
+        return card
+
+    def group_title(self, chart: str) -> str:
+        titles = {
+            "city-upgrades": self.tr("城区生活改善"),
+            "air-quality": self.tr("空气质量（较2017年）"),
+            "culture-facilities": self.tr("文化设施"),
+            "investment-growth": self.tr("引进资金较“十二五”增加"),
+        }
+        return titles.get(chart, chart)
+
+    def tile_card(self, f: Figure, theme: Theme, lang: str) -> ChartCard:
+        body = QWidget()
+        row = QHBoxLayout(body)
+        row.setContentsMargins(0, 0, 0, 0)
+        if (f.unit or "") == "%" and 0 <= f.value <= 100:
+            ring = RingGauge(theme, f.value, f.display(lang))
+            self.charts.append(ring)
+            row.addWidget(ring, 0, Qt.AlignmentFlag.AlignLeft)
+            row.addStretch(1)
+        else:
+            number, unit = f.parts(lang)
+            value = label(number, "big", wrap=True)
+            unit_label = label(unit, "heading", wrap=True)
+            row.addWidget(value, 0, Qt.AlignmentFlag.AlignBottom)
+            row.addWidget(unit_label, 1, Qt.AlignmentFlag.AlignBottom)
+        card = ChartCard(self.ctx.text(f.label, f.label_en), body, self._source([f]))
+        card.setObjectName(f"figure-{f.id}")
+        self._style_card(card, theme)
+        self.cards.append(card)
+        return card
+
+    def _style_card(self, card: ChartCard, theme: Theme) -> None:
+        s = theme.spacing
+        card.box.setContentsMargins(s, s, s, s)
+        card.box.setSpacing(s // 2)
+
+    def visible_cards(self) -> list[Any]:
+        return list(self.cards)

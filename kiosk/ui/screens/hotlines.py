@@ -1,0 +1,101 @@
+"""Hotlines: 12349 and the other numbers in the data, very large."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from kiosk.core import queries
+from kiosk.core.models import Hotline
+from kiosk.ui import icons
+from kiosk.ui.context import AppContext
+from kiosk.ui.navigation import Navigator
+from kiosk.ui.screens.base import Screen
+from kiosk.ui.theme import Theme
+from kiosk.ui.widgets.kinetic import enable_kinetic, scroll_to_top
+from kiosk.ui.widgets.text import TextBlock, label
+
+
+class HotlineCard(QFrame):
+    def __init__(self, hotline: Hotline, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.hotline = hotline
+        self.setProperty("role", "card")
+        self.setObjectName(f"hotline-{hotline.number}")
+        self.icon = QLabel()
+        self.number = label(hotline.number, "huge")
+        self.name = label("", "heading", wrap=True)
+        self.note = TextBlock("", "muted")
+        top = QHBoxLayout()
+        top.addWidget(self.icon)
+        top.addWidget(self.number, 1)
+        self.box = QVBoxLayout(self)
+        self.box.addLayout(top)
+        self.box.addWidget(self.name)
+        self.box.addWidget(self.note)
+        self.box.addStretch(1)
+
+
+class HotlinesScreen(Screen):
+    name = "hotlines"
+
+    def __init__(self, ctx: AppContext, nav: Navigator, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, nav, parent)
+        self.hotlines = queries.list_hotlines(ctx.conn)
+        self.intro = label("", "hint", wrap=True)
+        self.cards = [HotlineCard(h) for h in self.hotlines]
+        self.grid = QGridLayout()
+        content = QWidget()
+        inner = QVBoxLayout(content)
+        inner.addWidget(self.intro)
+        inner.addLayout(self.grid)
+        inner.addStretch(1)
+        self.inner = inner
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setWidget(content)
+        enable_kinetic(self.scroll_area)
+        page = QVBoxLayout(self)
+        page.setContentsMargins(0, 0, 0, 0)
+        page.addWidget(self.scroll_area)
+        self.retranslate()
+        self.apply_theme(ctx.theme)
+
+    def title(self) -> str:
+        return self.tr("便民热线")
+
+    def reset(self) -> None:
+        scroll_to_top(self.scroll_area)
+
+    def retranslate(self) -> None:
+        self.intro.setText(self.tr("请用电话拨打以下号码。"))
+        for card in self.cards:
+            h = card.hotline
+            card.name.setText(self.ctx.text(h.name, h.name_en))
+            if h.source is not None:
+                note = self.tr("来源：《%1》").replace("%1", h.source.title)
+            else:
+                note = self.ctx.text(h.note, h.note_en)
+            card.note.set_text(note)
+
+    def apply_theme(self, theme: Theme) -> None:
+        s = theme.spacing
+        self.inner.setContentsMargins(s, s, s, s)
+        self.inner.setSpacing(s)
+        self.grid.setSpacing(s)
+        for card in self.cards:
+            card.box.setContentsMargins(s * 2, s, s * 2, s)
+            card.icon.setPixmap(icons.pixmap("fa5s.phone-alt", theme.colors.accent, theme.title_px))
+
+    def orientation_changed(self, portrait: bool) -> None:
+        for card in self.cards:
+            self.grid.removeWidget(card)
+        columns = 1 if portrait else 2
+        for i, card in enumerate(self.cards):
+            row, col = divmod(i, columns)
+            first_wide = i == 0 and columns > 1
+            if columns > 1:
+                row, col = (0, 0) if first_wide else divmod(i + 1, columns)
+            self.grid.addWidget(card, row, col, 1, columns if first_wide else 1)
+        self.grid.setAlignment(Qt.AlignmentFlag.AlignTop)

@@ -1,0 +1,203 @@
+"""Service cards: a list model over ServiceSummary and a delegate that paints large touch cards."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPointF,
+    QRectF,
+    QSize,
+    Qt,
+)
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPen, QTextLayout, QTextOption
+from PySide6.QtWidgets import QListView, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+
+from kiosk.core.models import ServiceSummary
+from kiosk.ui import icons
+from kiosk.ui.theme import Theme
+
+SummaryRole = Qt.ItemDataRole.UserRole + 1
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+
+class ServiceListModel(QAbstractListModel):
+    """Rows of ServiceSummary; DisplayRole is the name in the current language."""
+
+    def __init__(self, language: Callable[[], str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[ServiceSummary] = []
+        self._language = language
+
+    def set_rows(self, rows: list[ServiceSummary]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def rows(self) -> list[ServiceSummary]:
+        return list(self._rows)
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return row.name_en if self._language() == "en" and row.name_en else row.name
+        if role == SummaryRole:
+            return row
+        return None
+
+    def language_changed(self) -> None:
+        if self._rows:
+            self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1))
+
+
+class CardListView(QListView):
+    """A QListView that remembers the pressed row, so the delegate can paint the pressed look."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.pressed_row = -1
+        self.setSelectionMode(QListView.SelectionMode.NoSelection)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setUniformItemSizes(True)
+        self.setMouseTracking(False)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        index = self.indexAt(event.position().toPoint())
+        self.pressed_row = index.row() if index.isValid() else -1
+        self.viewport().update()
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        self.pressed_row = -1
+        self.viewport().update()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self.pressed_row >= 0 and self.indexAt(event.position().toPoint()).row() != self.pressed_row:
+            self.pressed_row = -1
+            self.viewport().update()
+        super().mouseMoveEvent(event)
+
+
+class ServiceCardDelegate(QStyledItemDelegate):
+    """Paints a service as a large card: name, two lines of description, a line of facts."""
+
+    def __init__(self, view: CardListView, theme: Theme, language: Callable[[], str],
+                 meta: Callable[[ServiceSummary], str], color: Callable[[ServiceSummary], str]) -> None:
+        super().__init__(view)
+        self.view = view
+        self.theme = theme
+        self._language = language
+        self._meta = meta
+        self._color = color
+
+    def set_theme(self, theme: Theme) -> None:
+        self.theme = theme
+        self.sizeHintChanged.emit(QModelIndex())
+
+    # -- geometry -----------------------------------------------------------------------------
+    def _fonts(self) -> tuple[QFont, QFont, QFont]:
+        t = self.theme
+        return t.font(t.heading_px, bold=True), t.font(t.body_px), t.font(t.body_px)
+
+    def line_px(self, font: QFont) -> int:
+        return int(QFontMetrics(font).height() * self.theme.line_height)
+
+    def min_text_px(self) -> int:
+        """The smallest text a card paints (for the accessibility audit)."""
+        return min(int(f.pixelSize()) for f in self._fonts())
+
+    def card_height(self) -> int:
+        title, body, meta = self._fonts()
+        t = self.theme
+        inner = self.line_px(title) + 2 * self.line_px(body) + self.line_px(meta)
+        return max(t.min_target, inner + 2 * t.spacing) + t.spacing
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: ModelIndex) -> QSize:
+        return QSize(max(option.rect.width(), self.theme.min_target), self.card_height())
+
+    # -- painting -----------------------------------------------------------------------------
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex) -> None:
+        summary: ServiceSummary | None = index.data(SummaryRole)
+        if summary is None:
+            return
+        t = self.theme
+        c = t.colors
+        lang = self._language()
+        title_font, body_font, meta_font = self._fonts()
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        rect = QRectF(option.rect).adjusted(t.spacing, t.spacing / 2, -t.spacing, -t.spacing / 2)
+        pressed = index.row() == self.view.pressed_row
+        painter.setBrush(QColor(c.card_pressed if pressed else c.surface))
+        painter.setPen(QPen(QColor(c.border), 3 if t.contrast else 1.5))
+        painter.drawRoundedRect(rect, t.radius, t.radius)
+        stripe = QRectF(rect.left(), rect.top(), t.spacing * 0.75, rect.height())
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(c.accent if t.contrast else self._color(summary)))
+        painter.drawRoundedRect(stripe, t.radius / 2, t.radius / 2)
+
+        chevron = t.heading_px
+        left = stripe.right() + t.spacing
+        right = rect.right() - t.spacing * 2 - chevron
+        width = right - left
+        y = rect.top() + t.spacing
+        painter.setPen(QColor(c.text))
+        painter.setFont(title_font)
+        name = summary.name_en if lang == "en" and summary.name_en else summary.name
+        title_h = self.line_px(title_font)
+        painter.drawText(QRectF(left, y, width, title_h), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         QFontMetrics(title_font).elidedText(name, Qt.TextElideMode.ElideRight, int(width)))
+        y += title_h
+        description = (summary.description_en if lang == "en" and summary.description_en
+                       else summary.description) or ""
+        body_h = self.line_px(body_font)
+        self._draw_wrapped(painter, description, body_font, QRectF(left, y, width, body_h * 2), body_h, 2)
+        y += body_h * 2
+        meta = self._meta(summary)
+        if meta:
+            painter.setFont(meta_font)
+            painter.setPen(QColor(c.muted))
+            painter.drawText(QRectF(left, y, width, self.line_px(meta_font)),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                             QFontMetrics(meta_font).elidedText(meta, Qt.TextElideMode.ElideRight, int(width)))
+        pix = icons.pixmap("fa5s.chevron-right", c.accent if t.contrast else c.muted, chevron)
+        if not pix.isNull():
+            painter.drawPixmap(int(right + t.spacing), int(rect.center().y() - chevron / 2), pix)
+        painter.restore()
+
+    def _draw_wrapped(self, painter: QPainter, text: str, font: QFont, rect: QRectF, line_h: int,
+                      max_lines: int) -> None:
+        """Wrap ``text`` into at most ``max_lines`` lines, eliding the last one."""
+        if not text:
+            return
+        painter.setFont(font)
+        layout = QTextLayout(text, font)
+        option = QTextOption()
+        option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        layout.setTextOption(option)
+        layout.beginLayout()
+        lines: list[tuple[int, int]] = []
+        while len(lines) < max_lines:
+            line = layout.createLine()
+            if not line.isValid():
+                break
+            line.setLineWidth(rect.width())
+            lines.append((line.textStart(), line.textLength()))
+        layout.endLayout()
+        metrics = QFontMetrics(font)
+        for i, (start, length) in enumerate(lines):
+            chunk = text[start:start + length]
+            if i == len(lines) - 1 and start + length < len(text):
+                chunk = metrics.elidedText(text[start:], Qt.TextElideMode.ElideRight, int(rect.width()))
+            baseline = rect.top() + i * line_h + (line_h - metrics.height()) / 2 + metrics.ascent()
+            painter.drawText(QPointF(rect.left(), baseline), chunk.rstrip("\n"))

@@ -1,0 +1,37 @@
+"""Kinetic (flick) scrolling for touch: drag with a finger, no tiny scroll bars needed."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView, QAbstractScrollArea, QScroller, QScrollerProperties
+
+
+def enable_kinetic(area: QAbstractScrollArea) -> QScroller:
+    """Flick-scroll ``area`` with a finger (or the left mouse button).
+
+    The press delay is short so that a pressed card shows its pressed look at once; the scroll bar
+    stays as a thin position indicator that does not take touches.
+    """
+    viewport = area.viewport()
+    QScroller.grabGesture(viewport, QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+    scroller = QScroller.scroller(viewport)
+    props = scroller.scrollerProperties()
+    props.setScrollMetric(QScrollerProperties.ScrollMetric.MousePressEventDelay, 0.05)
+    props.setScrollMetric(QScrollerProperties.ScrollMetric.DragStartDistance, 0.004)
+    props.setScrollMetric(QScrollerProperties.ScrollMetric.DecelerationFactor, 0.3)
+    off = QScrollerProperties.OvershootPolicy.OvershootAlwaysOff
+    props.setScrollMetric(QScrollerProperties.ScrollMetric.HorizontalOvershootPolicy, off)
+    props.setScrollMetric(QScrollerProperties.ScrollMetric.VerticalOvershootPolicy, off)
+    scroller.setScrollerProperties(props)
+    if isinstance(area, QAbstractItemView):
+        area.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        area.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.verticalScrollBar().setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+    return scroller
+
+
+def scroll_to_top(area: QAbstractScrollArea) -> None:
+    """Stop any flick and show the top (idle reset, new content)."""
+    QScroller.scroller(area.viewport()).stop()
+    area.verticalScrollBar().setValue(0)

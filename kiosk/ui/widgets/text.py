@@ -1,0 +1,58 @@
+"""Labels with a role (the theme's style sheet sizes them) and wrapped text with 1.4 line spacing."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QPushButton, QWidget
+
+LINE_HEIGHT_PERCENT = 140
+
+
+def label(text: str = "", role: str = "body", *, wrap: bool = False, parent: QWidget | None = None) -> QLabel:
+    """A QLabel styled by ``role`` (brand, clock, title, heading, body, muted, big, huge, hint)."""
+    widget = QLabel(text, parent)
+    widget.setProperty("role", role)
+    widget.setWordWrap(wrap)
+    widget.setTextFormat(Qt.TextFormat.PlainText)
+    return widget
+
+
+def button(text: str = "", role: str | None = None, parent: QWidget | None = None) -> QPushButton:
+    """A QPushButton styled by ``role`` (nav, toggle, chip, choice, search, report; None = primary)."""
+    widget = QPushButton(text, parent)
+    if role:
+        widget.setProperty("role", role)
+    widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    widget.setCursor(Qt.CursorShape.PointingHandCursor)
+    return widget
+
+
+def paragraphs_html(paragraphs: list[str] | tuple[str, ...], line_height: int = LINE_HEIGHT_PERCENT) -> str:
+    """Plain paragraphs as rich text with generous line spacing (QLabel has no line-height property)."""
+    parts = [
+        f'<p style="line-height:{line_height}%; margin-top:0; margin-bottom:0.6em">{html.escape(p)}</p>'
+        for p in paragraphs if p.strip()
+    ]
+    return "".join(parts)
+
+
+class TextBlock(QLabel):
+    """Wrapped body text with 1.4 line spacing; ``set_text`` takes plain text (paragraphs by \\n\\n)."""
+
+    def __init__(self, text: str = "", role: str = "body", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setProperty("role", role)
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self._plain = ""
+        self.set_text(text)
+
+    def set_text(self, text: str) -> None:
+        self._plain = text
+        self.setText(paragraphs_html(text.split("\n\n")))
+
+    def plain_text(self) -> str:
+        return self._plain
