@@ -1,0 +1,200 @@
+"""``kiosk doctor``: check this terminal's set-up and say what to fix.
+
+Checks: config, data and log folders (write access, free space), the bundled and runtime
+databases (open, quick_check, schema version), the bundled font (present, renders Chinese), the
+display (a Qt window can open — probed in a child process, since Qt aborts when it cannot), the
+speech engine (Qt TextToSpeech importable, an engine with a voice), handwriting (Zinnia) and the
+content inbox. Exit status 1 when any check is a PROBLEM; WARN lines do not fail.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from kiosk.core.doctor import OK, PROBLEM, WARN, Check, guarded, summary
+
+PROBE_TIMEOUT_S = 30
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("doctor", parents=[common], help="check this terminal's set-up and say what to fix",
+                       description="Check display, fonts, databases, config, write access, speech engine, "
+                                   "handwriting and the content inbox. Each line is OK, WARN (works, something "
+                                   "is missing) or PROBLEM (with what to do). Exit status 1 on any PROBLEM.")
+    p.add_argument("--config", metavar="FILE", type=Path, default=None,
+                   help="check this config file (default: $KIOSK_CONFIG or config.toml in the data directory)")
+    p.add_argument("--probe-display", action="store_true", help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_doctor)
+
+
+def self_command() -> list[str]:
+    """The command line that runs this same program (the packaged binary, or python -m kiosk)."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable]
+    return [sys.executable, "-m", "kiosk"]
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    if args.probe_display:
+        return _probe_display()
+    from kiosk.core import doctor
+    from kiosk.core.paths import bundled_db_path, default_data_dir, resources_dir
+
+    data_dir = default_data_dir()
+    display_env = dict(os.environ)
+    checks: list[Check] = []
+    config_check, config = doctor.check_config(data_dir, args.config)
+    checks.append(config_check)
+    checks.append(guarded("display", lambda: check_display(display_env)))
+    checks.append(guarded("data directory", lambda: doctor.check_writable(data_dir)))
+    checks.append(guarded("log folder", lambda: doctor.check_writable(config.log_path(data_dir),
+                                                                       name="log folder")))
+    checks.append(guarded("bundled database", lambda: doctor.check_database(bundled_db_path(), role="bundled")))
+    runtime = Path(args.db) if args.db else config.database_path(data_dir)
+    checks.append(guarded("runtime database", lambda: doctor.check_database(runtime, role="runtime",
+                                                                             required=False)))
+    checks.append(guarded("font file", lambda: doctor.check_font_file(resources_dir())))
+    checks.append(guarded("font rendering", check_font_rendering))
+    checks.append(guarded("speech", lambda: check_speech(config.read_aloud)))
+    checks.append(guarded("handwriting", doctor.check_handwriting))
+    checks.append(guarded("content inbox", lambda: doctor.check_inbox(config, _applied_version(runtime))))
+
+    width = max(len(c.name) for c in checks)
+    for c in checks:
+        print(f"{c.status:<8} {c.name:<{width}}  {c.detail}")
+        if c.fix and c.status != OK:
+            print(f"{'':<8} {'':<{width}}  → {c.fix}")
+    problems, warnings = summary(checks)
+    print(f"\n{len(checks)} checks: {problems} problem(s), {warnings} warning(s)")
+    return 1 if problems else 0
+
+
+def _applied_version(runtime: Path) -> int | None:
+    if not runtime.is_file():
+        return None
+    import sqlite3
+
+    from kiosk.core.bundle import applied_bundle
+
+    try:
+        conn = sqlite3.connect(f"{runtime.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            return applied_bundle(conn)[0]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return None
+
+
+# ── checks that need Qt ─────────────────────────────────────────────────────────────────────────
+
+
+def check_display(env: dict[str, str]) -> Check:
+    """A Qt GUI application can start on this session's display (probed in a child process)."""
+    platform = env.get("QT_QPA_PLATFORM", "")
+    if not (platform or env.get("DISPLAY") or env.get("WAYLAND_DISPLAY")):
+        return Check("display", PROBLEM, "no display: DISPLAY and WAYLAND_DISPLAY are not set",
+                     "run the kiosk (and this check) inside the terminal's graphical session: the systemd user "
+                     "unit or the autostart entry does that (docs/deploying.md)")
+    try:
+        result = subprocess.run([*self_command(), "doctor", "--probe-display"], env=env, capture_output=True,
+                                text=True, timeout=PROBE_TIMEOUT_S, check=False)
+    except subprocess.TimeoutExpired:
+        return Check("display", PROBLEM, f"opening the display took over {PROBE_TIMEOUT_S} s",
+                     "check that the X server / Wayland compositor is running and responsive")
+    if result.returncode == 0 and result.stdout.strip():
+        detail = result.stdout.strip().splitlines()[-1]
+        if platform in ("offscreen", "minimal"):
+            return Check("display", WARN, f"{detail} (QT_QPA_PLATFORM={platform}: nothing is shown on screen)",
+                         "unset QT_QPA_PLATFORM on a real terminal")
+        return Check("display", OK, detail)
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    reason = next((line for line in lines if "could not" in line.lower() or "cannot" in line.lower()),
+                  lines[-1] if lines else f"exit status {result.returncode}")
+    fix = "install the Qt system libraries: bash scripts/bootstrap (or apt-get install the packages in " \
+          "scripts/debian-packages.txt)"
+    if "connect to display" in reason:
+        fix = "check DISPLAY/XAUTHORITY: the kiosk must run as the user logged in on the terminal's screen"
+    return Check("display", PROBLEM, f"Qt cannot open the display: {reason.strip()}", fix)
+
+
+def _probe_display() -> int:
+    """Child process of check_display: open the display with Qt, print what it found."""
+    from PySide6.QtGui import QGuiApplication
+
+    app = QGuiApplication(sys.argv[:1])
+    screens = app.screens()
+    sizes = ", ".join(f"{s.size().width()}×{s.size().height()}" for s in screens)
+    where = os.environ.get("WAYLAND_DISPLAY") or os.environ.get("DISPLAY") or "-"
+    print(f"Qt platform {app.platformName()} on {where}: {len(screens)} screen(s) {sizes}")
+    return 0
+
+
+def _gui_app() -> Any:
+    """The doctor's own Qt application, offscreen (it shows nothing)."""
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtGui import QGuiApplication
+
+    return QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
+
+
+def check_font_rendering() -> Check:
+    """Qt loads the bundled font and it has glyphs for everyday Chinese."""
+    _gui_app()
+    from PySide6.QtGui import QFont
+
+    from kiosk.ui.fonts import load_bundled_font, renders_chinese
+
+    try:
+        family = load_bundled_font()
+    except RuntimeError as exc:
+        return Check("font rendering", PROBLEM, str(exc), "reinstall the package")
+    if not renders_chinese(QFont(family, 24)):
+        return Check("font rendering", PROBLEM, f"font '{family}' lacks Chinese glyphs", "reinstall the package")
+    return Check("font rendering", OK, f"'{family}' has glyphs for 上街社区服务终端养老医疗图书")
+
+
+def check_speech(read_aloud: bool) -> Check:
+    """Qt TextToSpeech imports and an engine other than the test engine has a voice."""
+    if not read_aloud:
+        return Check("speech", OK, "read-aloud is off in the config (read_aloud = false)")
+    try:
+        from PySide6.QtTextToSpeech import QTextToSpeech
+    except ImportError as exc:
+        return Check("speech", WARN, f"Qt TextToSpeech cannot be imported ({exc}); read-aloud is hidden",
+                     "apt-get install libpulse0")
+    _gui_app()
+    from PySide6.QtCore import qInstallMessageHandler
+
+    messages: list[str] = []
+    previous = qInstallMessageHandler(lambda _kind, _context, text: messages.append(text))
+    try:
+        engines = [e for e in QTextToSpeech.availableEngines() if e != "mock"]
+        if not engines:
+            return Check("speech", WARN, "no speech engine plug-in; read-aloud is hidden",
+                         "reinstall the package (it ships the speechd engine)")
+        found: list[str] = []
+        for engine in engines:
+            tts = QTextToSpeech(engine)
+            if tts.state() == QTextToSpeech.State.Error:
+                found.append(f"{engine}: {tts.errorString() or 'not working'}")
+                continue
+            locales = [loc.name() for loc in tts.availableLocales()]
+            chinese = [name for name in locales if name.startswith("zh")]
+            if chinese:
+                return Check("speech", OK, f"engine {engine} speaks {', '.join(chinese)} "
+                                           f"({len(tts.availableVoices())} voice(s))")
+            found.append(f"{engine}: no Chinese voice ({len(locales)} locale(s))")
+    finally:
+        qInstallMessageHandler(previous)
+    return Check("speech", WARN, "no Mandarin voice: " + "; ".join(found) + "; read-aloud is hidden",
+                 "apt-get install speech-dispatcher speech-dispatcher-espeak-ng espeak-ng, or set "
+                 "read_aloud = false")
+
+
+__all__ = ["PROBLEM", "WARN", "check_display", "check_font_rendering", "check_speech", "cmd_doctor"]
