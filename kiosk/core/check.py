@@ -78,6 +78,12 @@ def check_database(conn: sqlite3.Connection) -> CheckReport:
                 unsourced += 1
         if unsourced:
             report.notes.append(f"{table}: {unsourced} row(s) entered by community workers (see the audit log)")
+    from kiosk.core.hours import validate_hours
+
+    for r in conn.execute("SELECT id, opening_hours FROM schedules ORDER BY id"):
+        message = validate_hours(r["opening_hours"])
+        if message:
+            report.problems.append(f"schedules '{r['id']}': {message}")
     worker = conn.execute("SELECT COUNT(*) FROM services WHERE origin != 'seed'").fetchone()[0]
     if worker:
         report.notes.append(f"services: {worker} listing(s) added by workers or imports (see the audit log)")

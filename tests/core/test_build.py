@@ -163,3 +163,12 @@ def test_bundled_database_matches_seeds(tmp_path: Path) -> None:
     finally:
         conn.close()
     assert bundled_hash == fresh.content_hash, "run `kiosk build-db` and commit data/kiosk.db"
+
+
+def test_check_detects_invalid_hours(writable_db: Path) -> None:
+    """An opening-hours string the parser cannot read is reported by check."""
+    conn = connect(writable_db)
+    conn.execute("INSERT INTO schedules(id, service_id, opening_hours) VALUES ('x', 'fitness-venues', 'Mon-Fri 9-5')")
+    report = check_database(conn)
+    conn.close()
+    assert any("schedules 'x'" in p for p in report.problems)
