@@ -18,6 +18,7 @@ import sqlite_utils
 
 from kiosk.core.db import connect, transaction
 from kiosk.core.dump import content_hash
+from kiosk.core.search_index import reindex
 from kiosk.core.seeds import SeedData, load_seeds
 
 
@@ -43,6 +44,7 @@ def build_database(seeds_dir: Path, out: Path) -> BuildResult:
             conn.execute("PRAGMA journal_mode = DELETE")
             with transaction(conn):
                 counts = _insert(conn, data)
+                reindex(conn)  # the search index (names, pinyin, initials) of everything just inserted
             digest = content_hash(conn)
             with transaction(conn):
                 conn.execute("INSERT INTO meta(key, value) VALUES ('content_hash', ?)", (digest,))

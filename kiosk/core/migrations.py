@@ -268,7 +268,28 @@ CREATE TABLE auth_state (
 );
 """
 
-MIGRATIONS: list[str] = [SCHEMA_V1]
+# v2: the search index (kiosk.core.search_index): normalised names, pinyin, initials, description text
+# per searchable thing, filled by `kiosk build-db` and kept in step by search_index.reindex().
+SEARCH_INDEX_V2 = """
+CREATE TABLE search_index (
+    kind TEXT NOT NULL,                -- service, category, hotline, figure, news, synonym
+    id TEXT NOT NULL,
+    kind_rank INTEGER NOT NULL,
+    group_order INTEGER NOT NULL DEFAULT 0,
+    sort_order INTEGER NOT NULL DEFAULT 0,
+    category_id TEXT,
+    name TEXT NOT NULL,
+    name_en TEXT,
+    names TEXT NOT NULL,               -- normalised names, one per line
+    names_en TEXT NOT NULL,
+    pinyin TEXT NOT NULL,              -- a line per name, syllables spaced; '~ ' lines: other readings
+    initials TEXT NOT NULL,            -- the same lines as initials
+    body TEXT NOT NULL,
+    PRIMARY KEY (kind, id)
+);
+"""
+
+MIGRATIONS: list[str] = [SCHEMA_V1, SEARCH_INDEX_V2]
 """Step *n* (0-based) takes the schema from version *n* to *n + 1*."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
