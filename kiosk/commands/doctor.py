@@ -163,17 +163,17 @@ def check_speech(read_aloud: bool) -> Check:
     """Qt TextToSpeech imports and an engine other than the test engine has a voice."""
     if not read_aloud:
         return Check("speech", OK, "read-aloud is off in the config (read_aloud = false)")
-    try:
-        from PySide6.QtTextToSpeech import QTextToSpeech
-    except ImportError as exc:
-        return Check("speech", WARN, f"Qt TextToSpeech cannot be imported ({exc}); read-aloud is hidden",
-                     "apt-get install libpulse0")
     _gui_app()
     from PySide6.QtCore import qInstallMessageHandler
 
-    messages: list[str] = []
+    messages: list[str] = []  # Qt's complaints while loading engines (pipewire, speechd): not for this report
     previous = qInstallMessageHandler(lambda _kind, _context, text: messages.append(text))
     try:
+        try:
+            from PySide6.QtTextToSpeech import QTextToSpeech
+        except ImportError as exc:
+            return Check("speech", WARN, f"Qt TextToSpeech cannot be imported ({exc}); read-aloud is hidden",
+                         "apt-get install libpulse0")
         engines = [e for e in QTextToSpeech.availableEngines() if e != "mock"]
         if not engines:
             return Check("speech", WARN, "no speech engine plug-in; read-aloud is hidden",
