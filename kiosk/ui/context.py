@@ -88,6 +88,11 @@ class AppContext(QObject):
         self.theme = make_theme(elder=elder, contrast=contrast)
         self.themeChanged.emit(self.theme)
 
+    def release(self) -> None:
+        """Uninstall this context's translators (its window is closing)."""
+        self._translations.clear()
+        self.language = "zh"
+
     # -- idle reset ---------------------------------------------------------------------------
     def reset_session(self) -> None:
         """Back to the terminal's defaults: language, elder mode, contrast (the idle reset)."""

@@ -40,14 +40,19 @@ class Translations:
         """Remove the current translators and install those of ``lang`` (sends LanguageChange)."""
         if lang not in LANGUAGES:
             raise ValueError(f"unknown language {lang!r}")
-        app = QCoreApplication.instance()
-        for translator in self._installed:
-            if app is not None:
-                QCoreApplication.removeTranslator(translator)
-        self._installed = []
+        self.clear()
         for path in qm_files(lang):
             translator = QTranslator()
             if translator.load(str(path)):
                 QCoreApplication.installTranslator(translator)
                 self._installed.append(translator)
         self.language = lang
+
+    def clear(self) -> None:
+        """Uninstall this object's translators (the application is global: a closed window must not
+        leave its language behind)."""
+        if QCoreApplication.instance() is not None:
+            for translator in self._installed:
+                QCoreApplication.removeTranslator(translator)
+        self._installed = []
+        self.language = "zh"

@@ -52,7 +52,10 @@ def render_screens(conn: Connection, outdir: Path, *, lang: str = "zh", theme: s
         report.click()
         grab("detail-report")
         detail.reset()
-    window.idle.stop() if window.idle else None
+    if window.idle is not None:
+        window.idle.stop()
+    ctx.release()
     window.allow_close = True
     window.close()
+    window.deleteLater()
     return written

@@ -114,6 +114,8 @@ QLabel[role="muted"] {{ color: {c.muted}; }}
 QLabel[role="big"] {{ font-size: {self.big_px}px; font-weight: bold; }}
 QLabel[role="huge"] {{ font-size: {self.huge_px}px; font-weight: bold; }}
 QLabel[role="hint"] {{ font-size: {self.heading_px}px; color: {c.muted}; }}
+QFrame[role="start"] {{ background: {c.accent}; border-radius: {t}px; }}
+QLabel[role="start"] {{ font-size: {self.title_px}px; font-weight: bold; color: {c.accent_text}; }}
 QFrame[role="bar"] {{ background: {c.surface}; border-bottom: {border_w}px solid {c.border}; }}
 QFrame[role="card"] {{
     background: {c.surface}; border: {border_w}px solid {c.border}; border-radius: {self.radius}px;

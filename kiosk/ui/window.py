@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLayout, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLayout, QVBoxLayout, QWidget
 
 from kiosk.ui import icons
 from kiosk.ui.context import AppContext
@@ -13,7 +13,7 @@ from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.navigation import ATTRACT, Navigator
 from kiosk.ui.screens.base import Screen
 from kiosk.ui.theme import Theme
-from kiosk.ui.widgets.text import button, label
+from kiosk.ui.widgets.text import ElidedLabel, button, label
 
 DEFAULT_DISPLAY_NAME = "上街社区服务终端"
 WEEKDAYS_ZH = "一二三四五六日"
@@ -27,8 +27,7 @@ class StatusBar(QFrame):
         super().__init__(parent)
         self.ctx = ctx
         self.setProperty("role", "bar")
-        self.brand = label("", "brand")
-        self.brand.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.brand = ElidedLabel("", "brand")
         self.clock = label("", "clock")
         self.language_button = button("", "toggle")
         self.language_button.setObjectName("languageButton")
@@ -96,9 +95,8 @@ class NavBar(QFrame):
         self.home_button = button("", "nav")
         self.home_button.setObjectName("homeButton")
         self.home_button.clicked.connect(nav.home)
-        self.title = label("", "heading")
+        self.title = ElidedLabel("", "heading")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.row = QHBoxLayout(self)
         self.row.addWidget(self.back_button)
         self.row.addWidget(self.title, 1)

@@ -125,7 +125,9 @@ class CategoryScreen(Screen):
             self.icon.clear()
             return
         color = theme.colors.accent if theme.contrast else self.category.color
-        self.icon.setPixmap(icons.pixmap(self.category.icon, color, int(theme.heading_px * 1.6)))
+        side = int(theme.heading_px * 1.6)
+        self.icon.setFixedSize(side, side)
+        self.icon.setPixmap(icons.pixmap(self.category.icon, color, side))
 
     def _update_chips(self) -> None:
         """The "open now" chip only where some service of the category has known hours."""

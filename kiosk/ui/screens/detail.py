@@ -39,9 +39,9 @@ def feedback_available() -> bool:
 
 
 def source_text(source: SourceRef, prefix: str) -> str:
-    """来源：《title》2021：“passage”"""
+    """'来源：《title》 2021' and, as a second paragraph, the passage itself."""
     year = f" {source.year}" if source.year else ""
-    return f"{prefix}《{source.title}》{year}：“{source.quote}”"
+    return f"{prefix}《{source.title}》{year}\n\n{source.quote}"
 
 
 class Field(QWidget):
@@ -104,7 +104,6 @@ class DetailScreen(Screen):
         self.qr = QrCode()
         self.qr.setObjectName("qrCode")
         self.qr_caption = label("", "body", wrap=True)
-        self.qr_caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.report_button = button("", "report")
         self.report_button.setObjectName("reportButton")
         self.report_button.clicked.connect(self.ask_report)
@@ -119,7 +118,7 @@ class DetailScreen(Screen):
         self.qr_text_box.addWidget(self.report_button)
         self.side_layout.addLayout(self.qr_text_box, 1)
 
-        self.page = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self.page = QHBoxLayout(self)
         self.page.addWidget(self.scroll_area, 1)
         self.page.addWidget(self.side)
         self.overlay = ChoiceOverlay(self)
@@ -152,11 +151,14 @@ class DetailScreen(Screen):
         scroll_to_top(self.scroll_area)
 
     def orientation_changed(self, portrait: bool) -> None:
+        """Landscape: the QR panel is a column on the right. Portrait: it follows the text."""
+        self.page.removeWidget(self.side)
+        self.content_layout.removeWidget(self.side)
         if portrait:
-            self.page.setDirection(QBoxLayout.Direction.TopToBottom)
+            self.content_layout.insertWidget(self.content_layout.count() - 1, self.side)
             self.side_layout.setDirection(QBoxLayout.Direction.LeftToRight)
         else:
-            self.page.setDirection(QBoxLayout.Direction.LeftToRight)
+            self.page.addWidget(self.side)
             self.side_layout.setDirection(QBoxLayout.Direction.TopToBottom)
         self._size_side(self.ctx.theme)
 

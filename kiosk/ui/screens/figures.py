@@ -161,7 +161,10 @@ class FiguresScreen(Screen):
     def rebuild(self) -> None:
         theme = self.ctx.theme
         lang = self.ctx.language
-        groups, singles = group_figures(self.topic_figures())
+        shown = self.topic_figures()
+        groups, singles = group_figures(shown)
+        order = {t: i for i, t in enumerate(t for _, ts in TOPIC_GROUPS for t in ts)}
+        singles.sort(key=lambda f: order.get(f.topic, len(order)))  # stable: seed order within a topic
         content = QWidget()
         content.setObjectName("figuresContent")
         outer = QVBoxLayout(content)
@@ -173,6 +176,8 @@ class FiguresScreen(Screen):
         tile_grid.setSpacing(s)
         outer.addLayout(chart_grid)
         outer.addLayout(tile_grid)
+        self.footer = TextBlock(self._footer(shown), "muted")
+        outer.addWidget(self.footer)
         outer.addStretch(1)
         self.cards, self.charts = [], []
         portrait = self.portrait
@@ -180,7 +185,8 @@ class FiguresScreen(Screen):
         tile_cols = 2 if portrait else 3
         for i, figures in enumerate(groups.values()):
             card = self.chart_card(figures, theme, lang)
-            chart_grid.addWidget(card, i // chart_cols, i % chart_cols)
+            last_alone = i == len(groups) - 1 and i % chart_cols == 0
+            chart_grid.addWidget(card, i // chart_cols, i % chart_cols, 1, chart_cols if last_alone else 1)
         for i, figure in enumerate(singles):
             card = self.tile_card(figure, theme, lang)
             tile_grid.addWidget(card, i // tile_cols, i % tile_cols)
@@ -193,10 +199,14 @@ class FiguresScreen(Screen):
         self.scroll_area.setWidget(content)
 
     def _source(self, figures: list[Figure]) -> str:
+        """来源：the passages (the article's title is said once, at the foot of the page)."""
         quotes = list(dict.fromkeys(f.source.quote for f in figures))
-        src = figures[0].source
-        year = f" {src.year}" if src.year else ""
-        return self.tr("来源：") + f"《{src.title}》{year}：" + " ".join(f"“{q}”" for q in quotes)
+        return self.tr("来源：") + " …… ".join(quotes)
+
+    def _footer(self, figures: list[Figure]) -> str:
+        titles = list(dict.fromkeys(
+            f"《{f.source.title}》" + (f" {f.source.year}" if f.source.year else "") for f in figures))
+        return self.tr("以上数字均摘自%1。").replace("%1", "、".join(titles)) if titles else ""
 
     def chart_card(self, figures: list[Figure], theme: Theme, lang: str) -> ChartCard:
         text = self.ctx.text

@@ -38,7 +38,8 @@ class HomeScreen(Screen):
         self.primary_tiles: dict[str, Tile] = {}
         self.secondary_tiles: dict[str, Tile] = {}
         for cat in self.categories:
-            tile = Tile(theme, icon_name=cat.icon, color=cat.color, vertical=cat.is_primary)
+            tile = Tile(theme, icon_name=cat.icon, color=cat.color, vertical=cat.is_primary,
+                        outlined=not cat.is_primary)
             tile.setObjectName(f"tile-{cat.id}")
             tile.clicked.connect(lambda _=False, cid=cat.id: nav.push("category", category_id=cid))
             (self.primary_tiles if cat.is_primary else self.secondary_tiles)[cat.id] = tile

@@ -101,10 +101,16 @@ class ChoiceOverlay(QFrame):
         if parent is None:
             return
         self.setGeometry(parent.rect())
-        width = min(parent.width() - 40, max(600, int(parent.width() * 0.7)))
+        width = min(parent.width() - 40, max(600, int(parent.width() * 0.9), self._needed_width()))
         self.panel.setFixedWidth(width)
         self.panel.adjustSize()
         self.panel.move((self.width() - width) // 2, max(20, (self.height() - self.panel.height()) // 2))
+
+    def _needed_width(self) -> int:
+        """Wide enough for the longest answer on one line."""
+        margins = self.layout_.contentsMargins()
+        widest = max((b.sizeHint().width() for b in [*self.buttons, self.cancel]), default=0)
+        return widest + margins.left() + margins.right()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.parentWidget() and event.type() == QEvent.Type.Resize and self.isVisible():

@@ -1,0 +1,135 @@
+"""Accessibility audit: every resident screen, in every theme, portrait and landscape.
+
+It walks the widget tree of the kiosk window and fails on any visible clickable thing smaller than
+the theme's minimum touch target, any text smaller than the theme's minimum text size, and any
+one-line text or button label that does not fit its widget (cut off).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontInfo
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSlider,
+    QApplication,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QWidget,
+)
+
+from kiosk.ui.app import sample_params, show_screen
+from kiosk.ui.registry import RESIDENT_SCREENS
+from kiosk.ui.theme import THEME_NAMES
+from kiosk.ui.widgets.text import ElidedLabel
+from tests.ui.conftest import LANDSCAPE, PORTRAIT
+
+CLICKABLE = (QAbstractButton, QLineEdit, QComboBox)
+
+
+def is_clickable(w: QWidget) -> bool:
+    if w.testAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents) or not w.isEnabled():
+        return False
+    if isinstance(w, CLICKABLE) or bool(w.property("touch_target")):
+        return True
+    return isinstance(w, QAbstractSlider)
+
+
+def font_px(w: QWidget) -> int:
+    w.ensurePolished()
+    return QFontInfo(w.font()).pixelSize()
+
+
+def audit(window: QWidget, theme: Any, where: str) -> list[str]:
+    """Problems on what is visible now (empty list: all good)."""
+    problems = []
+    for w in [window, *window.findChildren(QWidget)]:
+        if not w.isVisible() or w.width() == 0:
+            continue
+        name = f"{where}: {type(w).__name__} {w.objectName() or ''}".rstrip()
+        if is_clickable(w) and (w.width() < theme.min_target or w.height() < theme.min_target):
+            problems.append(f"{name} is {w.width()}×{w.height()} px, below {theme.min_target}")
+        if isinstance(w, QAbstractItemView) and w.model() is not None:
+            model = w.model()
+            for row in range(model.rowCount()):
+                rect = w.visualRect(model.index(row, 0))
+                if rect.height() < theme.min_target or rect.width() < theme.min_target:
+                    problems.append(f"{name} row {row} is {rect.width()}×{rect.height()} px")
+            delegate = w.itemDelegate()
+            if hasattr(delegate, "min_text_px") and delegate.min_text_px() < theme.min_text_px:
+                problems.append(f"{name} paints {delegate.min_text_px()} px text")
+        if hasattr(w, "min_text_px") and callable(w.min_text_px) and w.min_text_px() < theme.min_text_px:
+            problems.append(f"{name} paints {w.min_text_px()} px text, below {theme.min_text_px}")
+        painted = hasattr(w, "min_text_px")  # paints its own text (checked above), wraps or elides it itself
+        text = w.text() if isinstance(w, QLabel | QAbstractButton) and not painted else ""
+        if text and text.strip():
+            px = font_px(w)
+            if px < theme.min_text_px:
+                problems.append(f"{name} {text[:20]!r} is {px} px text, below {theme.min_text_px}")
+            fits_on_one_line = isinstance(w, QAbstractButton) or (
+                isinstance(w, QLabel) and not w.wordWrap() and not isinstance(w, ElidedLabel))
+            if fits_on_one_line and w.sizeHint().width() > w.width() + 1:
+                problems.append(f"{name} {text[:20]!r} is cut off: needs {w.sizeHint().width()} px, "
+                                f"has {w.width()}")
+            if isinstance(w, QLabel) and w.wordWrap() and w.heightForWidth(w.width()) > w.height() + 2:
+                problems.append(f"{name} {text[:20]!r} is cut off: needs {w.heightForWidth(w.width())} px "
+                                f"high, has {w.height()}")
+    return problems
+
+
+@pytest.mark.parametrize("size", [PORTRAIT, LANDSCAPE], ids=["portrait", "landscape"])
+@pytest.mark.parametrize("theme_name", THEME_NAMES)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_screen_meets_the_touch_and_text_minimums(make_window: Any, seed_conn: Any, size: tuple[int, int],
+                                                         theme_name: str, lang: str) -> None:
+    """No target below 64 px (elder 80), no text below 24 px (elder 32), nothing cut off."""
+    window = make_window(size=size)
+    window.ctx.set_language(lang)
+    window.ctx.set_theme_name(theme_name)
+    theme = window.ctx.theme
+    params = sample_params(seed_conn)
+    problems: list[str] = []
+    checked = 0
+    for name in RESIDENT_SCREENS:
+        show_screen(window, name, params.get(name))
+        QApplication.processEvents()
+        problems += audit(window, theme, name)
+        checked += 1
+    # the report dialog and a news article, too
+    detail = show_screen(window, "detail", params.get("detail"))
+    if not detail.report_button.isHidden():
+        detail.ask_report()
+        QApplication.processEvents()
+        problems += audit(window, theme, "detail-report")
+        detail.reset()
+    news = show_screen(window, "news")
+    window.nav.push("news", item_id=news.items[0].id)
+    QApplication.processEvents()
+    problems += audit(window, theme, "news-article")
+    assert checked == len(RESIDENT_SCREENS)
+    assert problems == [], "\n".join(problems)
+
+
+def test_audit_catches_a_small_button_and_small_text(make_window: Any) -> None:
+    """The audit itself fails on a 40 px button and 14 px text (so a passing audit means something)."""
+    from kiosk.ui.widgets.text import button, label
+
+    window = make_window()
+    window.nav.home()
+    home = window.nav.current()
+    small = button("小", None, parent=home)
+    small.setObjectName("tooSmall")
+    small.setStyleSheet("min-height: 40px; max-height: 40px; min-width: 40px; max-width: 40px;")
+    tiny = label("小字", "body", parent=home)
+    tiny.setStyleSheet("font-size: 14px;")
+    small.show()
+    tiny.show()
+    QApplication.processEvents()
+    problems = audit(window, window.ctx.theme, "home")
+    assert any("tooSmall" in p and "below 64" in p for p in problems)
+    assert any("14 px text" in p for p in problems)
