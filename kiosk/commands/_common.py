@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sqlite3
 from pathlib import Path
 
 from kiosk.core.paths import bundled_db_path
@@ -11,9 +12,44 @@ from kiosk.core.paths import bundled_db_path
 def database_path(args: argparse.Namespace, positional: str | None = None) -> Path:
     """The database a data command works on: a positional PATH, ``--db``, or the default.
 
-    The default is the bundled database until the runtime database exists.
+    The default is the runtime database in the data directory (the config's ``database`` setting or
+    ``kiosk.db`` there) once it exists, and the bundled database until then.
     """
     chosen = positional or getattr(args, "db", None)
     if chosen:
         return Path(chosen)
-    return bundled_db_path()
+    runtime = runtime_database_path()
+    return runtime if runtime.is_file() else bundled_db_path()
+
+
+def runtime_database_path() -> Path:
+    """The runtime database file of this terminal (it may not exist yet)."""
+    from kiosk.core.config import load_terminal_config
+    from kiosk.core.paths import default_data_dir
+
+    data_dir = default_data_dir()
+    config, _ = load_terminal_config(data_dir)
+    return config.database_path(data_dir)
+
+
+def open_data_database(args: argparse.Namespace) -> sqlite3.Connection:
+    """A writable connection for a data command: ``--db PATH`` (which must exist), or the runtime
+    database — created from the bundled one on first use, migrated and upgraded as at kiosk start."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from kiosk.core.db import connect
+    from kiosk.core.errors import DatabaseError
+    from kiosk.core.paths import default_data_dir
+    from kiosk.core.runtime import open_runtime_database
+
+    chosen = getattr(args, "db", None)
+    if chosen:
+        path = Path(chosen)
+        if not path.is_file():
+            raise DatabaseError(f"database not found: {path}")
+        conn = connect(path)
+        conn.execute("PRAGMA busy_timeout = 5000")
+        return conn
+    return open_runtime_database(default_data_dir(), bundled_db_path(), db_path=runtime_database_path(),
+                                 now=datetime.now(ZoneInfo("Asia/Shanghai")))

@@ -1,0 +1,300 @@
+"""Community worker tools on the command line: PIN, import/export, backup/restore, feedback, reports,
+history and undo — and ``kiosk admin``, the same tools in a window for an office PC.
+
+Every command works on the runtime database of this terminal unless ``--db PATH`` names another
+file, and exits non-zero with a one-line reason when it cannot do what was asked.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from kiosk.commands._common import open_data_database
+from kiosk.core.errors import KioskError
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+CLI_ACTOR = "cli"
+
+
+def _now() -> datetime:
+    return datetime.now(SHANGHAI)
+
+
+class ImportFailed(KioskError):
+    exit_code = 2
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("set-pin", parents=[common], help="set or change the worker PIN of the admin screen",
+                       description="Ask for a new PIN (4–12 digits) twice and store it salted and slow-hashed. "
+                                   "Also lifts a lock after too many wrong PINs. There is no default PIN.")
+    p.add_argument("--pin-stdin", action="store_true", help="read the PIN from one line of standard input (scripts)")
+    p.set_defaults(func=cmd_set_pin)
+
+    p = sub.add_parser("import", parents=[common], help="import listings from a CSV file or an HSDS folder",
+                       description="Check every row first; with --dry-run only report. Otherwise apply all rows "
+                                   "in one transaction after an automatic backup (`kiosk restore` undoes it), "
+                                   "or nothing at all when any row is bad.")
+    p.add_argument("path", metavar="FILE|DIR", type=Path, help="a flat CSV file, or an HSDS data package folder")
+    p.add_argument("--dry-run", action="store_true", help="only check and say what would change")
+    p.add_argument("--category", metavar="ID", default=None,
+                   help="HSDS: the category for services the package does not link to one of ours "
+                        "(e.g. elderly, health, culture, sports, government)")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("export", parents=[common], help="export every listing as CSV (Excel) or an HSDS package",
+                       description="csv: one UTF-8 (with BOM) file, one row per service. hsds: a folder with one "
+                                   "CSV per HSDS 3.0 table and datapackage.json.")
+    p.add_argument("--format", choices=("csv", "hsds"), default="csv", help="csv (default) or hsds")
+    p.add_argument("out", metavar="OUT", type=Path, help="the CSV file, or the folder for hsds")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("backup", parents=[common], help="make a backup of the database now")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", parents=[common], help="bring back a backup (default: the newest)",
+                       description="Replace the database content with a backup. The current state is backed up "
+                                   "first, so a restore can be undone by restoring that backup.")
+    p.add_argument("backup", metavar="BACKUP", nargs="?", type=Path, help="backup file (default: the newest)")
+    p.add_argument("--list", action="store_true", help="list the backups and exit")
+    p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("feedback", parents=[common], help="list resident feedback; mark items done",
+                       description="Without options: the open items. --done ID marks items done.")
+    p.add_argument("--all", action="store_true", help="list done items too")
+    p.add_argument("--done", metavar="ID", type=int, nargs="+", help="mark these items done")
+    p.add_argument("--reopen", metavar="ID", type=int, nargs="+", help="open these items again")
+    p.set_defaults(func=cmd_feedback)
+
+    p = sub.add_parser("report", parents=[common], help="most viewed, searches with no result, open feedback",
+                       description="Anonymous usage report by day or week.")
+    p.add_argument("--days", type=int, default=28, help="how many days back from --end (default 28)")
+    p.add_argument("--end", type=date.fromisoformat, default=None, help="last day, YYYY-MM-DD (default today)")
+    p.add_argument("--by", choices=("day", "week"), default="week", help="group by day or week (default week)")
+    p.add_argument("--top", type=int, default=10, help="lines per top list (default 10)")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("history", parents=[common], help="the changes of one listing (for undo)")
+    p.add_argument("service_id", metavar="SERVICE_ID")
+    p.set_defaults(func=cmd_history)
+
+    p = sub.add_parser("undo", parents=[common], help="undo one change of a listing (see `kiosk history`)",
+                       description="Put the listing back exactly as it was before change ENTRY.")
+    p.add_argument("entry", metavar="ENTRY", type=int, help="the change number shown by `kiosk history`")
+    p.set_defaults(func=cmd_undo)
+
+    p = sub.add_parser("admin", parents=[common], help="open the worker tools in a window (office PC)",
+                       description="The admin tools of the kiosk in a normal window, for mouse and keyboard. "
+                                   "Asks for the PIN first.")
+    p.set_defaults(func=cmd_admin)
+
+
+def cmd_set_pin(args: argparse.Namespace) -> int:
+    from kiosk.core.auth import set_pin, validate_new_pin
+
+    if args.pin_stdin:
+        pin = sys.stdin.readline().strip()
+    else:
+        if not sys.stdin.isatty():
+            raise KioskError("no terminal to ask for the PIN: run it in a terminal, or pass --pin-stdin")
+        pin = getpass.getpass("新的管理密码 New PIN (4–12 digits): ").strip()
+        problem = validate_new_pin(pin)
+        if problem:
+            raise KioskError(problem)
+        if getpass.getpass("再输入一次 Repeat the PIN: ").strip() != pin:
+            raise KioskError("两次输入的密码不一样，没有修改 (the two PINs differ; nothing changed)")
+    conn = open_data_database(args)
+    try:
+        set_pin(conn, pin, now=_now(), actor=CLI_ACTOR)
+    finally:
+        conn.close()
+    print("管理密码已设置 PIN set. Hold the top-left corner of the kiosk screen for 3 seconds to open admin.")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from kiosk.core.transfer import apply_import, plan_import
+
+    conn = open_data_database(args)
+    try:
+        plan = plan_import(conn, args.path, category=args.category)
+        for warning in plan.warnings:
+            print(f"注意 note: {warning}")
+        for problem in plan.problems:
+            print(f"错误 problem: {problem}")
+        print(("试运行 dry run: " if args.dry_run else "") + plan.summary())
+        if plan.problems:
+            raise ImportFailed(f"{len(plan.problems)} 处问题，没有导入任何内容 ({len(plan.problems)} problem(s); "
+                               "nothing was changed) — fix them and run again")
+        if args.dry_run:
+            for sid in plan.new:
+                print(f"  + {sid}")
+            for sid in plan.changed:
+                print(f"  ~ {sid}")
+            return 0
+        result = apply_import(conn, plan, actor=CLI_ACTOR, now=_now())
+    finally:
+        conn.close()
+    if result.applied:
+        print(f"已导入 imported. 导入前的备份 backup before the import: {result.backup} "
+              "(`kiosk restore` brings it back)")
+    else:
+        print("没有需要修改的内容 nothing to change")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from kiosk.core.transfer import export
+
+    conn = open_data_database(args)
+    try:
+        count = export(conn, args.format, args.out)
+    finally:
+        conn.close()
+    print(f"exported {count} listings to {args.out} ({args.format})")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from kiosk.core.backup import backup_database
+
+    conn = open_data_database(args)
+    try:
+        path = backup_database(conn, "manual", now=_now())
+    finally:
+        conn.close()
+    print(f"backup written: {path}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from kiosk.core.backup import BackupError, backups_dir, database_file, latest_backup, list_backups, restore_backup
+
+    conn = open_data_database(args)
+    try:
+        folder = backups_dir(database_file(conn))
+        if args.list:
+            found = list_backups(folder)
+            if not found:
+                print(f"no backups in {folder}")
+            for info in found:
+                print(f"{info.path}  ({info.size // 1024} KiB)")
+            return 0
+        backup = args.backup or latest_backup(folder)
+        if backup is None:
+            raise BackupError(f"no backup to restore in {folder}")
+        safety = restore_backup(conn, backup, now=_now())
+    finally:
+        conn.close()
+    print(f"restored {backup}; the state before the restore is kept in {safety}")
+    return 0
+
+
+def cmd_feedback(args: argparse.Namespace) -> int:
+    from kiosk.core.feedback import list_feedback, mark_done, reopen
+
+    conn = open_data_database(args)
+    try:
+        for ident in args.done or []:
+            mark_done(conn, ident, now=_now(), actor=CLI_ACTOR)
+            print(f"#{ident} done")
+        for ident in args.reopen or []:
+            reopen(conn, ident, now=_now(), actor=CLI_ACTOR)
+            print(f"#{ident} open again")
+        if args.done or args.reopen:
+            return 0
+        items = list_feedback(conn, None if args.all else "open")
+    finally:
+        conn.close()
+    if not items:
+        print("没有待处理的反馈 no open feedback" if not args.all else "no feedback")
+    for item in items:
+        print(f"#{item.id:<5} {item.created_at:%Y-%m-%d %H:%M}  {item.status:<4}  {item.label}（{item.label_en}）  "
+              f"{item.service_name or '—'} [{item.service_id or ''}]")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from kiosk.core.reports import build_report, format_report
+
+    if args.days < 1:
+        raise KioskError("--days must be at least 1")
+    end = args.end or _now().date()
+    start = end - timedelta(days=args.days - 1)
+    conn = open_data_database(args)
+    try:
+        report = build_report(conn, start, end, by=args.by, top=args.top)
+    finally:
+        conn.close()
+    print(format_report(report))
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from kiosk.core.listings import ListingNotFound, listing_history, snapshot
+
+    conn = open_data_database(args)
+    try:
+        if snapshot(conn, args.service_id) is None:
+            raise ListingNotFound(args.service_id)
+        entries = listing_history(conn, args.service_id)
+    finally:
+        conn.close()
+    if not entries:
+        print(f"{args.service_id}: no changes recorded (as in the seed)")
+    for entry in entries:
+        undone = f"  (undone by #{entry.undone_by})" if entry.undone_by else ""
+        print(f"#{entry.id:<5} {entry.at:%Y-%m-%d %H:%M}  {entry.action:<8} {entry.actor}{undone}")
+        for line in describe_change(entry.before, entry.after):
+            print(f"        {line}")
+    return 0
+
+
+def describe_change(before: Any, after: Any) -> list[str]:
+    """What changed between two listing snapshots, one line per field."""
+    from kiosk.core.listings import listing_from_snapshot
+
+    if before is None:
+        return ["(new listing)"]
+    if after is None:
+        return []
+    a, b = listing_from_snapshot(before), listing_from_snapshot(after)
+    lines = []
+    for name in vars(a):
+        old, new = getattr(a, name), getattr(b, name)
+        if old != new:
+            lines.append(f"{name}: {_short(old)} → {_short(new)}")
+    return lines
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def cmd_undo(args: argparse.Namespace) -> int:
+    from kiosk.core.listings import undo
+
+    conn = open_data_database(args)
+    try:
+        result = undo(conn, args.entry, actor=CLI_ACTOR, now=_now())
+    finally:
+        conn.close()
+    print(f"undid change #{args.entry} of {result.service_id} (recorded as #{result.audit_id})")
+    return 0
+
+
+def cmd_admin(args: argparse.Namespace) -> int:
+    from kiosk.commands.run import has_display
+
+    if not has_display():
+        raise KioskError("no display found: run this on a desktop, or under `xvfb-run kiosk admin`")
+    from kiosk.ui.admin.window import run_admin
+
+    return run_admin(args)

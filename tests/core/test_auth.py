@@ -1,0 +1,104 @@
+"""The worker PIN: salted slow hash, no default, lockout after 5 failures that survives a restart."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from kiosk.core import auth
+from kiosk.core.db import connect
+from tests.helpers.worker import NOW
+
+PIN = "2580"
+
+
+def test_no_default_pin(writable_db: Path) -> None:
+    """A fresh database has no PIN: every attempt answers not_set, even a common one."""
+    conn = connect(writable_db)
+    assert not auth.pin_is_set(conn)
+    for guess in ("0000", "1234", "123456", ""):
+        assert auth.check_pin(conn, guess, now=NOW).status == "not_set"
+
+
+def test_pin_is_stored_salted_and_slow_hashed(writable_db: Path) -> None:
+    """Only an scrypt hash with a random salt is stored; the same PIN hashes differently twice."""
+    conn = connect(writable_db)
+    auth.set_pin(conn, PIN, now=NOW)
+    stored = json.loads(conn.execute("SELECT value FROM auth_state WHERE key = 'pin'").fetchone()[0])
+    assert stored["algorithm"] == "scrypt" and stored["n"] >= 2**14 and len(bytes.fromhex(stored["salt"])) == 16
+    assert PIN not in json.dumps(stored)
+    other = auth.hash_pin(PIN)
+    assert other["salt"] != stored["salt"] and other["hash"] != stored["hash"]
+    assert auth.verify_pin(PIN, stored) and not auth.verify_pin("2581", stored)
+
+
+def test_right_pin_opens_a_session(writable_db: Path) -> None:
+    """The right PIN gives an admin session whose id is logged as the actor of the login."""
+    conn = connect(writable_db)
+    auth.set_pin(conn, PIN, now=NOW)
+    result = auth.check_pin(conn, PIN, now=NOW)
+    assert result.ok and result.session is not None and result.session.id.startswith("admin-20260302-0930-")
+    actors = [r[0] for r in conn.execute("SELECT actor FROM audit_log WHERE action = 'login'")]
+    assert actors == [result.session.id]
+
+
+@pytest.mark.parametrize("bad", ["123", "12ab", "1111", "1234", "9876", "1" * 13])
+def test_weak_or_malformed_pins_are_refused(writable_db: Path, bad: str) -> None:
+    """Too short, not digits, all the same or a run of digits: refused with a reason."""
+    conn = connect(writable_db)
+    with pytest.raises(auth.PinRejected):
+        auth.set_pin(conn, bad, now=NOW)
+    assert not auth.pin_is_set(conn)
+
+
+def test_five_wrong_pins_lock_for_five_minutes(writable_db: Path) -> None:
+    """Attempts left count down; the 5th wrong PIN locks; then even the right PIN is refused until 5 min pass."""
+    conn = connect(writable_db)
+    auth.set_pin(conn, PIN, now=NOW)
+    lefts = [auth.check_pin(conn, "0000", now=NOW + timedelta(seconds=i)).attempts_left for i in range(4)]
+    assert lefts == [4, 3, 2, 1]
+    locked = auth.check_pin(conn, "0000", now=NOW + timedelta(seconds=5))
+    assert locked.status == "locked" and locked.locked_until == NOW + timedelta(seconds=5, minutes=5)
+    assert auth.check_pin(conn, PIN, now=NOW + timedelta(minutes=4)).status == "locked"
+    assert auth.check_pin(conn, PIN, now=NOW + timedelta(minutes=5, seconds=6)).ok
+
+
+def test_lock_survives_a_restart(writable_db: Path) -> None:
+    """Closing and reopening the database (a kiosk restart) keeps the lock and the failure count."""
+    conn = connect(writable_db)
+    auth.set_pin(conn, PIN, now=NOW)
+    for _ in range(3):
+        auth.check_pin(conn, "0000", now=NOW)
+    conn.close()
+    conn = connect(writable_db)
+    assert auth.failures(conn) == 3
+    for _ in range(2):
+        auth.check_pin(conn, "0000", now=NOW)
+    conn.close()
+    conn = connect(writable_db)
+    assert auth.check_pin(conn, PIN, now=NOW + timedelta(minutes=1)).status == "locked"
+
+
+def test_after_lock_expires_counting_starts_afresh(writable_db: Path) -> None:
+    """Once a lock has run out, one more wrong PIN does not lock again at once."""
+    conn = connect(writable_db)
+    auth.set_pin(conn, PIN, now=NOW)
+    for _ in range(5):
+        auth.check_pin(conn, "0000", now=NOW)
+    later = NOW + timedelta(minutes=6)
+    result = auth.check_pin(conn, "0000", now=later)
+    assert result.status == "wrong" and result.attempts_left == 4
+
+
+def test_set_pin_lifts_a_lock(writable_db: Path) -> None:
+    """`kiosk set-pin` on the office PC is the way out of a lock."""
+    conn = connect(writable_db)
+    auth.set_pin(conn, PIN, now=NOW)
+    for _ in range(5):
+        auth.check_pin(conn, "0000", now=NOW)
+    auth.set_pin(conn, "369147", now=NOW)
+    assert auth.check_pin(conn, "369147", now=NOW).ok
+    assert auth.check_pin(conn, PIN, now=NOW).status == "wrong"
