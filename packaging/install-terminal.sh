@@ -31,11 +31,13 @@ owned_dir() {  # create a folder (and its parents under $home) owned by $user
 units="$home/.config/systemd/user"
 owned_dir "$units/graphical-session.target.wants"
 owned_dir "$home/.config/autostart"
-sed "s|/opt/shangjie-kiosk|$dest|g" "$dest/install/shangjie-kiosk.service" > "$units/shangjie-kiosk.service"
-ln -sf ../shangjie-kiosk.service "$units/graphical-session.target.wants/shangjie-kiosk.service"
+for unit in shangjie-kiosk.service shangjie-kiosk-content.service; do
+  sed "s|/opt/shangjie-kiosk|$dest|g" "$dest/install/$unit" > "$units/$unit"
+  ln -sf "../$unit" "$units/graphical-session.target.wants/$unit"
+  chown -h "$user" "$units/$unit" "$units/graphical-session.target.wants/$unit"
+done
 sed "s|/opt/shangjie-kiosk|$dest|g" "$dest/install/shangjie-kiosk.desktop" > "$home/.config/autostart/shangjie-kiosk.desktop"
-chown -h "$user" "$units/shangjie-kiosk.service" "$units/graphical-session.target.wants/shangjie-kiosk.service" \
-  "$home/.config/autostart/shangjie-kiosk.desktop"
+chown -h "$user" "$home/.config/autostart/shangjie-kiosk.desktop"
 
 data="$home/.local/share/shangjie-kiosk"
 owned_dir "$data"
@@ -46,5 +48,6 @@ fi
 
 echo "installed $dest for user $user"
 echo "  config:  $data/config.toml   (check it: $dest/kiosk config --check $data/config.toml)"
-echo "  unit:    $units/shangjie-kiosk.service (starts with $user's graphical session)"
-echo "  start now, as $user in the session:  systemctl --user daemon-reload && systemctl --user start shangjie-kiosk"
+echo "  units:   $units/shangjie-kiosk.service, shangjie-kiosk-content.service (start with $user's session)"
+echo "  start now, as $user in the session:"
+echo "    systemctl --user daemon-reload && systemctl --user start shangjie-kiosk shangjie-kiosk-content"

@@ -117,8 +117,9 @@ def test_installed_unit_verifies(package: PackageResult, tmp_path: Path) -> None
     assert result.returncode == 0, result.stderr
     version = subprocess.run([str(prefix / "kiosk"), "--version"], capture_output=True, text=True, check=False)
     assert version.returncode == 0 and "kiosk" in version.stdout
-    unit = home / ".config" / "systemd" / "user" / "shangjie-kiosk.service"
+    units = home / ".config" / "systemd" / "user"
     if shutil.which("systemd-analyze"):
-        check = subprocess.run(["systemd-analyze", "verify", str(unit)], capture_output=True, text=True,
-                               check=False)
-        assert check.returncode == 0, check.stdout + check.stderr
+        for name in ("shangjie-kiosk.service", "shangjie-kiosk-content.service"):
+            check = subprocess.run(["systemd-analyze", "verify", str(units / name)], capture_output=True,
+                                   text=True, check=False)
+            assert check.returncode == 0, check.stdout + check.stderr

@@ -97,6 +97,13 @@ def test_systemd_unit_restarts_forever_in_the_graphical_session() -> None:
     assert unit["Service"]["ExecStartPre"].startswith("-")  # a missing inbox never blocks the start
 
 
+def test_content_unit_watches_the_inbox() -> None:
+    """The content unit runs `update-content --watch` in the same session and comes back after failures."""
+    unit = _ini(PACKAGING / "systemd" / "shangjie-kiosk-content.service")
+    assert unit["Service"]["ExecStart"] == "/opt/shangjie-kiosk/kiosk update-content --watch"
+    assert unit["Service"]["Restart"] == "always" and unit["Install"]["WantedBy"] == "graphical-session.target"
+
+
 def test_autostart_entry() -> None:
     """The XDG autostart entry is an application that runs the session script."""
     entry = _ini(PACKAGING / "xdg" / "shangjie-kiosk.desktop")["Desktop Entry"]
@@ -108,8 +115,8 @@ def test_autostart_entry() -> None:
 def _fake_package(tmp_path: Path) -> Path:
     folder = tmp_path / "pkg" / "shangjie-kiosk"
     (folder / "install").mkdir(parents=True)
-    for name in ("systemd/shangjie-kiosk.service", "xdg/shangjie-kiosk.desktop", "kiosk-session",
-                 "install-terminal.sh"):
+    for name in ("systemd/shangjie-kiosk.service", "systemd/shangjie-kiosk-content.service",
+                 "xdg/shangjie-kiosk.desktop", "kiosk-session", "install-terminal.sh"):
         target = folder / "install" / Path(name).name
         target.write_bytes((PACKAGING / name).read_bytes())
         target.chmod(0o755)
@@ -131,8 +138,9 @@ def test_install_script(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     unit = home / ".config" / "systemd" / "user" / "shangjie-kiosk.service"
     assert f"ExecStart={prefix}/kiosk run" in unit.read_text(encoding="utf-8")
-    link = unit.parent / "graphical-session.target.wants" / "shangjie-kiosk.service"
-    assert link.is_symlink() and link.resolve() == unit.resolve()
+    for name in ("shangjie-kiosk.service", "shangjie-kiosk-content.service"):
+        link = unit.parent / "graphical-session.target.wants" / name
+        assert link.is_symlink() and link.resolve() == (unit.parent / name).resolve()
     desktop = home / ".config" / "autostart" / "shangjie-kiosk.desktop"
     assert f"Exec={prefix}/install/kiosk-session" in desktop.read_text(encoding="utf-8")
     config = home / ".local" / "share" / "shangjie-kiosk" / "config.toml"

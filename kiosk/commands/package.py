@@ -27,7 +27,8 @@ from kiosk.core.errors import KioskError
 APP_DIR_NAME = "shangjie-kiosk"
 PROGRAM = "kiosk"
 SIZE_BUDGET_MB = 250
-INSTALL_FILES = ("systemd/shangjie-kiosk.service", "xdg/shangjie-kiosk.desktop", "kiosk-session",
+INSTALL_FILES = ("systemd/shangjie-kiosk.service", "systemd/shangjie-kiosk-content.service",
+                 "xdg/shangjie-kiosk.desktop", "kiosk-session",
                  "install-terminal.sh")
 
 
