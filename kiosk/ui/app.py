@@ -78,8 +78,26 @@ def build_kiosk(conn: Connection, config: Config | None = None, *,
     if app is not None:
         app.installEventFilter(idle)
     window.nav.screenChanged.connect(lambda name, _s: idle.stop() if name == ATTRACT else idle.start())
+    window.nav.visited.connect(lambda name, params: record_usage(ctx, name, params))
     window.nav.reset_to_attract()
     return window
+
+
+def record_usage(ctx: AppContext, name: str, params: dict[str, Any]) -> None:
+    """Count the visit anonymously (kiosk.core.usage) for the workers' "most viewed" report.
+
+    Counting never disturbs a resident: a read-only database or a missing module only skips it.
+    """
+    try:
+        from kiosk.core import usage
+    except ImportError:
+        return
+    now = ctx.clock()
+    usage.try_record_view(ctx.conn, "screen", name, now)
+    if name == "category" and params.get("category_id"):
+        usage.try_record_view(ctx.conn, "category", str(params["category_id"]), now)
+    elif name == "detail" and params.get("service_id"):
+        usage.try_record_view(ctx.conn, "service", str(params["service_id"]), now)
 
 
 def _screen_timeout(window: KioskWindow) -> int | None:

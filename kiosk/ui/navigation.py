@@ -27,6 +27,8 @@ class Navigator(QObject):
 
     #: the current screen changed: (name, screen)
     screenChanged = Signal(str, object)
+    #: the resident went forward to a screen (push or home, not back or the idle reset): (name, params)
+    visited = Signal(str, dict)
 
     def __init__(self, ctx: AppContext, stack: QStackedWidget | None = None,
                  parent: QObject | None = None) -> None:
@@ -97,6 +99,7 @@ class Navigator(QObject):
             return
         self._history.append((name, params))
         self._show(name, params)
+        self.visited.emit(name, dict(params))
 
     def back(self) -> None:
         """Show the previous screen again; on home (or attract) nothing happens."""
@@ -110,6 +113,7 @@ class Navigator(QObject):
         """The home screen, with an empty history behind it."""
         self._history = [(HOME, {})]
         self._show(HOME, {})
+        self.visited.emit(HOME, {})
 
     def reset_to_attract(self) -> None:
         """Idle reset: every built screen forgets its state, then the attract screen shows."""

@@ -98,3 +98,24 @@ def test_report_button_hidden_without_the_feedback_module(monkeypatch: Any, wind
     screen = detail_module.DetailScreen(window.ctx, window.nav)
     assert screen.report_button.isHidden()
     screen.deleteLater()
+
+
+def test_visits_are_counted_anonymously_for_the_workers_report(qtbot: Any, writable_db: Any) -> None:
+    """Opening a category and a listing adds to usage_counts (day, kind, key: nothing about the person)."""
+    conn = connect(writable_db)
+    window = build_kiosk(conn, clock=lambda: FIXED_NOW)
+    qtbot.addWidget(window)
+    try:
+        window.nav.home()
+        window.nav.push("category", category_id="health")
+        window.nav.push("detail", service_id="community-health-centres")
+        window.nav.back()  # going back is not a new visit
+        rows = {(r["kind"], r["key"]): r["count"] for r in conn.execute("SELECT * FROM usage_counts")}
+        assert rows[("category", "health")] == 1
+        assert rows[("service", "community-health-centres")] == 1
+        assert rows[("screen", "home")] == 1
+        assert {r["day"] for r in conn.execute("SELECT day FROM usage_counts")} == {"2021-09-15"}
+    finally:
+        window.idle.stop()
+        window.allow_close = True
+        conn.close()

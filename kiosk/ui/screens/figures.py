@@ -147,6 +147,7 @@ class FiguresScreen(Screen):
 
     def set_topic(self, key: str) -> None:
         self.topic = key
+        self.chips.select(key)
         self.rebuild()
         scroll_to_top(self.scroll_area)
 

@@ -134,8 +134,8 @@ class PairChart(Chart):
         font = t.font()
         value_h = QFontMetrics(bold).height()
         label_h = self.line()
-        plot_top = value_h
-        plot_h = self.height() - value_h - label_h - t.spacing
+        plot_top = value_h + t.spacing / 2
+        plot_h = self.height() - plot_top - label_h - t.spacing
         top = max(self.before.value, self.after.value) or 1.0
         col_w = min(self.width() / 4, t.min_target * 2.5)
         centers = (self.width() * 0.25, self.width() * 0.75)

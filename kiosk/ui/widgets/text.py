@@ -20,9 +20,21 @@ def label(text: str = "", role: str = "body", *, wrap: bool = False, parent: QWi
     return widget
 
 
+class TouchButton(QPushButton):
+    """A QPushButton whose text is shown as given: "&" is a character, not a keyboard mnemonic
+    (a kiosk has no keyboard, and data such as "City & environment" must not lose its "&")."""
+
+    def setText(self, text: str) -> None:
+        super().setText(text.replace("&", "&&"))
+
+    def text(self) -> str:
+        return super().text().replace("&&", "&")
+
+
 def button(text: str = "", role: str | None = None, parent: QWidget | None = None) -> QPushButton:
     """A QPushButton styled by ``role`` (nav, toggle, chip, choice, search, report; None = primary)."""
-    widget = QPushButton(text, parent)
+    widget = TouchButton(parent)
+    widget.setText(text)
     if role:
         widget.setProperty("role", role)
     widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
