@@ -7,6 +7,7 @@ plugins when the UI uses them — and lists the Qt modules to keep out (Qt WebEn
 
 from __future__ import annotations
 
+import ast
 import ctypes.util
 import os
 import re
@@ -109,11 +110,36 @@ def find_zinnia_model() -> Path | None:
     return None
 
 
+def uses_virtual_keyboard(source: str) -> bool:
+    """True when Python ``source`` really asks for Qt Virtual Keyboard, not just mentions it.
+
+    It does when it imports Qt Quick or QML from PySide6, or has a string (other than a docstring)
+    naming the ``qtvirtualkeyboard`` input method or the ``QtQuick.VirtualKeyboard`` QML module.
+    """
+    tree = ast.parse(source)
+    docstrings: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                docstrings.add(id(body[0].value))
+    pattern = re.compile(r"qtvirtualkeyboard|QtQuick\.VirtualKeyboard", re.IGNORECASE)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(("PySide6.QtQuick", "PySide6.QtQml")):
+            return True
+        if isinstance(node, ast.Import) and any(a.name.startswith(("PySide6.QtQuick", "PySide6.QtQml"))
+                                                for a in node.names):
+            return True
+        if (isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+                and pattern.search(node.value)):
+            return True
+    return False
+
+
 def ui_uses_virtual_keyboard(root: Path) -> bool:
-    """True when the UI code asks Qt for its Virtual Keyboard (the QML input method)."""
-    pattern = re.compile(r"qtvirtualkeyboard|QtVirtualKeyboard|VirtualKeyboard")
+    """True when any module under kiosk/ui asks for Qt Virtual Keyboard (see uses_virtual_keyboard)."""
     ui = root / "kiosk" / "ui"
-    return any(pattern.search(p.read_text(encoding="utf-8", errors="replace")) for p in ui.rglob("*.py"))
+    return any(uses_virtual_keyboard(p.read_text(encoding="utf-8")) for p in ui.rglob("*.py"))
 
 
 def virtual_keyboard_files() -> list[tuple[str, str]]:

@@ -68,6 +68,19 @@ def test_handwriting_files_when_installed(package: PackageResult) -> None:
     assert (package.folder / "LICENSES" / "LGPL-2.1.txt").is_file()
 
 
+def test_pinyin_search_and_handwriting_work_in_the_build(package: PackageResult, tmp_path: Path) -> None:
+    """The built program finds 养老 from the initials `ylfw` (pypinyin data) and reads a stroke (Zinnia)."""
+    result = _run(package.program, "search", "ylfw", data_dir=tmp_path)
+    assert result.returncode == 0 and "养老服务" in result.stdout, result.stdout + result.stderr
+    if not Path("/usr/share/tegaki/models/zinnia/handwriting-zh_CN.model").is_file():
+        return
+    strokes = tmp_path / "one.json"
+    strokes.write_text('{"width": 100, "height": 100, "strokes": [[[10, 50], [50, 50], [90, 50]]]}',
+                       encoding="utf-8")
+    result = _run(package.program, "recognize", "--top", "3", str(strokes), data_dir=tmp_path)
+    assert result.returncode == 0 and "一" in result.stdout, result.stdout + result.stderr
+
+
 def test_bundled_libraries_resolve_their_qt_dependencies(package: PackageResult) -> None:
     """No bundled library or plugin needs a Qt library the build left out (checked with ldd)."""
     if shutil.which("ldd") is None:

@@ -164,3 +164,11 @@ def test_package_help_lists_options() -> None:
     result = subprocess.run([sys.executable, "-m", "kiosk", "package", "--help"], capture_output=True, text=True,
                             check=True)
     assert "--out" in result.stdout and "--no-self-test" in result.stdout
+
+
+def test_virtual_keyboard_detection_ignores_docstrings() -> None:
+    """Only real use (a Qt Quick import, the input-method name in code) bundles Qt Virtual Keyboard."""
+    bundle_plan = _load("bundle_plan")
+    assert not bundle_plan.uses_virtual_keyboard('"""Why not Qt Virtual Keyboard: qtvirtualkeyboard …"""\n')
+    assert bundle_plan.uses_virtual_keyboard('import os\nos.environ["QT_IM_MODULE"] = "qtvirtualkeyboard"\n')
+    assert bundle_plan.uses_virtual_keyboard("from PySide6.QtQuickWidgets import QQuickWidget\n")
