@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import itertools
 import sqlite3
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLineEdit, QWidget
@@ -23,10 +21,7 @@ from kiosk.ui.widgets.handwriting import (
     add_handwriting_page,
     create_handwriting_pad,
 )
-from tests.fixtures.strokes import CHARACTERS
-
-LEFT = Qt.MouseButton.LeftButton
-NONE = Qt.KeyboardModifier.NoModifier
+from tests.fixtures.strokes.qt import LEFT, NONE, tap_candidate, to_pad, write_with_mouse
 
 
 def make_pad(qtbot: QtBot, **kwargs: Any) -> HandwritingPad:
@@ -34,29 +29,6 @@ def make_pad(qtbot: QtBot, **kwargs: Any) -> HandwritingPad:
     qtbot.addWidget(pad)
     pad.show()
     return pad
-
-
-def to_pad(pad: HandwritingPad, x: float, y: float) -> QPoint:
-    """A point of the 100×100 drawing grid in the writing square's pixels."""
-    side = pad.side()
-    return QPoint(round(x * side / 100), round(y * side / 100))
-
-
-def write_with_mouse(pad: HandwritingPad, char: str) -> None:
-    """Draw a fixture character stroke by stroke: press, move along each segment in 10 steps, release."""
-    area = pad.writing_area
-    for stroke in CHARACTERS[char]:
-        corners = [to_pad(pad, x, y) for x, y in stroke]
-        QTest.mousePress(area, LEFT, NONE, corners[0])
-        for a, b in itertools.pairwise(corners):
-            for k in range(1, 11):
-                QTest.mouseMove(area, QPoint(a.x() + (b.x() - a.x()) * k // 10, a.y() + (b.y() - a.y()) * k // 10))
-        QTest.mouseRelease(area, LEFT, NONE, corners[-1])
-
-
-def tap_candidate(pad: HandwritingPad, char: str) -> None:
-    index = pad.candidates().index(char)
-    QTest.mouseClick(pad.candidate_buttons[index], LEFT)
 
 
 def test_pad_is_large_with_at_least_eight_big_candidates(qtbot: QtBot) -> None:
