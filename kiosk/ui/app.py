@@ -7,6 +7,7 @@ and benchmarks build exactly the same window with :func:`build_kiosk`.
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 import time
 from collections.abc import Callable
@@ -29,14 +30,15 @@ from kiosk.ui.screens.base import Screen
 from kiosk.ui.window import KioskWindow
 
 DEFAULT_WINDOWED_SIZE = (1280, 800)
+log = logging.getLogger(__name__)
 
 
 def open_database(args: argparse.Namespace) -> Connection:
-    """The database the kiosk shows: for now the bundled one (or ``--db``), read-only."""
-    from kiosk.commands._common import database_path
-    from kiosk.core.db import connect
+    """The runtime database in the data directory (made from the bundled one on first start,
+    upgraded keeping worker edits), or ``--db PATH``; writable for feedback, usage and worker edits."""
+    from kiosk.commands._common import open_data_database
 
-    return connect(database_path(args), readonly=True)
+    return open_data_database(args)
 
 
 def load_app_config(args: argparse.Namespace) -> Config:
@@ -65,12 +67,16 @@ def create_application() -> QApplication:
 
 
 def build_kiosk(conn: Connection, config: Config | None = None, *,
-                clock: Callable[[], datetime] = shanghai_now) -> KioskWindow:
-    """The kiosk window with every resident screen registered and the idle reset wired."""
+                clock: Callable[[], datetime] = shanghai_now, count_usage: bool = True) -> KioskWindow:
+    """The kiosk window with every resident screen registered and the idle reset wired.
+
+    ``count_usage=False`` (screenshots, self-test) keeps visits out of the usage counts.
+    """
     create_application()
     ctx = AppContext(conn, config, clock=clock)
     window = KioskWindow(ctx)
     register_resident_screens(window.nav)
+    install_worker_tools(window)
     idle = IdleWatcher(ctx.config.idle_timeout_s, lambda: idle_reset(window),
                        timeout_for=lambda: _screen_timeout(window), parent=window)
     window.idle = idle
@@ -78,7 +84,8 @@ def build_kiosk(conn: Connection, config: Config | None = None, *,
     if app is not None:
         app.installEventFilter(idle)
     window.nav.screenChanged.connect(lambda name, _s: idle.stop() if name == ATTRACT else idle.start())
-    window.nav.visited.connect(lambda name, params: record_usage(ctx, name, params))
+    if count_usage:
+        window.nav.visited.connect(lambda name, params: record_usage(ctx, name, params))
     window.nav.reset_to_attract()
     return window
 
@@ -89,15 +96,31 @@ def record_usage(ctx: AppContext, name: str, params: dict[str, Any]) -> None:
     Counting never disturbs a resident: a read-only database or a missing module only skips it.
     """
     try:
-        from kiosk.core import usage
+        from kiosk.core.usage import record_view
     except ImportError:
         return
     now = ctx.clock()
-    usage.try_record_view(ctx.conn, "screen", name, now)
+    views = [("screen", name)]
     if name == "category" and params.get("category_id"):
-        usage.try_record_view(ctx.conn, "category", str(params["category_id"]), now)
+        views.append(("category", str(params["category_id"])))
     elif name == "detail" and params.get("service_id"):
-        usage.try_record_view(ctx.conn, "service", str(params["service_id"]), now)
+        views.append(("service", str(params["service_id"])))
+    for kind, key in views:
+        try:
+            record_view(ctx.conn, kind, key, now)
+        except Exception:  # read-only or busy database: counting is never worth an error
+            log.debug("view of %s %s not counted", kind, key, exc_info=True)
+            return
+
+
+def install_worker_tools(window: KioskWindow) -> None:
+    """The worker tools' "admin" screen and its hidden corner entry (kiosk.ui.admin), when present."""
+    try:
+        from kiosk.ui.admin import install_worker_tools as install
+    except ImportError:
+        log.info("worker tools not available (kiosk.ui.admin missing)")
+        return
+    install(window)
 
 
 def _screen_timeout(window: KioskWindow) -> int | None:
@@ -163,31 +186,35 @@ def self_test(window: KioskWindow) -> int:
     return 0 if glyphs else 1
 
 
+def show_kiosk_window(window: KioskWindow, config: Config, *, windowed: bool = False,
+                      size: tuple[int, int] | None = None) -> None:
+    """Fullscreen and frameless (kiosk mode) unless ``windowed`` or the config says otherwise."""
+    windowed = windowed or not config.fullscreen
+    flags = window.windowFlags()
+    if config.frameless and not windowed:
+        flags |= Qt.WindowType.FramelessWindowHint
+    if config.stay_on_top:
+        flags |= Qt.WindowType.WindowStaysOnTopHint
+    window.setWindowFlags(flags)
+    if windowed:
+        window.resize(*(size or DEFAULT_WINDOWED_SIZE))
+        window.show()
+    else:
+        window.showFullScreen()
+
+
 def run(args: argparse.Namespace) -> int:
     """``kiosk run``: the fullscreen kiosk (``--windowed`` for development, ``--self-test``)."""
     started = time.perf_counter()
     config = load_app_config(args)
     app = create_application()
     conn = open_database(args)
-    window = build_kiosk(conn, config)
+    window = build_kiosk(conn, config, count_usage=not args.self_test)
     if args.self_test:
         return self_test(window)
-    flags = window.windowFlags()
-    windowed = bool(args.windowed) or not config.fullscreen
-    if config.frameless and not windowed:
-        flags |= Qt.WindowType.FramelessWindowHint
-    if config.stay_on_top:
-        flags |= Qt.WindowType.WindowStaysOnTopHint
-    window.setWindowFlags(flags)
+    show_kiosk_window(window, config, windowed=bool(args.windowed), size=getattr(args, "size", None))
     if config.hide_cursor:
         app.setOverrideCursor(Qt.CursorShape.BlankCursor)
-    if windowed:
-        size = getattr(args, "size", None)
-        width, height = size if size else DEFAULT_WINDOWED_SIZE
-        window.resize(width, height)
-        window.show()
-    else:
-        window.showFullScreen()
     # build home while the attract screen waits for its first touch, so that touch is instant
     QTimer.singleShot(200, lambda: window.nav.screen("home"))
     if getattr(args, "startup_time", False):

@@ -18,7 +18,7 @@ def render_screens(conn: Connection, outdir: Path, *, lang: str = "zh", theme: s
                    size: tuple[int, int] = (1080, 1920), config: Config | None = None) -> list[Path]:
     """Write ``<screen>.png`` for every resident screen (plus a news article and the report dialog)."""
     outdir.mkdir(parents=True, exist_ok=True)
-    window = build_kiosk(conn, config)
+    window = build_kiosk(conn, config, count_usage=False)
     ctx = window.ctx
     ctx.set_language(lang)
     ctx.set_theme_name(theme)

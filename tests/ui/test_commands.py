@@ -21,9 +21,11 @@ def test_screenshots_writes_one_png_per_screen(qapp: Any, seed_db_path: Path, tm
                                                capsys: Any) -> None:
     """Every resident screen (plus a news article and the report dialog) as a PNG of the asked size."""
     out = tmp_path / "shots"
+    before = seed_db_path.read_bytes()
     code = main(["screenshots", str(out), "--db", str(seed_db_path), "--size", "1920x1080", "--lang", "en",
                  "--theme", "elder"])
     assert code == 0
+    assert seed_db_path.read_bytes() == before  # pictures are not visits: no usage counted
     names = {p.stem for p in out.glob("*.png")}
     assert set(RESIDENT_SCREENS) <= names
     assert names - set(RESIDENT_SCREENS) <= {"news-article", "detail-report"}

@@ -78,3 +78,16 @@ def test_category_colours_from_the_design_pass_with_white_text(seed_conn: Any) -
     low = {c.id: round(contrast_ratio("#FFFFFF", c.color), 2) for c in list_categories(seed_conn)
            if contrast_ratio("#FFFFFF", c.color) < 4.5}
     assert low == {}
+
+
+def test_every_category_icon_draws(qapp: Any, seed_conn: Any) -> None:
+    """Each category's qtawesome icon name gives a real pixmap; an unknown name gives none (no crash)."""
+    from kiosk.core.queries import list_categories
+    from kiosk.ui import icons
+
+    for cat in list_categories(seed_conn):
+        pix = icons.pixmap(cat.icon, "#000000", 48)
+        assert not pix.isNull(), cat.icon
+        assert pix.toImage() != icons.pixmap("fa5s.square", "#000000", 48).toImage(), cat.icon
+    assert icons.pixmap("fa5s.no-such-icon", "#000000", 48).isNull()
+    assert not icons.pixmap("mdi6.home", "#000000", 48).isNull()  # other prefixes go through qtawesome

@@ -108,3 +108,20 @@ def test_residents_cannot_close_the_window(window: KioskWindow) -> None:
     """With block_close (the default) a close request is ignored."""
     assert window.close() is False
     assert window.isVisible()
+
+
+def test_kiosk_mode_is_fullscreen_and_frameless_windowed_is_not(make_window: Any) -> None:
+    """`kiosk run` shows a frameless fullscreen window; `--windowed` a normal one of the asked size."""
+    from kiosk.core.config import Config
+    from kiosk.ui.app import show_kiosk_window
+
+    window = make_window()
+    show_kiosk_window(window, Config(stay_on_top=True))
+    assert window.isFullScreen()
+    assert window.windowFlags() & Qt.WindowType.FramelessWindowHint
+    assert window.windowFlags() & Qt.WindowType.WindowStaysOnTopHint
+    other = make_window()
+    show_kiosk_window(other, Config(), windowed=True, size=(1000, 700))
+    assert not other.isFullScreen()
+    assert not other.windowFlags() & Qt.WindowType.FramelessWindowHint
+    assert other.size().toTuple() == (1000, 700)

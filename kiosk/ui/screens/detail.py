@@ -47,11 +47,11 @@ def source_text(source: SourceRef, prefix: str) -> str:
 class Field(QWidget):
     """A caption and its value; hidden while the value is empty."""
 
-    def __init__(self, key: str, parent: QWidget | None = None) -> None:
+    def __init__(self, key: str, parent: QWidget | None = None, *, value_role: str = "body") -> None:
         super().__init__(parent)
         self.setObjectName(f"field-{key}")
         self.caption = label("", "heading")
-        self.value = TextBlock("", "body")
+        self.value = TextBlock("", value_role)
         self.value.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -82,7 +82,9 @@ class DetailScreen(Screen):
         cat_row = QHBoxLayout()
         cat_row.addWidget(self.category_icon)
         cat_row.addWidget(self.category_name, 1)
-        self.fields = {key: Field(key) for key in self.FIELDS}
+        # phone numbers and the open-now state are what people look for first: larger
+        self.fields = {key: Field(key, value_role="heading" if key in ("phones", "hours_state") else "body")
+                       for key in self.FIELDS}
         self.source = TextBlock("", "muted")
         self.source.setObjectName("sourceLine")
 
