@@ -48,17 +48,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 def _source_database(args: argparse.Namespace) -> tuple[Path, bool]:
     """The database to export and whether it is this machine's own (writable) working copy."""
-    from kiosk.core.config import load_terminal_config
-    from kiosk.core.paths import bundled_db_path, default_data_dir
+    from kiosk.commands._common import database_path
+    from kiosk.core.paths import bundled_db_path
 
-    if args.db:
-        return Path(args.db), True
-    data_dir = default_data_dir()
-    config, _ = load_terminal_config(data_dir)
-    runtime = config.database_path(data_dir)
-    if runtime.is_file():
-        return runtime, True
-    return bundled_db_path(), False
+    path = database_path(args)
+    return path, bool(args.db) or path.resolve() != bundled_db_path().resolve()
 
 
 def cmd_bundle(args: argparse.Namespace) -> int:
@@ -91,10 +85,10 @@ def cmd_bundle(args: argparse.Namespace) -> int:
 
 def _open_terminal(args: argparse.Namespace) -> tuple[Any, Any, Path]:
     """The runtime database connection, the config and the data directory; logging is set up."""
+    from kiosk.commands._common import open_data_database
     from kiosk.core.config import load_terminal_config
     from kiosk.core.logging_setup import setup_logging
-    from kiosk.core.paths import bundled_db_path, default_data_dir
-    from kiosk.core.runtime import open_runtime_database
+    from kiosk.core.paths import default_data_dir
 
     data_dir = default_data_dir()
     config, _ = load_terminal_config(data_dir)
@@ -102,9 +96,7 @@ def _open_terminal(args: argparse.Namespace) -> tuple[Any, Any, Path]:
         setup_logging(config.log_path(data_dir), terminal_id=config.terminal_id, level=config.log_level)
     except OSError as exc:
         print(f"note: not logging to a file: {exc}")
-    db_path = Path(args.db) if args.db else config.database_path(data_dir)
-    conn = open_runtime_database(data_dir, bundled_db_path(), db_path=db_path, now=datetime.now(SHANGHAI))
-    return conn, config, data_dir
+    return open_data_database(args), config, data_dir
 
 
 def cmd_update_content(args: argparse.Namespace) -> int:

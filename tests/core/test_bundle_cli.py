@@ -72,9 +72,8 @@ def test_truncated_bundle_exits_1_in_one_line(tmp_path: Path, seed_db_path: Path
     data = bundle.read_bytes()
     bundle.write_bytes(data[: len(data) // 3])
     terminal = tmp_path / "terminal-2"
-    assert main(["--data-dir", str(terminal), "update-content", "--db", str(terminal / "kiosk.db"),
-                 str(tmp_path / "missing.zip")]) == 1
-    capsys.readouterr()
+    assert main(["--data-dir", str(terminal), "update-content", str(tmp_path / "missing.zip")]) == 1
+    assert "bundle not found" in capsys.readouterr().err
     before = (terminal / "kiosk.db").read_bytes()
     assert main(["--data-dir", str(terminal), "update-content", str(bundle)]) == 1
     err = capsys.readouterr().err.strip()
@@ -111,3 +110,14 @@ def test_watch_needs_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert "mounted" in capsys.readouterr().err
     assert main(["update-content"]) == 1
     assert "FILE" in capsys.readouterr().err
+
+
+def test_bundle_from_the_bundled_database_leaves_it_alone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """With no runtime database, `bundle` exports the bundled database without writing to it."""
+    from kiosk.core.paths import bundled_db_path
+
+    before = bundled_db_path().read_bytes()
+    assert main(["bundle", "--out", str(tmp_path / "c.zip")]) == 0
+    out = capsys.readouterr().out
+    assert str(bundled_db_path()) in out and "pass --version" in out
+    assert bundled_db_path().read_bytes() == before
