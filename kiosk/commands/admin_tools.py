@@ -237,7 +237,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    from kiosk.core.listings import ListingNotFound, listing_history, snapshot
+    from kiosk.core.listings import ListingNotFound, describe_change, listing_history, snapshot
 
     conn = open_data_database(args)
     try:
@@ -254,28 +254,6 @@ def cmd_history(args: argparse.Namespace) -> int:
         for line in describe_change(entry.before, entry.after):
             print(f"        {line}")
     return 0
-
-
-def describe_change(before: Any, after: Any) -> list[str]:
-    """What changed between two listing snapshots, one line per field."""
-    from kiosk.core.listings import listing_from_snapshot
-
-    if before is None:
-        return ["(new listing)"]
-    if after is None:
-        return []
-    a, b = listing_from_snapshot(before), listing_from_snapshot(after)
-    lines = []
-    for name in vars(a):
-        old, new = getattr(a, name), getattr(b, name)
-        if old != new:
-            lines.append(f"{name}: {_short(old)} → {_short(new)}")
-    return lines
-
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def cmd_undo(args: argparse.Namespace) -> int:

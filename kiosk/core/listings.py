@@ -276,6 +276,47 @@ def listing_history(conn: sqlite3.Connection, service_id: str) -> list[audit.Aud
     return audit.history(conn, LISTING, service_id)
 
 
+_LIST_LABELS = {"phones": "电话", "hours": "营业时间", "documents": "所需材料", "locations": "地点",
+                "languages": "服务语言"}
+
+
+def describe_change(before: Snapshot | None, after: Snapshot | None) -> list[str]:
+    """What changed between two listing snapshots, one plain-Chinese line per field."""
+    if before is None:
+        return ["新建 (new listing)"]
+    if after is None:
+        return []
+    a, b = listing_from_snapshot(before), listing_from_snapshot(after)
+    lines = []
+    for f in fields(Listing):
+        old, new = getattr(a, f.name), getattr(b, f.name)
+        if old == new or f.name == "origin":
+            continue
+        label = _LIST_LABELS.get(f.name) or label_for(f.name)
+        lines.append(f"{label}：{_brief(old)} → {_brief(new)}")
+    return lines
+
+
+def _brief(value: Any) -> str:
+    if isinstance(value, list):
+        items = []
+        for item in value:
+            if isinstance(item, PhoneEntry):
+                items.append(item.number)
+            elif isinstance(item, HoursEntry):
+                items.append(item.opening_hours)
+            elif isinstance(item, DocumentEntry):
+                items.append(item.document)
+            elif isinstance(item, LocationEntry):
+                items.append(item.address or item.name or item.id or "")
+            else:
+                items.append(str(item))
+        text = "、".join(items) or "（无）"
+    else:
+        text = "（空）" if value in (None, "") else str(value)
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
 # ------------------------------------------------------------------------------ validation
 
 

@@ -32,3 +32,13 @@ def record_view(conn: sqlite3.Connection, kind: str, key: str, now: datetime) ->
         "ON CONFLICT(day, kind, key) DO UPDATE SET count = count + 1",
         (local_day(now).isoformat(), kind, key),
     )
+
+
+def try_record_view(conn: sqlite3.Connection, kind: str, key: str, now: datetime) -> bool:
+    """Like :func:`record_view`, but a database that cannot be written (read-only, busy) only
+    returns False: counting views must never disturb a resident."""
+    try:
+        record_view(conn, kind, key, now)
+    except (sqlite3.Error, ValueError, KioskError):
+        return False
+    return True

@@ -101,7 +101,7 @@ def test_history_and_undo(writable_db: Path, tmp_path: Path, capsys: pytest.Capt
     capsys.readouterr()
     assert main(["history", "library-branches", "--db", str(writable_db)]) == 0
     out = capsys.readouterr().out
-    assert "import" in out and "hours" in out
+    assert "import" in out and "营业时间" in out and "Mo-Su 09:00-17:00" in out
     entry = int(out.split()[0].lstrip("#"))
     assert main(["undo", str(entry), "--db", str(writable_db)]) == 0
     after = [line for line in content(connect(writable_db)) if '"table": "audit_log"' not in line]

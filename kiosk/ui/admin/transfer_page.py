@@ -1,0 +1,208 @@
+"""Import and export from the screen: the same as ``kiosk export`` / ``kiosk import --dry-run`` /
+``kiosk import`` / ``kiosk restore``. An import is only offered after a clean check of that file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
+
+from kiosk.core import listings
+from kiosk.core.backup import backups_dir, database_file, latest_backup, restore_backup
+from kiosk.core.errors import KioskError
+from kiosk.core.paths import default_data_dir
+from kiosk.core.transfer import ImportPlan, apply_import, export, plan_import
+from kiosk.ui.widgets.kinetic import enable_kinetic
+from kiosk.ui.widgets.text import button, label
+
+if TYPE_CHECKING:
+    from kiosk.ui.admin.panel import AdminPanel
+
+
+def removable_folders() -> list[Path]:
+    """Mounted USB sticks and the like (/media/USER/NAME, /run/media/USER/NAME)."""
+    found = []
+    for base in (Path("/media"), Path("/run/media")):
+        try:
+            for user in base.iterdir():
+                found += [p for p in user.iterdir() if p.is_dir()] if user.is_dir() else []
+        except OSError:
+            continue
+    return sorted(found)
+
+
+class TransferPage(QWidget):
+    def __init__(self, panel: AdminPanel) -> None:
+        super().__init__()
+        self.setObjectName("TransferPage")
+        self.panel = panel
+        self.plan: ImportPlan | None = None
+        self.planned_path: Path | None = None
+        self.path = QLineEdit(str(default_data_dir() / "exports"))
+        self.path.setObjectName("transferPath")
+        self.path.textChanged.connect(self._path_changed)
+        path_row = QHBoxLayout()
+        path_row.addWidget(self.path, 1)
+        if not panel.touch:
+            pick_file = button("选择文件…", "nav")
+            pick_file.clicked.connect(self._pick_file)
+            pick_dir = button("选择文件夹…", "nav")
+            pick_dir.clicked.connect(self._pick_folder)
+            path_row.addWidget(pick_file)
+            path_row.addWidget(pick_dir)
+        places = QHBoxLayout()
+        for folder in removable_folders()[:4]:
+            chip = button(f"U 盘：{folder.name}", "chip")
+            chip.clicked.connect(lambda _=False, f=folder: self.path.setText(str(f)))
+            places.addWidget(chip)
+        places.addStretch(1)
+        self.category = QComboBox()
+        self.category.setObjectName("transferCategory")
+        self.category.addItem("HSDS 数据包里没有类别的服务：不指定（报错）", "")
+        for cid, name in listings.category_ids(panel.ctx.conn).items():
+            self.category.addItem(f"HSDS 数据包里没有类别的服务归入：{name}", cid)
+        self.category.currentIndexChanged.connect(self._path_changed)
+        self.export_csv = button("导出表格 CSV")
+        self.export_csv.setObjectName("exportCsv")
+        self.export_csv.clicked.connect(lambda: self.do_export("csv"))
+        self.export_hsds = button("导出 HSDS 数据包", "nav")
+        self.export_hsds.setObjectName("exportHsds")
+        self.export_hsds.clicked.connect(lambda: self.do_export("hsds"))
+        self.check_button = button("检查要导入的文件")
+        self.check_button.setObjectName("importCheck")
+        self.check_button.clicked.connect(self.check)
+        self.import_button = button("导入（先自动备份）")
+        self.import_button.setObjectName("importApply")
+        self.import_button.setEnabled(False)
+        self.import_button.clicked.connect(self.apply)
+        self.restore_button = button("恢复最近的备份", "nav")
+        self.restore_button.setObjectName("restoreBackup")
+        self.restore_button.clicked.connect(self.restore)
+        self._restore_armed = False
+        actions = QHBoxLayout()
+        for btn in (self.export_csv, self.export_hsds, self.check_button, self.import_button):
+            actions.addWidget(btn)
+        actions.addStretch(1)
+        actions.addWidget(self.restore_button)
+        self.output = QPlainTextEdit()
+        self.output.setObjectName("transferOutput")
+        self.output.setReadOnly(True)
+        if panel.touch:
+            enable_kinetic(self.output)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(label("文件或文件夹（导出写到这里；导入从这里读：CSV 文件或 HSDS 文件夹）", "body", wrap=True))
+        layout.addLayout(path_row)
+        layout.addLayout(places)
+        layout.addWidget(self.category)
+        layout.addLayout(actions)
+        layout.addWidget(self.output, 1)
+
+    # -- helpers --------------------------------------------------------------------------------
+    def _actor(self) -> str:
+        session = self.panel.session
+        return session.id if session is not None else "admin"
+
+    def _say(self, text: str) -> None:
+        self.output.setPlainText(text)
+
+    def _path_changed(self) -> None:
+        self.import_button.setEnabled(False)
+        self.plan = None
+
+    def _pick_file(self) -> None:
+        name, _filter = QFileDialog.getOpenFileName(self, "选择 CSV 文件", self.path.text(), "CSV (*.csv)")
+        if name:
+            self.path.setText(name)
+
+    def _pick_folder(self) -> None:
+        name = QFileDialog.getExistingDirectory(self, "选择文件夹", self.path.text())
+        if name:
+            self.path.setText(name)
+
+    # -- actions --------------------------------------------------------------------------------
+    def do_export(self, fmt: str) -> Path | None:
+        now = self.panel.ctx.clock()
+        target = Path(self.path.text().strip() or str(default_data_dir() / "exports"))
+        if fmt == "csv" and (target.is_dir() or not target.suffix):
+            target = target / f"kiosk-services-{now:%Y%m%d-%H%M}.csv"
+        elif fmt == "hsds" and target.suffix:
+            target = target.parent / f"kiosk-hsds-{now:%Y%m%d-%H%M}"
+        elif fmt == "hsds":
+            target = target / f"kiosk-hsds-{now:%Y%m%d-%H%M}"
+        try:
+            count = export(self.panel.ctx.conn, fmt, target)  # type: ignore[arg-type]
+        except (KioskError, OSError) as exc:
+            self._say(f"导出失败：{exc}")
+            return None
+        self._say(f"已导出 {count} 条服务到：\n{target}\n\n可以用 Excel 或 WPS 打开、修改，保存时选“CSV UTF-8”，"
+                  "然后在这里先“检查”再“导入”。")
+        return target
+
+    def check(self) -> ImportPlan | None:
+        """Dry run: list every problem (row, column, reason) and what would change."""
+        path = Path(self.path.text().strip())
+        try:
+            plan = plan_import(self.panel.ctx.conn, path, category=self.category.currentData() or None)
+        except KioskError as exc:
+            self._say(f"不能检查：{exc}")
+            return None
+        lines = [f"检查 {path}：{plan.summary()}", ""]
+        lines += [f"错误：{p}" for p in plan.problems]
+        lines += [f"注意：{w}" for w in plan.warnings]
+        if plan.ok:
+            lines += [f"新增：{sid}" for sid in plan.new] + [f"修改：{sid}" for sid in plan.changed]
+            lines.append("")
+            lines.append("没有错误。按“导入”就会先自动备份，再全部导入。" if plan.new or plan.changed
+                         else "没有需要导入的改动。")
+        else:
+            lines.append("")
+            lines.append("有错误，不能导入：请改好文件后再检查。数据库没有任何改动。")
+        self._say("\n".join(lines))
+        self.plan = plan
+        self.planned_path = path
+        self.import_button.setEnabled(plan.ok and bool(plan.new or plan.changed))
+        return plan
+
+    def apply(self) -> bool:
+        """Import the checked file (checked once more right now), all or nothing, after a backup."""
+        if self.plan is None or self.planned_path is None:
+            return False
+        plan = plan_import(self.panel.ctx.conn, self.planned_path, category=self.category.currentData() or None)
+        if not plan.ok:
+            self.check()
+            return False
+        result = apply_import(self.panel.ctx.conn, plan, actor=self._actor(), now=self.panel.ctx.clock())
+        self.import_button.setEnabled(False)
+        self.plan = None
+        self._say(f"已导入：新增 {len(plan.new)} 条，修改 {len(plan.changed)} 条。\n导入前的备份：{result.backup}\n"
+                  "如有问题，按“恢复最近的备份”就能回到导入前。")
+        return True
+
+    def restore(self) -> bool:
+        """Bring the newest backup back (press twice: the first press only asks)."""
+        conn = self.panel.ctx.conn
+        try:
+            folder = backups_dir(database_file(conn))
+        except KioskError as exc:
+            self._say(str(exc))
+            return False
+        newest = latest_backup(folder)
+        if newest is None:
+            self._say("还没有备份。")
+            return False
+        if not self._restore_armed:
+            self._restore_armed = True
+            self.restore_button.setText("再按一次：确认恢复")
+            self._say(f"将恢复备份：{newest.name}\n现在的数据会先另存一份备份。再按一次按钮确认。")
+            return False
+        self._restore_armed = False
+        self.restore_button.setText("恢复最近的备份")
+        try:
+            safety = restore_backup(conn, newest, now=self.panel.ctx.clock())
+        except KioskError as exc:
+            self._say(f"恢复失败：{exc}")
+            return False
+        self._say(f"已恢复：{newest.name}\n恢复前的数据保存在：{safety.name}")
+        return True

@@ -1,0 +1,63 @@
+"""``kiosk admin``: the worker tools in a normal window for an office PC (mouse and keyboard).
+
+The same panel as on the kiosk, with desktop sizes, file pickers for import/export, the PIN first,
+and the same idle lock (``admin_idle_timeout_s``). It works on the runtime database of this machine
+(or ``--db PATH``).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
+
+from kiosk.core.config import Config
+from kiosk.core.queries import Connection
+from kiosk.ui.admin.panel import AdminPanel
+from kiosk.ui.admin.style import office_theme
+from kiosk.ui.context import AppContext
+from kiosk.ui.idle import IdleWatcher
+
+
+class AdminWindow(QWidget):
+    """A top-level window holding the admin panel; locks after the idle time, closes on 退出."""
+
+    def __init__(self, conn: Connection, config: Config | None = None, *, ctx: AppContext | None = None) -> None:
+        super().__init__()
+        self.setObjectName("KioskWindow")  # the theme's window rules apply
+        self.ctx = ctx or AppContext(conn, config)
+        self.ctx.theme = office_theme()
+        self.setWindowTitle(f"{self.ctx.config.display_name} — 社区工作者工具")
+        self.setStyleSheet(self.ctx.theme.qss())
+        self.panel = AdminPanel(self.ctx, touch=False, theme=self.ctx.theme)
+        self.panel.closed.connect(self.close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.panel)
+        self.idle = IdleWatcher(self.ctx.config.admin_idle_timeout_s, self.panel.lock, parent=self)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.idle)
+        self.panel.unlocked.connect(self.idle.start)
+        self.resize(1280, 860)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.panel.lock()
+        self.idle.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self.idle)
+        event.accept()
+
+
+def run_admin(args: argparse.Namespace) -> int:
+    """Open the admin window on this machine's runtime database (or ``--db``)."""
+    from kiosk.commands._common import open_data_database
+    from kiosk.ui.app import create_application, load_app_config
+
+    config = load_app_config(args)
+    app = create_application()
+    conn = open_data_database(args)
+    window = AdminWindow(conn, config)
+    window.show()
+    return int(app.exec())
