@@ -42,8 +42,9 @@ class AdminPanel(QWidget):
         self.tools: ToolsView | None = None
         self.pinpad = PinPad()
         self.pinpad.submitted.connect(self.submit_pin)
-        self.leave_button = button("返回", "nav")
+        self.leave_button = button("关闭", "nav")
         self.leave_button.clicked.connect(self.leave)
+        self.leave_button.setVisible(not touch)  # on the kiosk the window's back/home bar does this
         pin_page = QWidget()
         pin_layout = QVBoxLayout(pin_page)
         pin_layout.addWidget(self.pinpad, 1)

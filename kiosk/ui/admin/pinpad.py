@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.ui.widgets.text import button, label
@@ -46,11 +47,16 @@ class PinPad(QWidget):
         layout.addWidget(self.dots)
         layout.addWidget(self.message)
         layout.addLayout(grid)
-        layout.addWidget(self.ok)
+        layout.addWidget(self.ok, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(1)
         layout.setAlignment(grid, Qt.AlignmentFlag.AlignHCenter)
+        self.keys_grid = grid
         self.set_title("请输入管理密码")
         self._update()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.ok.setFixedWidth(self.keys_grid.sizeHint().width())
 
     def set_title(self, text: str) -> None:
         self.title.setText(text)
