@@ -283,3 +283,23 @@ def test_office_window_pin_then_tools_then_idle_lock(qtbot: Any, conn: sqlite3.C
     window.idle.fire()
     assert not window.panel.is_open and window.panel.tools is None
     window.close()
+
+
+def test_touch_keyboard_types_into_the_focused_field(kiosk: Callable[..., KioskWindow], conn: sqlite3.Connection,
+                                                     qtbot: Any) -> None:
+    """On the kiosk the on-screen keyboard appears under the tools and types into the field in focus."""
+    window = kiosk()
+    window.activateWindow()
+    panel = unlock(window, conn)
+    assert panel.tools is not None and panel.keyboard is not None
+    editor = panel.tools.show_section("listings").open_editor("library-branches")  # type: ignore[attr-defined]
+    editor.phones.add_row()
+    field = editor.phones.edits(0)[0]
+    field.setFocus()
+    qtbot.waitUntil(lambda: panel.keyboard is not None and panel.keyboard.isVisible(), timeout=2000)
+    assert panel.keyboard.target() is field  # type: ignore[attr-defined]
+    panel.keyboard.insert_text("12349")  # type: ignore[attr-defined]
+    assert field.text() == "12349"
+    assert "养老" in [c.text for c in panel._pinyin_candidates("yanglao")]  # Chinese by pinyin too
+    panel.leave()
+    assert not panel.keyboard.isVisible()

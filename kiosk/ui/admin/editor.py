@@ -289,7 +289,7 @@ class ListingEditor(QWidget):
     # -- building -----------------------------------------------------------------------------
     def _make_edit(self, key: str, kind: str) -> QLineEdit | QPlainTextEdit:
         edit: QLineEdit | QPlainTextEdit
-        if kind == "text":
+        if kind == "text" and not self.panel.touch:  # the touch keyboard types into line edits only
             edit = QPlainTextEdit()
             edit.setMinimumHeight(self.panel.theme.min_target * 2)
             edit.setTabChangesFocus(True)

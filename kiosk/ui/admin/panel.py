@@ -147,6 +147,9 @@ class AdminPanel(QWidget):
         self.setStyleSheet(admin_qss(theme))
         if self.tools is not None:
             self.tools.apply_theme(theme)
+        keyboard_theme = getattr(self.keyboard, "apply_theme", None) if self.keyboard is not None else None
+        if callable(keyboard_theme):
+            keyboard_theme(theme)
 
     # -- on-screen keyboard ---------------------------------------------------------------------
     def _attach_keyboard(self, layout: QVBoxLayout) -> None:
@@ -154,15 +157,35 @@ class AdminPanel(QWidget):
         try:
             module = importlib.import_module("kiosk.ui.widgets.keyboard")
             keyboard_class: Any = module.TouchKeyboard
-            keyboard = keyboard_class()
+            keyboard = keyboard_class(theme=self.theme)
         except Exception:  # not there yet (or cannot start): fields still take a hardware keyboard
             return
         self.keyboard = keyboard
+        self._vocabulary: Any = None
+        if hasattr(keyboard, "set_candidate_source"):
+            keyboard.set_candidate_source(self._pinyin_candidates)
+        if hasattr(keyboard, "hideRequested"):
+            keyboard.hideRequested.connect(keyboard.hide)
+        try:
+            from kiosk.core.handwriting import domain_chars
+            from kiosk.ui.widgets.handwriting import add_handwriting_page
+
+            add_handwriting_page(keyboard, theme=self.theme, domain_chars=domain_chars(self.ctx.conn))
+        except Exception:  # no recognizer on this machine: pinyin, ABC and 123 remain
+            pass
         keyboard.hide()
         layout.addWidget(keyboard)
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._focus_changed)
+
+    def _pinyin_candidates(self, letters: str) -> list[Any]:
+        """Chinese candidates for typed pinyin (the search helper's vocabulary of the kiosk's texts)."""
+        if self._vocabulary is None:
+            from kiosk.core.search_candidates import PinyinVocabulary
+
+            self._vocabulary = PinyinVocabulary.from_connection(self.ctx.conn)
+        return list(self._vocabulary.candidates(letters))
 
     def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
         keyboard = self.keyboard
