@@ -1,8 +1,9 @@
 """Accessibility audit: every resident screen, in every theme, portrait and landscape.
 
 It walks the widget tree of the kiosk window and fails on any visible clickable thing smaller than
-the theme's minimum touch target, any text smaller than the theme's minimum text size, and any
-one-line text or button label that does not fit its widget (cut off).
+the theme's minimum touch target, any two touch targets that overlap, any text smaller than the
+theme's minimum text size, and any one-line text or button label that does not fit its widget, or
+wrapped text taller than its room (cut off).
 """
 
 from __future__ import annotations
@@ -10,11 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QFontInfo
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
+    QAbstractScrollArea,
     QAbstractSlider,
     QApplication,
     QComboBox,
@@ -45,9 +47,55 @@ def font_px(w: QWidget) -> int:
     return QFontInfo(w.font()).pixelSize()
 
 
+def overlapping(targets: list[QWidget], window: QWidget) -> list[str]:
+    """Pairs of visible touch targets that cover each other (a tap could hit the wrong one)."""
+    rects = [(w, QRect(w.mapTo(window, QPoint(0, 0)), w.size())) for w in targets]
+    problems = []
+    for i, (a, ra) in enumerate(rects):
+        for b, rb in rects[i + 1:]:
+            if a.isAncestorOf(b) or b.isAncestorOf(a) or not visible_in_scroll(a, window) \
+                    or not visible_in_scroll(b, window):
+                continue
+            overlap = ra.intersected(rb)
+            if overlap.width() > 2 and overlap.height() > 2:
+                problems.append(f"{type(a).__name__} {a.objectName()} and {type(b).__name__} {b.objectName()} "
+                                f"overlap by {overlap.width()}×{overlap.height()} px")
+    return problems
+
+
+def under_a_modal(w: QWidget, window: QWidget) -> bool:
+    """True when a dialog's dim scrim (or anything on it) covers the widget's centre: the widget
+    cannot be tapped now, so it cannot be tapped by mistake either."""
+    hit = window.childAt(w.mapTo(window, w.rect().center()))
+    if hit is None or hit is w or w.isAncestorOf(hit):
+        return False
+    node: QWidget | None = hit
+    while node is not None and node is not window:
+        if node.property("role") == "scrim" and not node.isAncestorOf(w):
+            return True
+        node = node.parentWidget()
+    return False
+
+
+def visible_in_scroll(w: QWidget, window: QWidget) -> bool:
+    """False when a scroll area clips the widget out of view entirely."""
+    rect = QRect(w.mapTo(window, QPoint(0, 0)), w.size())
+    parent = w.parentWidget()
+    while parent is not None and parent is not window:
+        if isinstance(parent, QAbstractScrollArea):
+            view = QRect(parent.viewport().mapTo(window, QPoint(0, 0)), parent.viewport().size())
+            if not view.intersects(rect):
+                return False
+        parent = parent.parentWidget()
+    return True
+
+
 def audit(window: QWidget, theme: Any, where: str) -> list[str]:
     """Problems on what is visible now (empty list: all good)."""
     problems = []
+    targets = [w for w in window.findChildren(QWidget)
+               if w.isVisible() and w.width() and is_clickable(w) and not under_a_modal(w, window)]
+    problems += [f"{where}: {p}" for p in overlapping(targets, window)]
     for w in [window, *window.findChildren(QWidget)]:
         if not w.isVisible() or w.width() == 0:
             continue
@@ -116,7 +164,7 @@ def test_every_screen_meets_the_touch_and_text_minimums(make_window: Any, seed_c
 
 
 def test_audit_catches_a_small_button_and_small_text(make_window: Any) -> None:
-    """The audit itself fails on a 40 px button and 14 px text (so a passing audit means something)."""
+    """The audit itself fails on a 40 px button, 14 px text and two overlapping buttons."""
     from kiosk.ui.widgets.text import button, label
 
     window = make_window()
@@ -129,7 +177,13 @@ def test_audit_catches_a_small_button_and_small_text(make_window: Any) -> None:
     tiny.setStyleSheet("font-size: 14px;")
     small.show()
     tiny.show()
+    twin = button("叠", None, parent=home)
+    twin.setObjectName("overlapping")
+    small.move(10, 10)
+    twin.setGeometry(20, 20, 100, 100)
+    twin.show()
     QApplication.processEvents()
     problems = audit(window, window.ctx.theme, "home")
     assert any("tooSmall" in p and "below 64" in p for p in problems)
     assert any("14 px text" in p for p in problems)
+    assert any("tooSmall" in p and "overlapping" in p and "overlap by" in p for p in problems)

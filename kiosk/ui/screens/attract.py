@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtGui import QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.core import queries
@@ -145,6 +145,11 @@ class AttractScreen(Screen):
         self.cards.setDirection(QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight)
         self.cards.setStretch(0, 3 if portrait else 1)
         self.cards.setStretch(1, 2 if portrait else 1)
+        # landscape has less height: the number one size smaller, the icon too
+        self.figure_value.setProperty("role", "huge" if portrait else "big")
+        self.figure_value.style().unpolish(self.figure_value)
+        self.figure_value.style().polish(self.figure_value)
+        self.show_slides()
 
     def retranslate(self) -> None:
         from kiosk.ui.window import DEFAULT_DISPLAY_NAME
@@ -167,9 +172,25 @@ class AttractScreen(Screen):
             box.setContentsMargins(2 * s, 2 * s, 2 * s, 2 * s)
             box.setSpacing(s)
         self.start_row.setContentsMargins(s, s, s, s)
-        self.start.setMinimumHeight(theme.min_target * 2)
+        self.start.setMinimumHeight(int(theme.min_target * 1.5))
         self.hand.setPixmap(icons.pixmap("fa5s.hand-pointer", theme.colors.accent_text, theme.title_px))
         self.show_slides()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_wrapped_labels()
+
+    def _fit_wrapped_labels(self) -> None:
+        """Give wrapped labels the height their text needs at the card's width (a horizontal row of
+        cards does not pass height-for-width down by itself, so two-line labels would be clipped)."""
+        for card, box, labels in ((self.figure_card, self.figure_box, (self.figure_label, self.figure_source)),
+                                  (self.news_card, self.news_box, (self.news_title, self.news_caption))):
+            margins = box.contentsMargins()
+            width = card.width() - margins.left() - margins.right()
+            if width <= 0:
+                continue
+            for lab in labels:
+                lab.setMinimumHeight(lab.heightForWidth(width) if lab.text() else 0)
 
     # -- content ------------------------------------------------------------------------------
     def update_clock(self) -> None:
@@ -197,7 +218,8 @@ class AttractScreen(Screen):
         if self.figures:
             f = self.figures[self.figure_index % len(self.figures)]
             icon = TOPIC_ICONS.get(f.topic, "fa5s.chart-bar")
-            self.figure_icon.setPixmap(icons.pixmap(icon, theme.colors.accent, int(theme.title_px * 1.8)))
+            scale = 1.8 if self.portrait else 1.2
+            self.figure_icon.setPixmap(icons.pixmap(icon, theme.colors.accent, int(theme.title_px * scale)))
             self.figure_value.setText(f.display(self.ctx.language))
             self.figure_label.setText(text(f.label, f.label_en))
             self.figure_source.set_text(self.tr("来源：") + f.source.quote)
@@ -207,6 +229,7 @@ class AttractScreen(Screen):
             self.news_title.setText(text(n.title, n.title_en))
             self.news_caption.setText(self.tr("图：%1").replace("%1", n.captions[0]) if n.captions else "")
             self.news_caption.setVisible(bool(n.captions))
+        self._fit_wrapped_labels()
 
     # -- a tap anywhere starts ------------------------------------------------------------------
     def mousePressEvent(self, event: QMouseEvent) -> None:
