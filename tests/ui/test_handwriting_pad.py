@@ -32,12 +32,18 @@ def make_pad(qtbot: QtBot, **kwargs: Any) -> HandwritingPad:
 
 
 def test_pad_is_large_with_at_least_eight_big_candidates(qtbot: QtBot) -> None:
-    """Writing square ≥ 400 px; ≥ 8 candidate buttons, each ≥ 64×64 px; undo and clear ≥ 64 px high."""
-    pad = make_pad(qtbot, theme=make_theme())
+    """Inside a window styled by the theme: square ≥ 400 px; ≥ 8 square candidates ≥ 64 px; undo/clear ≥ 64 px high."""
+    theme = make_theme()
+    window = QWidget()
+    window.setStyleSheet(theme.qss())  # the window's sheet must not shrink the pad's buttons
+    qtbot.addWidget(window)
+    pad = HandwritingPad(shared_recognizer(), window, theme=theme)
+    window.show()
     assert pad.writing_area.width() >= MIN_SIDE and pad.writing_area.height() == pad.writing_area.width()
     assert len(pad.candidate_buttons) >= 8
-    assert all(b.width() >= 64 and b.height() >= 64 for b in pad.candidate_buttons)
-    assert pad.undo_button.height() >= 64 and pad.clear_button.height() >= 64
+    assert all(b.width() == b.height() >= theme.min_target for b in pad.candidate_buttons)
+    assert pad.undo_button.height() >= theme.min_target and pad.clear_button.height() >= theme.min_target
+    assert pad.undo_button.width() >= 3 * theme.min_target
 
 
 def test_elder_mode_makes_the_pad_and_candidates_larger(qtbot: QtBot) -> None:

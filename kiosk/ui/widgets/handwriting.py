@@ -342,24 +342,31 @@ class HandwritingPad(QWidget):
         self._bar.setSpacing(max(8, spacing // 2))
         self._body.setHorizontalSpacing(spacing)
         self._actions.setSpacing(spacing)
-        for button in self.candidate_buttons:
-            button.setFixedSize(cell, cell)
-        for button in (self.undo_button, self.clear_button):
-            button.setMinimumSize(max(3 * target, 180), target)
         c = {name: _color(theme, name) for name in _DEFAULTS}
         border_w = 3 if theme is not None and theme.contrast else 2
+        # Sizes live in the style sheet (sizes set in code would be undone by the window's sheet at the
+        # next polish). QSS min/max sizes are of the content box: the whole button less border and padding.
+        inner = cell - 2 * border_w
+        best_inner = cell - 2 * (border_w + 1)
+        action_w = max(3 * target, 180) - 2 * (border_w + spacing)
+        action_h = target - 2 * border_w
         family = self._family
         # The pad's own style sheet wins over the window's, so the candidates stay big whatever the theme.
         self.setStyleSheet(f"""
 QPushButton#hwCandidate {{
     font-family: "{family}"; font-size: {glyph_px}px; padding: 0; color: {c['text']};
+    min-width: {inner}px; max-width: {inner}px; min-height: {inner}px; max-height: {inner}px;
     background: {c['surface']}; border: {border_w}px solid {c['border']}; border-radius: {radius}px;
 }}
-QPushButton#hwCandidate[best="true"] {{ border-color: {c['accent']}; border-width: {border_w + 1}px; }}
+QPushButton#hwCandidate[best="true"] {{
+    border-color: {c['accent']}; border-width: {border_w + 1}px;
+    min-width: {best_inner}px; max-width: {best_inner}px; min-height: {best_inner}px; max-height: {best_inner}px;
+}}
 QPushButton#hwCandidate:pressed {{ background: {c['card_pressed']}; }}
 QPushButton#hwCandidate:disabled {{ border-style: dashed; }}
 QPushButton#hwAction {{
-    font-family: "{family}"; font-size: {body_px}px; min-height: {target}px; padding: 0 {spacing}px;
+    font-family: "{family}"; font-size: {body_px}px; padding: 0 {spacing}px;
+    min-width: {action_w}px; min-height: {action_h}px; max-height: {action_h}px;
     color: {c['accent_text']}; background: {c['accent']}; border: {border_w}px solid {c['accent']};
     border-radius: {radius}px;
 }}
