@@ -43,6 +43,7 @@ from kiosk.core.listings import (
     table_columns,
     write_snapshot,
 )
+from kiosk.core.recovery import prepare_connection, recover_if_needed
 
 RUNTIME_NAME = "kiosk.db"
 SEED_HASH_KEY = "seed_content_hash"
@@ -88,14 +89,14 @@ def open_runtime_database(data_dir: Path, bundled: Path, *, db_path: Path | None
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise DatabaseError(f"cannot create the data directory {path.parent}: {exc}") from exc
-    if path.exists() and not _sound(path):
-        _recover(path, bundled)
+    recovered = recover_if_needed(path, now=now)  # damaged or missing: newest sound backup (kiosk.core.recovery)
     if not path.exists():
         if not bundled.is_file():
             raise DatabaseError(f"bundled database not found: {bundled} (build it with `kiosk build-db`)")
         _copy_bundled(bundled, path)
     conn = connect(path)
     conn.execute("PRAGMA busy_timeout = 5000")
+    prepare_connection(conn, recovered)  # WAL + full sync; a notice for the workers after a recovery
     if bundled.is_file():
         try:
             new_hash = _meta(bundled, "content_hash")
