@@ -23,6 +23,7 @@ from kiosk.ui import hours, icons
 from kiosk.ui.context import AppContext
 from kiosk.ui.navigation import Navigator
 from kiosk.ui.screens.base import Screen
+from kiosk.ui.speech import read_aloud_button, reader_for, visible_text
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets.choice import ChoiceOverlay
 from kiosk.ui.widgets.kinetic import enable_kinetic, scroll_to_top
@@ -110,6 +111,7 @@ class DetailScreen(Screen):
         self.report_button.setObjectName("reportButton")
         self.report_button.clicked.connect(self.ask_report)
         self.report_button.setVisible(feedback_available())
+        self.read_button = read_aloud_button(reader_for(ctx, nav), lambda: visible_text(self.scroll_area))
         self.side = QFrame()
         self.side.setProperty("role", "panel")
         self.side_layout = QBoxLayout(QBoxLayout.Direction.TopToBottom, self.side)
@@ -117,6 +119,8 @@ class DetailScreen(Screen):
         self.qr_text_box = QVBoxLayout()
         self.qr_text_box.addWidget(self.qr_caption)
         self.qr_text_box.addStretch(1)
+        if self.read_button is not None:  # None: no speech engine on this terminal
+            self.qr_text_box.addWidget(self.read_button)
         self.qr_text_box.addWidget(self.report_button)
         self.side_layout.addLayout(self.qr_text_box, 1)
 

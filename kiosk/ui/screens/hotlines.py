@@ -11,6 +11,7 @@ from kiosk.ui import icons
 from kiosk.ui.context import AppContext
 from kiosk.ui.navigation import Navigator
 from kiosk.ui.screens.base import Screen
+from kiosk.ui.speech import read_aloud_button, reader_for, visible_text
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets.kinetic import enable_kinetic, scroll_to_top
 from kiosk.ui.widgets.text import TextBlock, label
@@ -48,6 +49,9 @@ class HotlinesScreen(Screen):
         content = QWidget()
         inner = QVBoxLayout(content)
         inner.addWidget(self.intro)
+        self.read_button = read_aloud_button(reader_for(ctx, nav), lambda: visible_text(self.scroll_area))
+        if self.read_button is not None:  # None: no speech engine on this terminal
+            inner.addWidget(self.read_button)
         inner.addLayout(self.grid)
         inner.addStretch(1)
         self.inner = inner

@@ -13,6 +13,7 @@ from kiosk.ui import icons
 from kiosk.ui.context import AppContext
 from kiosk.ui.navigation import Navigator
 from kiosk.ui.screens.base import Screen
+from kiosk.ui.speech import read_aloud_button, reader_for, visible_text
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets.clickcard import ClickCard
 from kiosk.ui.widgets.kinetic import enable_kinetic, scroll_to_top
@@ -75,8 +76,10 @@ class NewsScreen(Screen):
         self.source = TextBlock("", "muted")
         article_content = QWidget()
         self.article_layout = QVBoxLayout(article_content)
-        for w in (self.article_title, self.summary_en, self.original_note):
-            self.article_layout.addWidget(w)
+        self.read_button = read_aloud_button(reader_for(ctx, nav), lambda: visible_text(self.article_area))
+        for w in (self.article_title, self.read_button, self.summary_en, self.original_note):
+            if w is not None:  # read_button is None without a speech engine
+                self.article_layout.addWidget(w)
         self.article_layout.addLayout(self.captions_box)
         for w in (self.body, self.credit, self.source):
             self.article_layout.addWidget(w)
