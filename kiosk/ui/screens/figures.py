@@ -116,6 +116,7 @@ class FiguresScreen(Screen):
         self.page.addWidget(self.scroll_area, 1)
         self.cards: list[ChartCard] = []
         self.charts: list[Chart] = []
+        self._dirty = True
         self.retranslate()
         self.apply_theme(ctx.theme)
 
@@ -123,27 +124,32 @@ class FiguresScreen(Screen):
     def title(self) -> str:
         return self.tr("区情数字")
 
+    def on_enter(self, **params: Any) -> None:
+        if self._dirty:
+            self.rebuild()
+
     def reset(self) -> None:
         self.topic = TOPIC_GROUPS[0][0]
         self.chips.select(self.topic)
-        self.rebuild()
+        self.request_rebuild()
+        scroll_to_top(self.scroll_area)
 
     def retranslate(self) -> None:
         names = {"services": self.tr("民生服务"), "city": self.tr("城区环境"), "economy": self.tr("经济发展"),
                  "party": self.tr("党建")}
         for key, chip in self.chips.chips.items():
             chip.setText(names.get(key, key))
-        self.rebuild()
+        self.request_rebuild()
 
     def apply_theme(self, theme: Theme) -> None:
         s = theme.spacing
         self.page.setContentsMargins(s, s, s, 0)
         self.page.setSpacing(s)
         self.chips.set_spacing(s)
-        self.rebuild()
+        self.request_rebuild()
 
     def orientation_changed(self, portrait: bool) -> None:
-        self.rebuild()
+        self.request_rebuild()
 
     def set_topic(self, key: str) -> None:
         self.topic = key
@@ -151,7 +157,13 @@ class FiguresScreen(Screen):
         self.rebuild()
         scroll_to_top(self.scroll_area)
 
-    # -- building the page --------------------------------------------------------------------
+    # -- building the page -------------------------------------------------------------------
+    def request_rebuild(self) -> None:
+        """Rebuild now when showing; otherwise on the next visit (language or theme changed)."""
+        self._dirty = True
+        if self.isVisible():
+            self.rebuild()
+
     def topic_figures(self) -> list[Figure]:
         topics = dict(TOPIC_GROUPS).get(self.topic, ())
         known = {t for _, ts in TOPIC_GROUPS for t in ts}
@@ -160,6 +172,7 @@ class FiguresScreen(Screen):
         return [f for f in self.figures if f.topic in topics]
 
     def rebuild(self) -> None:
+        self._dirty = False
         theme = self.ctx.theme
         lang = self.ctx.language
         shown = self.topic_figures()
