@@ -37,8 +37,15 @@ def resident_sources() -> list[Path]:
     return files
 
 
+def search_sources() -> list[Path]:
+    """The search screen and its touch keyboard (their strings live in search_en.ts)."""
+    ui = ROOT / "kiosk" / "ui"
+    return [p for p in (ui / "screens" / "search.py", ui / "widgets" / "keyboard.py") if p.exists()]
+
+
 GROUPS = {
     "kiosk_en.ts": resident_sources,
+    "search_en.ts": search_sources,
 }
 
 
@@ -78,6 +85,8 @@ def main() -> int:
     status = 0
     for name, sources in GROUPS.items():
         ts = TRANSLATIONS / name
+        if not sources():
+            continue
         if args.check:
             with tempfile.TemporaryDirectory() as tmp:
                 copy = Path(tmp) / name
