@@ -88,3 +88,11 @@ def pixmap(name: str, color: str, size: int) -> QPixmap:
     if fast is not None:
         return _glyph_pixmap(fast[0], fast[1], color, size)
     return icon(name, color).pixmap(size, size)
+
+
+def toggle_icon(name: str, off_color: str, on_color: str, size: int) -> QIcon:
+    """An icon for a checkable button: ``off_color`` unchecked, ``on_color`` when checked."""
+    result = QIcon()
+    result.addPixmap(pixmap(name, off_color, size), QIcon.Mode.Normal, QIcon.State.Off)
+    result.addPixmap(pixmap(name, on_color, size), QIcon.Mode.Normal, QIcon.State.On)
+    return result

@@ -72,7 +72,7 @@ class StatusBar(QFrame):
         size = QSize(theme.body_px, theme.body_px)
         for btn, name in ((self.language_button, "fa5s.language"), (self.elder_button, "fa5s.search-plus"),
                           (self.contrast_button, "fa5s.adjust")):
-            btn.setIcon(icons.icon(name, color))
+            btn.setIcon(icons.toggle_icon(name, color, theme.colors.accent_text, theme.body_px))
             btn.setIconSize(size)
 
     def update_clock(self) -> None:
