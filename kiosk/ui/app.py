@@ -22,6 +22,7 @@ from kiosk.core import queries
 from kiosk.core.config import Config
 from kiosk.core.queries import Connection
 from kiosk.ui.context import AppContext, shanghai_now
+from kiosk.ui.crash import install_crash_guard, start_logging
 from kiosk.ui.fonts import load_bundled_font, renders_chinese
 from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.navigation import ATTRACT
@@ -207,11 +208,13 @@ def run(args: argparse.Namespace) -> int:
     """``kiosk run``: the fullscreen kiosk (``--windowed`` for development, ``--self-test``)."""
     started = time.perf_counter()
     config = load_app_config(args)
+    start_logging(config)  # rotating log files in the data directory, personal numbers masked
     app = create_application()
     conn = open_database(args)
     window = build_kiosk(conn, config, count_usage=not args.self_test)
     if args.self_test:
         return self_test(window)
+    install_crash_guard(window)  # no dead screens: an uncaught error is logged and the resident goes home
     show_kiosk_window(window, config, windowed=bool(args.windowed), size=getattr(args, "size", None))
     if config.hide_cursor:
         app.setOverrideCursor(Qt.CursorShape.BlankCursor)

@@ -24,7 +24,7 @@ def _kiosk(*args: str, env: dict[str, str] | None = None) -> subprocess.Complete
 
 
 def test_self_test_recovers_a_corrupt_runtime_database(tmp_path: Path) -> None:
-    """`kiosk --data-dir DIR run --self-test` exits 0 over a corrupt runtime file, which is moved aside."""
+    """`kiosk --data-dir DIR run --self-test` exits 0 over a corrupt runtime file, moved aside and logged."""
     data = tmp_path / "data"
     data.mkdir()
     junk = os.urandom(40_000)
@@ -33,6 +33,8 @@ def test_self_test_recovers_a_corrupt_runtime_database(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert (data / "kiosk.db.damaged-1").read_bytes() == junk
+    log = (data / "logs" / "kiosk.log").read_text(encoding="utf-8")  # `kiosk run` logs to the data directory
+    assert "kiosk.db is damaged" in log and "moved aside as kiosk.db.damaged-1" in log
     conn = sqlite3.connect(data / "kiosk.db")
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
