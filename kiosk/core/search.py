@@ -410,7 +410,8 @@ def search(conn: sqlite3.Connection, query: str, *, limit: int = 50) -> list[Sea
 
 def normalise_miss(query: str) -> str:
     """The form a zero-result query is recorded in: NFKC, white space collapsed, at most 100 characters."""
-    return body_text(query)[:MAX_MISS_CHARS].strip()
+    text = query.encode("utf-8", "replace").decode("utf-8")  # a lone surrogate cannot be stored
+    return body_text(text)[:MAX_MISS_CHARS].strip()
 
 
 def record_miss(conn: sqlite3.Connection, query: str, day: date) -> bool:

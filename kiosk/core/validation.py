@@ -88,7 +88,7 @@ def clean_text(value: str | None) -> str | None:
     """Strip white space; empty text becomes None."""
     if value is None:
         return None
-    value = value.strip()
+    value = value.encode("utf-8", "replace").decode("utf-8").strip()  # a lone surrogate cannot be stored
     return value or None
 
 
