@@ -225,6 +225,43 @@ class CrashGuard(QObject):
             self._recovering = False
 
 
+class RecoveryNoticeBar(QFrame):
+    """For workers, at the top of the tools: the database was recovered at start (what, from which
+    backup, where the damaged file is), with 知道了 to dismiss it for good."""
+
+    def __init__(self, conn: Any, message: str, parent: QWidget | None = None) -> None:
+        from kiosk.ui.widgets.text import TextBlock, button
+
+        super().__init__(parent)
+        self.conn = conn
+        self.setObjectName("recoveryNotice")
+        self.setProperty("role", "card")
+        self.text = TextBlock(message, "body")
+        self.dismiss_button = button("知道了 / Dismiss", "nav")
+        self.dismiss_button.setObjectName("recoveryNoticeDismiss")
+        self.dismiss_button.clicked.connect(self.dismiss)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text)
+        layout.addWidget(self.dismiss_button, 0, Qt.AlignmentFlag.AlignRight)
+
+    def dismiss(self) -> None:
+        from kiosk.core.recovery import clear_recovery_notice
+
+        try:
+            clear_recovery_notice(self.conn)
+        except Exception:  # a read-only database: hide it for this session at least
+            log.warning("could not clear the recovery notice", exc_info=True)
+        self.hide()
+
+
+def recovery_notice_bar(conn: Any) -> RecoveryNoticeBar | None:
+    """The notice bar when the database was recovered and no worker has dismissed it yet, else None."""
+    from kiosk.core.recovery import recovery_notice
+
+    message = recovery_notice(conn)
+    return RecoveryNoticeBar(conn, message) if message else None
+
+
 def _exit_app(status: int) -> None:
     app = QApplication.instance()
     if app is not None:
@@ -259,4 +296,5 @@ def start_logging(config: Config) -> Path | None:
     return path
 
 
-__all__ = ["BURST", "FATAL", "MESSAGES", "Banner", "CrashGuard", "install_crash_guard", "start_logging"]
+__all__ = ["BURST", "FATAL", "MESSAGES", "Banner", "CrashGuard", "RecoveryNoticeBar", "install_crash_guard",
+           "recovery_notice_bar", "start_logging"]

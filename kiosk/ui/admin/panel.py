@@ -228,6 +228,11 @@ class ToolsView(QWidget):
         self.pages: dict[str, QWidget] = {}
         layout = QVBoxLayout(self)
         layout.addLayout(row)
+        from kiosk.ui.crash import recovery_notice_bar
+
+        self.recovery_notice = recovery_notice_bar(panel.ctx.conn)  # the database was recovered at start
+        if self.recovery_notice is not None:
+            layout.addWidget(self.recovery_notice)
         layout.addWidget(self.stack, 1)
         self.show_section("listings")
         self.update_feedback_count()
