@@ -1,0 +1,34 @@
+"""A kiosk that runs for months hands freed memory back to the system at every idle reset."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from kiosk.ui import app, memory
+from kiosk.ui.window import KioskWindow
+
+
+def test_release_free_memory_trims_the_heap_on_linux() -> None:
+    """On glibc (Linux) malloc_trim is found and called; elsewhere nothing happens."""
+    result = memory.release_free_memory()
+    if sys.platform.startswith("linux") and memory._libc() is not None:
+        assert isinstance(result, bool)
+        assert memory._libc().malloc_trim is not None
+    else:
+        assert result is False
+
+
+def test_idle_reset_releases_memory_soon_after(qtbot: Any, make_window: Callable[..., KioskWindow],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The idle reset schedules the release once the attract screen shows."""
+    calls: list[int] = []
+    monkeypatch.setattr(app, "release_free_memory", lambda: calls.append(1) or True)
+    window = make_window()
+    window.nav.home()
+    app.idle_reset(window)
+    assert window.nav.current_name == "attract"
+    qtbot.waitUntil(lambda: calls == [1], timeout=3000)
