@@ -43,7 +43,6 @@ from PySide6.QtWidgets import (
     QListView,
     QPushButton,
     QScrollArea,
-    QStyledItemDelegate,
     QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
@@ -57,7 +56,7 @@ from kiosk.ui.context import AppContext
 from kiosk.ui.navigation import Navigator
 from kiosk.ui.screens.base import Screen
 from kiosk.ui.theme import Theme
-from kiosk.ui.widgets.cards import CardListView
+from kiosk.ui.widgets.cards import CardDelegateBase, CardListView
 from kiosk.ui.widgets.clickcard import ClickCard
 from kiosk.ui.widgets.keyboard import TouchKeyboard
 from kiosk.ui.widgets.kinetic import enable_kinetic, scroll_to_top
@@ -125,33 +124,10 @@ class SearchResultModel(QAbstractListModel):
         return None
 
 
-class ResultCardDelegate(QStyledItemDelegate):
+class ResultCardDelegate(CardDelegateBase):
     """Paints a result as a large card: coloured edge, title and kind, one line of detail, one of facts."""
 
-    def __init__(self, view: CardListView, theme: Theme) -> None:
-        super().__init__(view)
-        self.view = view
-        self.theme = theme
-
-    def set_theme(self, theme: Theme) -> None:
-        self.theme = theme
-        self.sizeHintChanged.emit(QModelIndex())
-
-    def _fonts(self) -> tuple[Any, Any, Any]:
-        t = self.theme
-        return t.font(t.heading_px, bold=True), t.font(t.body_px), t.font(t.body_px)
-
-    def line_px(self, font: Any) -> int:
-        return int(QFontMetrics(font).height() * self.theme.line_height)
-
-    def min_text_px(self) -> int:
-        return min(int(f.pixelSize()) for f in self._fonts())
-
-    def card_height(self) -> int:
-        title, body, meta = self._fonts()
-        t = self.theme
-        inner = self.line_px(title) + self.line_px(body) + self.line_px(meta)
-        return max(t.min_target, inner + 2 * t.spacing) + t.spacing
+    body_lines = 1
 
     def sizeHint(self, option: QStyleOptionViewItem, index: ModelIndex) -> QSize:
         return QSize(max(option.rect.width(), self.theme.min_target), self.card_height())

@@ -88,23 +88,20 @@ class CardListView(QListView):
         super().mouseMoveEvent(event)
 
 
-class ServiceCardDelegate(QStyledItemDelegate):
-    """Paints a service as a large card: name, two lines of description, a line of facts."""
+class CardDelegateBase(QStyledItemDelegate):
+    """Geometry shared by the large list cards: a title line, ``body_lines`` of text, a line of facts."""
 
-    def __init__(self, view: CardListView, theme: Theme, language: Callable[[], str],
-                 meta: Callable[[ServiceSummary], str], color: Callable[[ServiceSummary], str]) -> None:
+    body_lines = 1
+
+    def __init__(self, view: CardListView, theme: Theme) -> None:
         super().__init__(view)
         self.view = view
         self.theme = theme
-        self._language = language
-        self._meta = meta
-        self._color = color
 
     def set_theme(self, theme: Theme) -> None:
         self.theme = theme
         self.sizeHintChanged.emit(QModelIndex())
 
-    # -- geometry -----------------------------------------------------------------------------
     def _fonts(self) -> tuple[QFont, QFont, QFont]:
         t = self.theme
         return t.font(t.heading_px, bold=True), t.font(t.body_px), t.font(t.body_px)
@@ -119,8 +116,21 @@ class ServiceCardDelegate(QStyledItemDelegate):
     def card_height(self) -> int:
         title, body, meta = self._fonts()
         t = self.theme
-        inner = self.line_px(title) + 2 * self.line_px(body) + self.line_px(meta)
+        inner = self.line_px(title) + self.body_lines * self.line_px(body) + self.line_px(meta)
         return max(t.min_target, inner + 2 * t.spacing) + t.spacing
+
+
+class ServiceCardDelegate(CardDelegateBase):
+    """Paints a service as a large card: name, two lines of description, a line of facts."""
+
+    body_lines = 2
+
+    def __init__(self, view: CardListView, theme: Theme, language: Callable[[], str],
+                 meta: Callable[[ServiceSummary], str], color: Callable[[ServiceSummary], str]) -> None:
+        super().__init__(view, theme)
+        self._language = language
+        self._meta = meta
+        self._color = color
 
     def sizeHint(self, option: QStyleOptionViewItem, index: ModelIndex) -> QSize:
         return QSize(max(option.rect.width(), self.theme.min_target), self.card_height())
