@@ -217,11 +217,14 @@ def run(args: argparse.Namespace) -> int:
     if args.self_test:
         return self_test(window)
     install_crash_guard(window)  # no dead screens: an uncaught error is logged and the resident goes home
+    ready_report = getattr(args, "ready_report", None)
+    if ready_report:
+        from kiosk.ui.readiness import install as report_when_ready
+
+        report_when_ready(window, ready_report, started)
     show_kiosk_window(window, config, windowed=bool(args.windowed), size=getattr(args, "size", None))
     if config.hide_cursor:
         app.setOverrideCursor(Qt.CursorShape.BlankCursor)
     # build home while the attract screen waits for its first touch, so that touch is instant
     QTimer.singleShot(200, lambda: window.nav.screen("home"))
-    if getattr(args, "startup_time", False):
-        QTimer.singleShot(0, lambda: print(f"startup: {time.perf_counter() - started:.3f} s", flush=True))
     return int(app.exec())
