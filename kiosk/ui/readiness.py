@@ -58,7 +58,7 @@ class _PaintWatch(QObject):
         self._app = app
         app.installEventFilter(self)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (event.type() == QEvent.Type.Paint and isinstance(watched, QWidget)
                 and (watched is self._widget or self._widget.isAncestorOf(watched))):
             self._app.removeEventFilter(self)
