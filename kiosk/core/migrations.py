@@ -289,7 +289,20 @@ CREATE TABLE search_index (
 );
 """
 
-MIGRATIONS: list[str] = [SCHEMA_V1, SEARCH_INDEX_V2]
+# v3: pinyin readings kept in the database (kiosk.core.pinyin_store), written by search_index.reindex(),
+# so that the resident screens look readings up instead of loading pypinyin (about 55 MB).
+PINYIN_V3 = """
+CREATE TABLE pinyin_chars (
+    ch TEXT PRIMARY KEY,               -- one Chinese character
+    readings TEXT NOT NULL             -- its toneless readings, most common first, space-separated
+) WITHOUT ROWID;
+CREATE TABLE pinyin_words (
+    word TEXT PRIMARY KEY,             -- a run of Chinese characters in a name
+    syllables TEXT NOT NULL            -- one syllable per character, read in context ('?': none)
+) WITHOUT ROWID;
+"""
+
+MIGRATIONS: list[str] = [SCHEMA_V1, SEARCH_INDEX_V2, PINYIN_V3]
 """Step *n* (0-based) takes the schema from version *n* to *n + 1*."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

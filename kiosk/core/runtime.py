@@ -29,7 +29,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from kiosk.core import audit
+from kiosk.core import audit, pinyin_store
 from kiosk.core.backup import backup_database, backups_dir, check_backup_file, list_backups
 from kiosk.core.db import connect, transaction
 from kiosk.core.errors import DatabaseError, KioskError
@@ -104,6 +104,9 @@ def open_runtime_database(data_dir: Path, bundled: Path, *, db_path: Path | None
             new_hash = None  # a damaged bundled file: keep working on the runtime copy
         if new_hash and new_hash != current_seed_hash(conn):
             merge_content(conn, bundled, now=now)
+    if pinyin_store.missing(conn):  # a runtime database from before schema step 3: fill its tables once
+        with transaction(conn):
+            pinyin_store.store_all(conn)
     return conn
 
 

@@ -31,10 +31,11 @@ import unicodedata
 from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Container, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from itertools import accumulate
 
+from kiosk.core.pinyin_store import chars_readings
 from kiosk.core.search_index import (
     GENERATION_KEY,
     KIND_RANK,
@@ -92,6 +93,7 @@ class _Query:
     letters: str              # key when it is only a–z, else ""
     han: tuple[str, ...]      # the Chinese characters of a mixed query (养lao → 养)
     mixed: bool               # Chinese characters and a–z letters, nothing else
+    readings: dict[str, tuple[str, ...]] = field(default_factory=dict)  # of the characters of a mixed query
 
 
 def _analyse(query: str) -> _Query:
@@ -111,12 +113,10 @@ def _pinyin_needles(q: _Query) -> tuple[list[tuple[str, ...]], list[str]]:
         return segmentations(q.letters), ([q.letters] if len(q.letters) >= 2 else [])
     if not q.mixed:
         return [], []
-    from kiosk.core.search_pinyin import char_readings
-
     pieces: list[list[tuple[str, str]]] = []  # per character or letter run: (full reading, initial)
     for han, group in itertools.groupby(q.key, key=is_han):
         if han:
-            pieces.extend([(r, r[:1]) for r in char_readings(ch)[:4]] or [("", "")] for ch in group)
+            pieces.extend([(r, r[:1]) for r in q.readings.get(ch, ())[:4]] or [("", "")] for ch in group)
         else:
             run = "".join(group)
             pieces.append([(run, run)])
@@ -405,7 +405,10 @@ def search(conn: sqlite3.Connection, query: str, *, limit: int = 50) -> list[Sea
     q = _analyse(query)
     if not q.key and not q.en:
         return []
-    return _index_for(conn).search(q, limit)
+    index = _index_for(conn)
+    if q.mixed:  # 养lao: the readings of 养, from the database (kiosk.core.pinyin_store)
+        q = replace(q, readings=chars_readings(conn, q.han))
+    return index.search(q, limit)
 
 
 def normalise_miss(query: str) -> str:

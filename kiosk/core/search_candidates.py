@@ -6,7 +6,7 @@ and categories, the everyday words of the synonym table (看病, 借书 …), th
 of the kiosk's own texts first, then the 3 755 common characters of GB 2312 level 1 (so a street or
 a name that the listings do not contain can still be typed).
 
-    vocab = PinyinVocabulary.from_connection(conn)     # once; ~0.1–0.3 s (needs pypinyin)
+    vocab = PinyinVocabulary.from_connection(conn)     # once; readings from kiosk.core.pinyin_store
     vocab.candidates("yanglao")   # [Candidate("养老", 7), …, Candidate("养", 4), …]
     vocab.candidates("ylfw")      # initials: [Candidate("养老服务", 4), …]
     vocab.candidates("yanglfw")   # mixed full + initials work too
@@ -21,6 +21,7 @@ import sqlite3
 from collections import Counter
 from dataclasses import dataclass
 
+from kiosk.core.pinyin_store import CHAR_SOURCES, chars_readings, common_chars, han_runs, words_syllables
 from kiosk.core.search_pinyin import SYLLABLE_PREFIXES, SYLLABLES, is_han
 
 MAX_WORD = 6
@@ -71,13 +72,15 @@ def _piece_matches(piece: str, syllable: str) -> bool:
 class PinyinVocabulary:
     """Words and characters with their readings, ranked by how often the kiosk's texts use them."""
 
-    def __init__(self, words: Counter[str], char_counts: Counter[str]) -> None:
-        from pypinyin import Style, lazy_pinyin
-
+    def __init__(self, words: Counter[str], char_counts: Counter[str], *,
+                 word_readings: dict[str, tuple[str, ...]],
+                 char_readings: dict[str, tuple[str, ...]]) -> None:
+        """``word_readings``: a syllable per character of each word (in context); ``char_readings``:
+        every reading of each character, most common first (both from :mod:`kiosk.core.pinyin_store`)."""
         self._words: dict[str, tuple[tuple[str, ...], int]] = {}
         self._by_first: dict[str, list[str]] = {}  # first letter → words
         for word, count in words.items():
-            syllables = tuple(lazy_pinyin(word, style=Style.NORMAL, errors="ignore"))
+            syllables = word_readings.get(word, ())
             if len(syllables) != len(word) or not all(s.isascii() and s.isalpha() for s in syllables):
                 continue
             self._words[word] = (syllables, count)
@@ -86,14 +89,14 @@ class PinyinVocabulary:
             group.sort(key=lambda w: (-self._words[w][1], len(w), w))
             self._by_first[first] = group
         self._chars_by_syllable: dict[str, list[str]] = {}
-        order = {ch: n for n, ch in enumerate(_common_chars())}
+        order = {ch: n for n, ch in enumerate(common_chars())}
         ranked = sorted(set(order) | set(char_counts),
                         key=lambda ch: (-char_counts.get(ch, 0), order.get(ch, len(order)), ch))
         self._char_rank = {ch: n for n, ch in enumerate(ranked)}
         self._primary: dict[str, str] = {}
         for secondary in (False, True):  # 养 under yang before 映 (whose usual reading is ying)
             for ch in ranked:
-                readings = _char_readings(ch)
+                readings = char_readings.get(ch, ())
                 if readings and not secondary:
                     self._primary[ch] = readings[0]
                 for reading in readings[1:] if secondary else readings[:1]:
@@ -103,26 +106,36 @@ class PinyinVocabulary:
 
     @classmethod
     def from_connection(cls, conn: sqlite3.Connection) -> PinyinVocabulary:
-        """Build the vocabulary from the names, synonyms and texts of a kiosk database."""
+        """Build the vocabulary from the names, synonyms and texts of a kiosk database.
+
+        Readings come from the database (:mod:`kiosk.core.pinyin_store`); a word is read as part
+        of the name it comes from (长 of 长者 is *zhang*), so its syllables are a slice of the
+        syllables of that name's run of characters.
+        """
         names = [r[0] for r in conn.execute(
             f"SELECT DISTINCT name FROM services WHERE status = 'active' LIMIT {MAX_NAMES}")]
+        categories = [r[0] for r in conn.execute("SELECT name FROM categories")]
+        synonyms = [r[0] for r in conn.execute("SELECT word FROM synonyms") if all(is_han(ch) for ch in r[0])]
         words: Counter[str] = Counter()
         for name in names:
             words.update(_pieces(name))
-        for (name,) in conn.execute("SELECT name FROM categories"):
+        for name in categories:
             for word in _pieces(name):
                 words[word] += CATEGORY_BOOST if word == name else 1
-        for (word,) in conn.execute("SELECT word FROM synonyms"):
-            if all(is_han(ch) for ch in word):
-                words[word] += SYNONYM_BOOST
+        for word in synonyms:
+            words[word] += SYNONYM_BOOST
         chars: Counter[str] = Counter()
-        for sql in ("SELECT name || ' ' || coalesce(description, '') FROM services WHERE status = 'active'",
-                    "SELECT name || ' ' || coalesce(description, '') FROM categories",
-                    "SELECT word FROM synonyms", "SELECT title || ' ' || body FROM news",
-                    "SELECT label FROM figures", "SELECT name FROM hotlines"):
+        for sql in CHAR_SOURCES:
             for (text,) in conn.execute(sql + f" LIMIT {MAX_NAMES}"):
                 chars.update(ch for ch in text or "" if is_han(ch))
-        return cls(words, chars)
+        run_syllables = words_syllables(conn, [run for text in (*names, *categories, *synonyms)
+                                               for run in han_runs(text) if len(run) >= 2])
+        word_readings: dict[str, tuple[str, ...]] = {}
+        for run, syllables in run_syllables.items():
+            for start, end in _spans(len(run)):
+                word_readings.setdefault(run[start:end], syllables[start:end])
+        return cls(words, chars, word_readings=word_readings,
+                   char_readings=chars_readings(conn, [*common_chars(), *chars]))
 
     def candidates(self, letters: str, *, limit: int = 40) -> list[Candidate]:
         """Candidates for the typed ``letters`` (a–z), best first.
@@ -168,50 +181,11 @@ class PinyinVocabulary:
                 break
         return out[:limit]
 
+def _spans(length: int) -> list[tuple[int, int]]:
+    """(start, end) of every piece of 2–:data:`MAX_WORD` characters of a run of ``length``."""
+    return [(start, end) for start in range(length) for end in range(start + 2, min(length, start + MAX_WORD) + 1)]
+
+
 def _pieces(name: str) -> list[str]:
     """The pieces of 2–6 Chinese characters of a name (every substring of each run of characters)."""
-    out: list[str] = []
-    run = ""
-    for ch in name + " ":
-        if is_han(ch):
-            run += ch
-            continue
-        for start in range(len(run)):
-            for end in range(start + 2, min(len(run), start + MAX_WORD) + 1):
-                out.append(run[start:end])
-        run = ""
-    return out
-
-
-_COMMON: list[str] | None = None
-
-
-def _common_chars() -> list[str]:
-    """The 3 755 level-1 characters of GB 2312, in the standard's (pinyin) order."""
-    global _COMMON
-    if _COMMON is None:
-        chars: list[str] = []
-        for hi in range(0xB0, 0xD8):
-            for lo in range(0xA1, 0xFF):
-                try:
-                    chars.append(bytes([hi, lo]).decode("gb2312"))
-                except UnicodeDecodeError:
-                    continue
-        _COMMON = chars
-    return _COMMON
-
-
-_READINGS: dict[str, tuple[str, ...]] = {}
-
-
-def _char_readings(ch: str) -> tuple[str, ...]:
-    """Toneless readings of one character straight from pypinyin's table (fast for thousands)."""
-    found = _READINGS.get(ch)
-    if found is None:
-        from pypinyin.contrib.tone_convert import to_normal
-        from pypinyin.pinyin_dict import pinyin_dict
-
-        raw = pinyin_dict.get(ord(ch), "")
-        found = tuple(dict.fromkeys(r for r in (to_normal(x) for x in raw.split(",") if x) if r.isalpha()))
-        _READINGS[ch] = found
-    return found
+    return [run[start:end] for run in han_runs(name) for start, end in _spans(len(run))]

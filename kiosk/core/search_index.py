@@ -32,6 +32,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from kiosk.core import pinyin_store
 from kiosk.core.search_pinyin import initials_of, readings
 
 KIND_RANK = {"category": 0, "service": 1, "hotline": 2, "figure": 3, "news": 4, "synonym": 9}
@@ -198,11 +199,13 @@ def reindex(conn: sqlite3.Connection, service_ids: Sequence[str] | None = None) 
             conn.execute("DELETE FROM search_index")
             _insert(conn, other_rows(conn))
             _insert(conn, service_rows(conn))
+            pinyin_store.store_all(conn)
         else:
             ids = list(dict.fromkeys(service_ids))
             conn.execute("DELETE FROM search_index WHERE kind = 'service' AND id IN (SELECT value FROM json_each(?))",
                          (json.dumps(ids),))
             _insert(conn, service_rows(conn, ids))
+            pinyin_store.store_services(conn, ids)
         _bump_generation(conn)
     except BaseException:
         conn.execute("ROLLBACK TO search_reindex")

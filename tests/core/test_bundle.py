@@ -31,6 +31,7 @@ from kiosk.core.db import connect
 from kiosk.core.dump import content_hash
 from kiosk.core.feedback import add_feedback
 from kiosk.core.listings import get_listing, save_listing
+from kiosk.core.migrations import SCHEMA_VERSION
 from kiosk.core.runtime import open_runtime_database
 from kiosk.core.usage import record_view
 
@@ -222,7 +223,7 @@ def test_newer_schema_is_refused(office: Path, terminal: sqlite3.Connection, tmp
     # export needs a current schema, so build the bundle from a current copy and then raise its schema
     good = tmp_path / "good.zip"
     conn = sqlite3.connect(office)
-    conn.execute("PRAGMA user_version = 2")
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     conn.close()
     export_bundle(office, good, version=2)
     with zipfile.ZipFile(good) as zf:
