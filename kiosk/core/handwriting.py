@@ -449,6 +449,26 @@ def shared_recognizer(model: str | Path | None = None, library: str | Path | Non
         return _shared
 
 
+def check_available(model: str | Path | None = None, library: str | Path | None = None) -> None:
+    """RecognizerUnavailable unless the library loads and the model file is there — without opening
+    the model, which maps its 27 MB into memory (the kiosk opens it when a resident first writes)."""
+    load_library(library)
+    find_model(model)
+
+
+def release_shared() -> bool:
+    """Close the shared recognizer, unmapping its model (about 27 MB of resident memory); True if one
+    was open. The next :func:`shared_recognizer` opens it again (a few milliseconds). The kiosk calls
+    this on the idle reset: most residents never write by hand."""
+    global _shared
+    with _shared_lock:
+        shared, _shared = _shared, None
+    if shared is None or shared.closed:
+        return False
+    shared.close()
+    return True
+
+
 def diagnose(model: str | Path | None = None, library: str | Path | None = None) -> str:
     """A one-line status for ``kiosk doctor``: ``ok: …`` or ``unavailable: …`` with the fix."""
     try:

@@ -25,7 +25,7 @@ from kiosk.ui.context import AppContext, shanghai_now
 from kiosk.ui.crash import install_crash_guard, start_logging
 from kiosk.ui.fonts import load_bundled_font, renders_chinese
 from kiosk.ui.idle import IdleWatcher
-from kiosk.ui.memory import release_free_memory
+from kiosk.ui.memory import release_idle_memory
 from kiosk.ui.navigation import ATTRACT
 from kiosk.ui.registry import RESIDENT_SCREENS, register_resident_screens
 from kiosk.ui.screens.base import Screen
@@ -134,7 +134,7 @@ def idle_reset(window: KioskWindow) -> None:
     """Forget the last resident: language, elder mode, contrast, every screen's state; attract."""
     window.ctx.reset_session()
     window.nav.reset_to_attract()
-    QTimer.singleShot(1000, release_free_memory)  # hand the memory of the pages thrown away back (kiosk.ui.memory)
+    QTimer.singleShot(1000, release_idle_memory)  # the handwriting model and freed pages go back (kiosk.ui.memory)
 
 
 def sample_params(conn: Connection) -> dict[str, dict[str, Any]]:

@@ -42,4 +42,16 @@ def release_free_memory() -> bool:
     return bool(libc.malloc_trim(0))
 
 
-__all__ = ["release_free_memory"]
+def release_idle_memory() -> bool:
+    """After the idle reset: close the handwriting model (reopened on the next stroke), then
+    :func:`release_free_memory`."""
+    try:
+        from kiosk.core.handwriting import release_shared
+    except ImportError:
+        pass
+    else:
+        release_shared()
+    return release_free_memory()
+
+
+__all__ = ["release_free_memory", "release_idle_memory"]

@@ -97,7 +97,7 @@ def install(window: KioskWindow, mode: str, started: float) -> None:
         print(json.dumps(line), flush=True)
         app = QApplication.instance()
         if app is not None:
-            app.quit()
+            app.exit(0)  # not quit(): that asks the windows, and the kiosk window refuses to close
 
     screen = window.nav.current()
     _PaintWatch(screen if screen is not None else window, report)

@@ -26,9 +26,21 @@ def test_idle_reset_releases_memory_soon_after(qtbot: Any, make_window: Callable
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """The idle reset schedules the release once the attract screen shows."""
     calls: list[int] = []
-    monkeypatch.setattr(app, "release_free_memory", lambda: calls.append(1) or True)
+    monkeypatch.setattr(app, "release_idle_memory", lambda: calls.append(1) or True)
     window = make_window()
     window.nav.home()
     app.idle_reset(window)
     assert window.nav.current_name == "attract"
     qtbot.waitUntil(lambda: calls == [1], timeout=3000)
+
+
+def test_idle_release_closes_the_handwriting_model() -> None:
+    """release_idle_memory() unmaps an open handwriting model (reopened on the next stroke)."""
+    from kiosk.core import handwriting
+
+    try:
+        opened = handwriting.shared_recognizer()
+    except handwriting.RecognizerUnavailable:
+        pytest.fail("the test machine has Zinnia (scripts/debian-packages.txt)")
+    memory.release_idle_memory()
+    assert opened.closed and handwriting._shared is None

@@ -76,3 +76,23 @@ def test_without_recognizer_there_is_no_tab_and_the_keyboard_still_types(
     keyboard.set_page("123")
     QTest.mouseClick(keyboard.key_button("1"), LEFT)
     assert field.text() == "1"
+
+
+def test_model_is_opened_on_the_first_stroke_and_released_after(qtbot: QtBot) -> None:
+    """The 27 MB model is not mapped until a resident writes; release_shared() (the idle reset) unmaps
+    it, and the next stroke opens it again and still recognizes."""
+    handwriting.release_shared()
+    keyboard, _ = make_keyboard(qtbot)
+    pad = add_handwriting_page(keyboard)
+    assert pad is not None and handwriting._shared is None
+    keyboard.set_page(PAGE_LABEL)
+    write_with_mouse(pad, "十")
+    assert "十" in pad.candidates()[:3]
+    opened = handwriting._shared
+    assert opened is not None and not opened.closed
+    assert handwriting.release_shared() is True
+    assert opened.closed and handwriting._shared is None
+    assert handwriting.release_shared() is False
+    pad.clear()
+    write_with_mouse(pad, "十")
+    assert "十" in pad.candidates()[:3]

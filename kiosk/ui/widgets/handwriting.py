@@ -30,7 +30,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
-from kiosk.core.handwriting import Recognizer, RecognizerUnavailable, shared_recognizer
+from kiosk.core.handwriting import Recognizer, RecognizerUnavailable, check_available, shared_recognizer
 from kiosk.ui import fonts
 
 if TYPE_CHECKING:
@@ -239,7 +239,7 @@ class HandwritingPad(QWidget):
 
     def __init__(
         self,
-        recognizer: Recognizer,
+        recognizer: Recognizer | None,
         parent: QWidget | None = None,
         *,
         theme: Theme | None = None,
@@ -392,8 +392,13 @@ QPushButton#hwAction:disabled {{ color: {c['muted']}; background: {c['surface']}
             self._show([])
             return
         side = float(self.writing_area.width())
-        found = self._recognizer.classify(strokes, side, side, top=len(self.candidate_buttons),
-                                          domain_chars=self._domain)
+        try:  # None: the shared recognizer, opened on the first stroke (kiosk.core.handwriting)
+            recognizer = self._recognizer if self._recognizer is not None else shared_recognizer()
+        except RecognizerUnavailable:
+            log.warning("handwriting recognizer unavailable", exc_info=True)
+            self._show([])
+            return
+        found = recognizer.classify(strokes, side, side, top=len(self.candidate_buttons), domain_chars=self._domain)
         self._show([c.char for c in found])
 
     def _show(self, chars: list[str]) -> None:
@@ -421,10 +426,13 @@ def create_handwriting_pad(
     domain_chars: Collection[str] = frozenset(),
     recognizer: Recognizer | None = None,
 ) -> HandwritingPad | None:
-    """A HandwritingPad on the shared recognizer, or None (logged) when handwriting is unavailable."""
+    """A HandwritingPad on the shared recognizer, or None (logged) when handwriting is unavailable.
+
+    The shared recognizer's model is only checked for here, and opened when a resident first writes.
+    """
     if recognizer is None:
         try:
-            recognizer = shared_recognizer()
+            check_available()
         except RecognizerUnavailable as exc:
             log.info("no handwriting page: %s", exc)
             return None
