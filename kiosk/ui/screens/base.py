@@ -58,6 +58,10 @@ class Screen(QWidget):
     def on_leave(self) -> None:
         """Called when another screen replaces this one."""
 
+    def prepare(self) -> None:
+        """Load now what the first visit would otherwise wait for (called once, while the kiosk is idle
+        after start-up, by :func:`kiosk.ui.app.prebuild_screens`)."""
+
     def retranslate(self) -> None:
         """Set every visible text again in ``ctx.language`` (UI strings and data)."""
 

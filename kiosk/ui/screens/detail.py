@@ -138,6 +138,9 @@ class DetailScreen(Screen):
         cat = self.service.category
         return self.ctx.text(cat.name, cat.name_en)
 
+    def prepare(self) -> None:
+        import segno  # noqa: F401  # the QR code library (≈ 25 ms to import), before the first listing
+
     def on_enter(self, **params: Any) -> None:
         service_id = params.get("service_id")
         if service_id is None or (self.service is not None and self.service.id == service_id):

@@ -409,6 +409,12 @@ class SearchScreen(Screen):
     def on_leave(self) -> None:
         self.record_pending_miss()
 
+    def prepare(self) -> None:
+        from kiosk.core.search import warm_up
+
+        warm_up(self.ctx.conn)  # the in-memory index
+        self._load_vocabulary()  # the candidate bar's words
+
     def reset(self) -> None:
         self.record_pending_miss()
         self.debounce.stop()
