@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.core.paths import bundled_db_path
+
+if TYPE_CHECKING:
+    from kiosk.core.config import Config
 
 
 def database_path(args: argparse.Namespace, positional: str | None = None) -> Path:
@@ -22,19 +26,22 @@ def database_path(args: argparse.Namespace, positional: str | None = None) -> Pa
     return runtime if runtime.is_file() else bundled_db_path()
 
 
-def runtime_database_path() -> Path:
-    """The runtime database file of this terminal (it may not exist yet)."""
+def runtime_database_path(config: Config | None = None) -> Path:
+    """The runtime database file of this terminal (it may not exist yet): the ``database`` setting of
+    ``config`` (default: the terminal's config file in the data directory), else kiosk.db there."""
     from kiosk.core.config import load_terminal_config
     from kiosk.core.paths import default_data_dir
 
     data_dir = default_data_dir()
-    config, _ = load_terminal_config(data_dir)
+    if config is None:
+        config, _ = load_terminal_config(data_dir)
     return config.database_path(data_dir)
 
 
-def open_data_database(args: argparse.Namespace) -> sqlite3.Connection:
+def open_data_database(args: argparse.Namespace, config: Config | None = None) -> sqlite3.Connection:
     """A writable connection for a data command: ``--db PATH`` (which must exist), or the runtime
-    database — created from the bundled one on first use, migrated and upgraded as at kiosk start."""
+    database — created from the bundled one on first use, migrated and upgraded as at kiosk start.
+    ``config`` (``kiosk run --config``) chooses the runtime database's file by its ``database`` setting."""
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
@@ -51,5 +58,5 @@ def open_data_database(args: argparse.Namespace) -> sqlite3.Connection:
         conn = connect(path)
         conn.execute("PRAGMA busy_timeout = 5000")
         return conn
-    return open_runtime_database(default_data_dir(), bundled_db_path(), db_path=runtime_database_path(),
+    return open_runtime_database(default_data_dir(), bundled_db_path(), db_path=runtime_database_path(config),
                                  now=datetime.now(ZoneInfo("Asia/Shanghai")))

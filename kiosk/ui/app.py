@@ -35,12 +35,12 @@ DEFAULT_WINDOWED_SIZE = (1280, 800)
 log = logging.getLogger(__name__)
 
 
-def open_database(args: argparse.Namespace) -> Connection:
-    """The runtime database in the data directory (made from the bundled one on first start,
-    upgraded keeping worker edits), or ``--db PATH``; writable for feedback, usage and worker edits."""
+def open_database(args: argparse.Namespace, config: Config | None = None) -> Connection:
+    """The runtime database (made from the bundled one on first start, upgraded keeping worker edits):
+    ``--db PATH``, else the ``database`` setting of ``config``, else kiosk.db in the data directory."""
     from kiosk.commands._common import open_data_database
 
-    return open_data_database(args)
+    return open_data_database(args, config)
 
 
 def load_app_config(args: argparse.Namespace) -> Config:
@@ -241,7 +241,7 @@ def run(args: argparse.Namespace) -> int:
     config = load_app_config(args)
     start_logging(config)  # rotating log files in the data directory, personal numbers masked
     app = create_application()
-    conn = open_database(args)
+    conn = open_database(args, config)
     window = build_kiosk(conn, config, count_usage=not args.self_test)
     if args.self_test:
         return self_test(window)
