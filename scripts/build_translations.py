@@ -38,9 +38,10 @@ def resident_sources() -> list[Path]:
 
 
 def search_sources() -> list[Path]:
-    """The search screen and its touch keyboard (their strings live in search_en.ts)."""
+    """The search screen, its touch keyboard and handwriting pad (their strings live in search_en.ts)."""
     ui = ROOT / "kiosk" / "ui"
-    return [p for p in (ui / "screens" / "search.py", ui / "widgets" / "keyboard.py") if p.exists()]
+    return [p for p in (ui / "screens" / "search.py", ui / "widgets" / "keyboard.py", ui / "widgets" / "handwriting.py")
+            if p.exists()]
 
 
 GROUPS = {

@@ -2,6 +2,25 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="zh_CN">
 <context>
+    <name>HandwritingPad</name>
+    <message>
+        <source>撤销一笔</source>
+        <translation>Undo stroke</translation>
+    </message>
+    <message>
+        <source>清除</source>
+        <translation>Clear</translation>
+    </message>
+    <message>
+        <source>请在此处书写</source>
+        <translation>Write here</translation>
+    </message>
+    <message>
+        <source>手写</source>
+        <translation>Write</translation>
+    </message>
+</context>
+<context>
     <name>SearchScreen</name>
     <message>
         <source>搜索</source>

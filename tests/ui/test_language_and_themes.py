@@ -103,3 +103,22 @@ def test_high_contrast_switches_the_palette(qtbot: Any, window: KioskWindow) -> 
     assert "background: #000000" in window.styleSheet()
     tap(qtbot, window.status_bar.contrast_button)
     assert not window.ctx.theme.contrast
+
+
+def test_handwriting_page_switches_to_english(qtbot: Any, window: KioskWindow) -> None:
+    """The 手写 tab and the pad's buttons and hint follow the language switch (search_en.qm)."""
+    from kiosk.ui.widgets.handwriting import PAGE_LABEL
+
+    window.nav.home()
+    window.nav.push("search")
+    screen = window.nav.current()
+    pad = screen.handwriting
+    assert pad is not None, "the test machine has Zinnia (scripts/debian-packages.txt)"
+    tab = screen.keyboard.page_button(PAGE_LABEL)
+    assert tab.text() == "手写" and pad.undo_button.text() == "撤销一笔"
+    tap(qtbot, window.status_bar.language_button)
+    qtbot.waitUntil(lambda: pad.undo_button.text() == "Undo stroke")  # Qt posts LanguageChange to each widget
+    assert tab.text() == "Write" and pad.clear_button.text() == "Clear"
+    tap(qtbot, window.status_bar.language_button)
+    qtbot.waitUntil(lambda: pad.clear_button.text() == "清除")
+    assert tab.text() == "手写"

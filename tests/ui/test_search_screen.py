@@ -236,7 +236,7 @@ def test_english_interface(qtbot: Any, window: KioskWindow) -> None:
 
 
 def test_every_search_string_has_an_english_translation(tmp_path: Path) -> None:
-    """pyside6-lupdate over the search screen and keyboard finds nothing missing from search_en.ts."""
+    """pyside6-lupdate over the search screen, keyboard and handwriting pad finds nothing missing from search_en.ts."""
     import shutil
     import subprocess
     import xml.etree.ElementTree as ET
@@ -247,6 +247,7 @@ def test_every_search_string_has_an_english_translation(tmp_path: Path) -> None:
     lupdate = shutil.which("pyside6-lupdate")
     assert lupdate is not None
     subprocess.run([lupdate, str(root / "kiosk/ui/screens/search.py"), str(root / "kiosk/ui/widgets/keyboard.py"),
+                    str(root / "kiosk/ui/widgets/handwriting.py"),
                     "-source-language", "zh_CN", "-target-language", "en", "-no-obsolete", "-locations", "none",
                     "-ts", str(ts)], check=True, capture_output=True)
     messages = list(ET.parse(ts).getroot().iter("message"))

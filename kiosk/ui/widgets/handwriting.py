@@ -379,6 +379,10 @@ QPushButton#hwAction:disabled {{ color: {c['muted']}; background: {c['surface']}
         self.clear_button.setText(self.tr("清除"))
         self.writing_area.set_hint(self.tr("请在此处书写"))
 
+    def page_title(self) -> str:
+        """The keyboard tab's text (TouchKeyboard.add_page)."""
+        return self.tr("手写")
+
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()

@@ -219,7 +219,8 @@ class TouchKeyboard(QWidget):
     def add_page(self, label: str, widget: QWidget) -> None:
         """Add a page (e.g. the handwriting pad) with a tab called ``label``.
 
-        If the widget has a ``textChosen(str)`` signal, what it emits goes into the target field.
+        If the widget has a ``textChosen(str)`` signal, what it emits goes into the target field; if it
+        has a ``page_title()`` method, the tab shows what it returns (in the current language).
         """
         if label in self._page_widgets:
             raise ValueError(f"the keyboard already has a page {label!r}")
@@ -227,7 +228,7 @@ class TouchKeyboard(QWidget):
         self.pages.addWidget(widget)
         self._page_widgets[label] = widget
         self._labels[label] = label
-        self._add_tab(label).setText(label)
+        self._add_tab(label).setText(self._page_title(label))
         chosen = getattr(widget, "textChosen", None)
         if chosen is not None:
             chosen.connect(self.insert_text)
@@ -456,10 +457,15 @@ class TouchKeyboard(QWidget):
     def retranslate(self) -> None:
         names = {PINYIN: self.tr("拼音"), ABC: "ABC", NUMBERS: "123"}
         for key, button in self._page_buttons.items():
-            button.setText(names.get(key, self._labels.get(key, key)))
+            button.setText(names.get(key) or self._page_title(key))
         self.space_button.setText(self.tr("空格"))
         self.hint.setText(self.tr("打拼音或首字母，再点上面的字词"))
         self.hide_button.setText(self.tr("收起"))
+
+    def _page_title(self, key: str) -> str:
+        """The tab text of an added page: its widget's ``page_title()`` (translated), else its label."""
+        title = getattr(self._page_widgets.get(key), "page_title", None)
+        return str(title()) if callable(title) else self._labels.get(key, key)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
