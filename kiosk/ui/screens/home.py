@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
@@ -62,6 +64,14 @@ class HomeScreen(Screen):
         self.page.addLayout(self.feature_grid, 1)
         self.retranslate()
         self.apply_theme(theme)
+
+    def on_enter(self, **params: Any) -> None:
+        """Counts as they are now: a worker may have added or retired a listing since (one small query)."""
+        fresh = {c.id: c for c in queries.list_categories(self.ctx.conn)}
+        updated = [fresh.get(c.id, c) for c in self.categories]
+        if updated != self.categories:
+            self.categories = updated
+            self.retranslate()
 
     def retranslate(self) -> None:
         self.search_button.setText(self.tr("搜索服务：拼音、手写、文字……"))
