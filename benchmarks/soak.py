@@ -12,8 +12,9 @@ idle reset, switches the language, elder mode or high contrast, turns the screen
 and landscape, or scrolls a page.
 
 Printed: every exception (uncaught ones reach the crash guard; ones raised straight into a tap are
-caught here) — the target is 0; the resident set size (VmRSS) at start, after warm-up, in the
-middle and at the end — the target is < 5 % growth from warm-up to the end; Python objects and Qt
+caught here) — the target is 0; the resident set size (VmRSS, and its heap and file-mapped parts) at
+start, after warm-up, in the middle and at the end, each taken at rest (after an idle reset and the
+memory it releases) — the target is < 5 % growth from warm-up to the end; Python objects and Qt
 objects alive at the same points (to find a leak when there is one); taps per second and the
 screens visited. Exit status 1 when a target is missed.
 """
@@ -46,6 +47,7 @@ from kiosk.core.runtime import open_runtime_database
 from kiosk.ui.app import build_kiosk, idle_reset
 from kiosk.ui.context import shanghai_now
 from kiosk.ui.crash import CrashGuard
+from kiosk.ui.memory import release_idle_memory
 from kiosk.ui.screens.base import Screen
 from kiosk.ui.widgets.clickcard import ClickCard
 from kiosk.ui.window import KioskWindow
@@ -53,10 +55,10 @@ from kiosk.ui.window import KioskWindow
 SIZES = ((1080, 1920), (1920, 1080))
 
 
-def rss_kb() -> int:
-    """Resident set size of this process in kB (Linux /proc)."""
+def rss_kb(field: str = "VmRSS") -> int:
+    """Resident set size of this process in kB (Linux /proc): all, or ``RssAnon`` (heap) / ``RssFile``."""
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1])
     return 0
 
@@ -112,10 +114,16 @@ def scroll_somewhere(rng: random.Random, window: KioskWindow) -> None:
 
 
 def snapshot(label: str, window: KioskWindow) -> dict[str, Any]:
+    """Memory and objects of the kiosk at rest: after an idle reset and what it releases (the state a
+    terminal returns to between residents; otherwise the figure depends on, e.g., whether the last
+    resident had the 27 MB handwriting model open)."""
+    idle_reset(window)
+    release_idle_memory()
     flush_deletes()
     gc.collect()
-    return {"label": label, "rss": rss_kb(), "py": len(gc.get_objects()),
-            "qt": len(window.findChildren(QObject)), "widgets": len(QApplication.allWidgets())}
+    return {"label": label, "rss": rss_kb(), "anon": rss_kb("RssAnon"), "file": rss_kb("RssFile"),
+            "py": len(gc.get_objects()), "qt": len(window.findChildren(QObject)),
+            "widgets": len(QApplication.allWidgets())}
 
 
 def run(taps: int, seed: int) -> int:
@@ -198,9 +206,12 @@ def run(taps: int, seed: int) -> int:
     print(f"exceptions: {len(problems)} (crash guard saw {guard.errors})")
     for line in problems[:20]:
         print(f"  {line}")
-    print(f"{'when':<14} {'RSS MB':>8} {'py objects':>11} {'Qt objects':>11} {'widgets':>8}")
+    print("memory at rest (after an idle reset):")
+    print(f"{'when':<14} {'RSS MB':>8} {'heap MB':>8} {'files MB':>8} {'py objects':>11} {'Qt objects':>11} "
+          f"{'widgets':>8}")
     for m in marks:
-        print(f"{m['label']:<14} {m['rss'] / 1024:>8.1f} {m['py']:>11} {m['qt']:>11} {m['widgets']:>8}")
+        print(f"{m['label']:<14} {m['rss'] / 1024:>8.1f} {m['anon'] / 1024:>8.1f} {m['file'] / 1024:>8.1f} "
+              f"{m['py']:>11} {m['qt']:>11} {m['widgets']:>8}")
     warm = next(m for m in marks if m["label"] == "after warm-up")
     end = marks[-1]
     growth = (end["rss"] - warm["rss"]) / warm["rss"] * 100

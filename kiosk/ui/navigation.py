@@ -61,6 +61,9 @@ class Navigator(QObject):
             screen = factory(self.ctx, self)
             self._screens[name] = screen
             self.stack.addWidget(screen)
+            # the stack's size now, not at its next layout pass: a screen that lays out its page in
+            # on_enter (figures: portrait or landscape) must not build it for the wrong shape first
+            screen.resize(self.stack.contentsRect().size())
         return screen
 
     def built(self) -> dict[str, Screen]:

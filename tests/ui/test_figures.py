@@ -57,3 +57,27 @@ def test_population_chart_shows_both_numbers(window: Any) -> None:
     window.ctx.set_language("en")
     pair = next(c for c in screen.charts if isinstance(c, PairChart))
     assert (pair.before.text, pair.after.text) == ("137,000 people", "197,000 people")
+
+
+def test_idle_reset_keeps_the_built_charts_unless_something_changed(qtbot: Any, window: Any) -> None:
+    """The next resident's first visit does not wait for the charts to be built again; another topic,
+    language or theme does rebuild them."""
+    from kiosk.ui.app import idle_reset
+
+    window.nav.home()
+    window.nav.push("figures")
+    screen = window.nav.current()
+    first_cards = list(screen.cards)
+    assert first_cards
+    idle_reset(window)
+    window.nav.home()
+    window.nav.push("figures")
+    assert screen.cards == first_cards  # same widgets: not rebuilt
+    screen.set_topic(TOPIC_GROUPS[1][0])
+    idle_reset(window)  # back to the first topic: rebuilt on the next visit
+    window.nav.home()
+    window.nav.push("figures")
+    assert screen.topic == TOPIC_GROUPS[0][0] and screen.cards != first_cards
+    built = list(screen.cards)
+    window.ctx.toggle_language()
+    assert screen.cards != built  # showing: rebuilt at once in English

@@ -12,7 +12,7 @@ import re
 from collections import OrderedDict
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.core import queries
@@ -117,6 +117,7 @@ class FiguresScreen(Screen):
         self.cards: list[ChartCard] = []
         self.charts: list[Chart] = []
         self._dirty = True
+        self._built_for: tuple[object, ...] | None = None
         self.retranslate()
         self.apply_theme(ctx.theme)
 
@@ -125,8 +126,13 @@ class FiguresScreen(Screen):
         return self.tr("区情数字")
 
     def on_enter(self, **params: Any) -> None:
-        if self._dirty:
+        if self._dirty and self._page_state() != self._built_for:
             self.rebuild()
+
+    def prepare(self) -> None:
+        # once the stack has given this hidden page its size (a posted layout request), so that the
+        # first visit finds the charts built for the right orientation
+        QTimer.singleShot(0, lambda: self.on_enter() if not self.isVisible() else None)
 
     def reset(self) -> None:
         self.topic = TOPIC_GROUPS[0][0]
@@ -159,10 +165,16 @@ class FiguresScreen(Screen):
 
     # -- building the page -------------------------------------------------------------------
     def request_rebuild(self) -> None:
-        """Rebuild now when showing; otherwise on the next visit (language or theme changed)."""
+        """Rebuild now when showing; otherwise on the next visit, if what the page shows changed
+        (topic, language, theme, orientation — the idle reset usually changes nothing, so the next
+        resident's first visit does not wait for the charts to be built again)."""
         self._dirty = True
-        if self.isVisible():
+        if self.isVisible() and self._page_state() != self._built_for:
             self.rebuild()
+
+    def _page_state(self) -> tuple[object, ...]:
+        """What the built page depends on."""
+        return (self.topic, self.ctx.language, self.ctx.elder, self.ctx.contrast, self.portrait)
 
     def topic_figures(self) -> list[Figure]:
         topics = dict(TOPIC_GROUPS).get(self.topic, ())
@@ -173,6 +185,7 @@ class FiguresScreen(Screen):
 
     def rebuild(self) -> None:
         self._dirty = False
+        self._built_for = self._page_state()
         theme = self.ctx.theme
         lang = self.ctx.language
         shown = self.topic_figures()
