@@ -20,6 +20,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -47,7 +48,7 @@ def finger(polylines: list[list[list[float]]], side: int = SIDE, spacing_px: flo
     return out
 
 
-def timings_ms(recognizer: Recognizer, strokes: Strokes, runs: int, **kwargs: object) -> list[float]:
+def timings_ms(recognizer: Recognizer, strokes: Strokes, runs: int, **kwargs: Any) -> list[float]:
     recognizer.classify(strokes, SIDE, SIDE, **kwargs)  # warm-up
     out = []
     for _ in range(runs):

@@ -72,7 +72,7 @@ def measure_search(sizes: list[int], repeat: int) -> list[SearchFigures]:
     import search as search_bench
     from _synthetic import make_database, open_readonly
 
-    from kiosk.core.search import search, warm_up
+    from kiosk.core.search import warm_up
 
     out: list[SearchFigures] = []
     with tempfile.TemporaryDirectory(prefix="kiosk-search-bench-") as tmp:
@@ -83,13 +83,7 @@ def measure_search(sizes: list[int], repeat: int) -> list[SearchFigures]:
                 start = time.perf_counter()
                 warm_up(conn)
                 load_ms = (time.perf_counter() - start) * 1000
-                times: list[float] = []
-                for queries in search_bench.QUERIES.values():
-                    for _ in range(repeat):
-                        for q in queries:
-                            t0 = time.perf_counter()
-                            search(conn, q)
-                            times.append((time.perf_counter() - t0) * 1000)
+                times = [t for ts in search_bench.time_queries(conn, repeat).values() for t in ts]
             finally:
                 conn.close()
             path.unlink()

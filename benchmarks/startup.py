@@ -15,12 +15,11 @@ it is ready: interpreter start, imports, database, fonts, first paint, the event
 
 When the kiosk is ready is taken from the kiosk itself: ``--ready-report`` prints its JSON line
 only after the screens built ahead of time are there (kiosk.ui.app.prebuild_screens) and a pause,
-so the line comes later than the readiness it reports. The kiosk is therefore started through a
-few lines of Python (``KIOSK_LAUNCHER``: ``python3 -c`` running the ``kiosk`` module as
-``python3 -m kiosk`` does) that also print the ``time.perf_counter()`` at which ``kiosk run``
-started; that plus the line's ``seconds`` is the moment of readiness on the clock this script
-reads (CLOCK_MONOTONIC on Linux, shared by all processes). The time until the line ("settled":
-every screen built) and both resident set sizes (at readiness, settled) are printed as well.
+so the line comes later than the readiness it reports; the line carries ``ready_perf_counter``,
+``time.perf_counter()`` at the moment of readiness — on the clock this script reads
+(CLOCK_MONOTONIC on Linux, shared by all processes). The floor says the same. The time until the
+line ("settled": every screen built) and both resident set sizes (at readiness, settled) are
+printed as well.
 
 The runs alternate (floor, first, home in every round) so that a busy moment of the machine hits
 all three alike. All use one temporary data directory; before the rounds one untimed priming run
@@ -54,20 +53,6 @@ TARGET_RSS_MB = 150.0
 READY_TIMEOUT_S = 60.0
 #: after its line a kiosk exits by itself (app.exit); it is terminated when it has not after this long
 EXIT_TIMEOUT_S = 5.0
-
-#: ``python3 -m kiosk …`` plus one line telling when ``kiosk run`` started, on time.perf_counter()'s clock
-KIOSK_LAUNCHER = """\
-import json, runpy, sys
-import kiosk.ui.readiness as readiness
-_install = readiness.install
-def install(window, mode, started):
-    print(json.dumps({"run_started_perf_counter": started}), flush=True)
-    _install(window, mode, started)
-readiness.install = install
-sys.argv[0] = "kiosk"
-runpy.run_module("kiosk", run_name="__main__", alter_sys=True)
-"""
-
 
 @dataclass
 class Run:
@@ -112,21 +97,20 @@ class StartupResult:
 
 
 def kiosk_command(mode: str) -> list[str]:
-    return [sys.executable, "-c", KIOSK_LAUNCHER, "run", "--windowed", "--size", SIZE, "--ready-report", mode]
+    return [sys.executable, "-m", "kiosk", "run", "--windowed", "--size", SIZE, "--ready-report", mode]
 
 
 def floor_command() -> list[str]:
     return [sys.executable, str(FLOOR)]
 
 
-def _read_lines(proc: subprocess.Popen[bytes], timeout: float) -> tuple[dict[str, Any], dict[str, Any], float]:
-    """JSON objects on the child's stdout up to the one with a "ready" key: (that one, every key seen
-    before it merged, perf_counter when it was read). Raises on timeout or an early exit."""
+def _read_lines(proc: subprocess.Popen[bytes], timeout: float) -> tuple[dict[str, Any], float]:
+    """The first JSON object with a "ready" key on the child's stdout, and the perf_counter when it
+    was read. Raises on timeout or an early exit."""
     assert proc.stdout is not None
     fd = proc.stdout.fileno()
     deadline = time.monotonic() + timeout
     buffer = b""
-    seen: dict[str, Any] = {}
     with selectors.DefaultSelector() as selector:
         selector.register(fd, selectors.EVENT_READ)
         while True:
@@ -139,8 +123,7 @@ def _read_lines(proc: subprocess.Popen[bytes], timeout: float) -> tuple[dict[str
                 if not isinstance(data, dict):
                     continue
                 if "ready" in data:
-                    return data, seen, time.perf_counter()
-                seen.update(data)
+                    return data, time.perf_counter()
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise TimeoutError(f"no ready line within {timeout:.0f} s from {proc.args!r}")
@@ -157,7 +140,7 @@ def time_process(command: list[str], env: dict[str, str]) -> tuple[Run, bool]:
     terminated = False
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, cwd=ROOT) as proc:
         try:
-            data, before, line_at = _read_lines(proc, READY_TIMEOUT_S)
+            data, line_at = _read_lines(proc, READY_TIMEOUT_S)
             try:
                 proc.wait(timeout=EXIT_TIMEOUT_S)
             except subprocess.TimeoutExpired:
@@ -171,10 +154,8 @@ def time_process(command: list[str], env: dict[str, str]) -> tuple[Run, bool]:
                     proc.kill()
                     proc.wait()
     inside = float(data.get("seconds", 0.0))
-    if "ready_perf_counter" in data:  # the floor
+    if "ready_perf_counter" in data:  # the floor and the kiosk say when they were ready
         ready_at, exact = float(data["ready_perf_counter"]), True
-    elif "run_started_perf_counter" in before:  # the kiosk, through KIOSK_LAUNCHER
-        ready_at, exact = float(before["run_started_perf_counter"]) + inside, True
     else:
         ready_at, exact = line_at, False
     rss = int(data.get("rss_kb", 0))
