@@ -14,7 +14,9 @@ and landscape, or scrolls a page.
 Printed: every exception (uncaught ones reach the crash guard; ones raised straight into a tap are
 caught here) — the target is 0; the resident set size (VmRSS, and its heap and file-mapped parts) at
 start, after warm-up, in the middle and at the end, each taken at rest (after an idle reset and the
-memory it releases) — the target is < 5 % growth from warm-up to the end; Python objects and Qt
+memory it releases) — the target is < 5 % growth of the heap (RssAnon) from warm-up to the end (the
+file-mapped part grows as more of the CJK font's glyphs and of the libraries are touched, bounded by
+their size; /proc/self/smaps showed +2.9 MB of the 5 MB font over 15 000 steps); Python objects and Qt
 objects alive at the same points (to find a leak when there is one); taps per second and the
 screens visited. Exit status 1 when a target is missed.
 """
@@ -215,11 +217,14 @@ def run(taps: int, seed: int) -> int:
     warm = next(m for m in marks if m["label"] == "after warm-up")
     end = marks[-1]
     growth = (end["rss"] - warm["rss"]) / warm["rss"] * 100
+    heap_growth = (end["anon"] - warm["anon"]) / warm["anon"] * 100
     rate = (taps - warm_steps) / elapsed if elapsed else 0.0
-    print(f"RSS growth after warm-up: {growth:+.2f} % (target < 5 %)")
+    print(f"RSS growth after warm-up: {growth:+.2f} %; of it the heap (a leak would show here): "
+          f"{heap_growth:+.2f} % (target < 5 %), file-mapped pages {(end['file'] - warm['file']) / 1024:+.1f} MB "
+          f"(the font's and libraries' pages touched for the first time: bounded by their size)")
     print(f"speed: {rate:.0f} steps per second after warm-up")
     conn.close()
-    return 0 if not problems and guard.errors == 0 and growth < 5.0 else 1
+    return 0 if not problems and guard.errors == 0 and heap_growth < 5.0 else 1
 
 
 def main() -> int:
