@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -138,6 +139,21 @@ def store_services(conn: sqlite3.Connection, service_ids: Sequence[str]) -> tupl
         "SELECT name, coalesce(description, '') FROM services WHERE id IN (SELECT value FROM json_each(?))",
         (json.dumps(list(service_ids)),)).fetchall()
     return store(conn, words_from=[r[0] for r in rows], chars_from=[f"{r[0]} {r[1]}" for r in rows])
+
+
+def unload_pypinyin() -> bool:
+    """Forget pypinyin's modules so that their tables (≈ 55 MB) are freed; True if it was loaded.
+
+    A running kiosk loads pypinyin only when something is re-indexed in its process (a worker saves a
+    listing in the worker tools); the idle reset calls this afterwards (kiosk.ui.memory), so the kiosk
+    goes back to its resident-screens footprint. Nothing keeps pypinyin objects: it is imported
+    inside the functions that use it, so the next use imports it again (≈ 0.3 s). Call it from the
+    thread that re-indexes (the UI thread), never while a re-index runs.
+    """
+    names = [name for name in sys.modules if name == "pypinyin" or name.startswith("pypinyin.")]
+    for name in names:
+        del sys.modules[name]
+    return bool(names)
 
 
 def missing(conn: sqlite3.Connection) -> bool:

@@ -44,3 +44,17 @@ def test_idle_release_closes_the_handwriting_model() -> None:
         pytest.fail("the test machine has Zinnia (scripts/debian-packages.txt)")
     memory.release_idle_memory()
     assert opened.closed and handwriting._shared is None
+
+
+def test_idle_release_forgets_pypinyin_loaded_by_a_worker_edit() -> None:
+    """A re-index in the kiosk process (a worker's save) loads pypinyin (≈ 55 MB); the idle release
+    drops it, and the next re-index loads it again and still reads in context."""
+    import sys
+
+    from kiosk.core.pinyin_store import word_syllables
+
+    assert word_syllables("银行") == ("yin", "hang")
+    assert "pypinyin" in sys.modules
+    memory.release_idle_memory()
+    assert not [m for m in sys.modules if m.split(".")[0] == "pypinyin"]
+    assert word_syllables("长者") == ("zhang", "zhe")
