@@ -1,7 +1,8 @@
 """One navigator owns the screen stack: push, back, home, and the idle reset to the attract screen.
 
 Screens are registered by name with a factory ``factory(ctx, nav) -> Screen`` (a Screen subclass is
-such a factory) and built the first time they are shown, which keeps start-up fast. The history is a
+such a factory) and built when first asked for — shown, or built ahead of time while the kiosk is
+idle (kiosk.ui.app.prebuild_screens) — which keeps start-up fast. The history is a
 list of ``(name, params)``; ``back`` shows the previous entry again with its parameters.
 """
 
