@@ -502,7 +502,7 @@ class TouchKeyboard(QWidget):
         # set in code would be undone at the next polish). Box model: content + padding + border.
         h = t.min_target - 2 * border_w
         pad = t.spacing
-        self.setStyleSheet(f"""
+        sheet = f"""
 QPushButton[kbd] {{
     font-size: {t.heading_px}px; min-height: {h}px; max-height: {h}px; padding: 0 4px;
     min-width: {t.min_target - 2 * border_w - 8}px;
@@ -518,7 +518,9 @@ QPushButton[kbd="candidate"][best="true"] {{ border-color: {c.accent}; border-wi
 QPushButton#key-space {{ font-size: {t.body_px}px; min-width: {t.min_target}px; }}
 QPushButton#key-hide {{ font-size: {t.body_px}px; padding: 0 {pad}px; }}
 QPushButton#key-backspace {{ min-width: {t.min_target + t.min_target // 4 - 2 * border_w - 8}px; }}
-""")
+"""
+        if sheet != self.styleSheet():  # the same sheet again would still re-polish every key (≈ 10 ms)
+            self.setStyleSheet(sheet)
         for widget in self._page_widgets.values():
             apply = getattr(widget, "apply_theme", None)
             if widget not in (self.letters_page, self.numbers_page) and callable(apply):
