@@ -50,19 +50,12 @@ from kiosk.ui.app import build_kiosk, idle_reset
 from kiosk.ui.context import shanghai_now
 from kiosk.ui.crash import CrashGuard
 from kiosk.ui.memory import release_idle_memory
+from kiosk.ui.readiness import rss_kb
 from kiosk.ui.screens.base import Screen
 from kiosk.ui.widgets.clickcard import ClickCard
 from kiosk.ui.window import KioskWindow
 
 SIZES = ((1080, 1920), (1920, 1080))
-
-
-def rss_kb(field: str = "VmRSS") -> int:
-    """Resident set size of this process in kB (Linux /proc): all, or ``RssAnon`` (heap) / ``RssFile``."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1])
-    return 0
 
 
 def flush_deletes() -> None:

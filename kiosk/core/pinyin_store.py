@@ -23,18 +23,15 @@ worked out with pypinyin on the spot, so a lookup is never wrong — only, then,
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from kiosk.core.search_pinyin import char_readings, is_han
+from kiosk.core.search_pinyin import char_readings, han_runs, is_han
 
 UNKNOWN = "?"
 """The syllable stored for a character of a word that has no reading."""
-
-_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+")
 
 WORD_SOURCES = (
     "SELECT name FROM services WHERE status = 'active'",
@@ -54,11 +51,6 @@ CHAR_SOURCES = (
 """The texts whose characters are stored in ``pinyin_chars`` (with the common characters)."""
 
 _BATCH = 500
-
-
-def han_runs(text: str | None) -> list[str]:
-    """The runs of Chinese characters in ``text`` (``"12349智慧养老 平台"`` → ``["智慧养老", "平台"]``)."""
-    return _HAN_RUN.findall(text or "")
 
 
 def common_chars() -> list[str]:

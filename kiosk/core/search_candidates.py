@@ -21,8 +21,8 @@ import sqlite3
 from collections import Counter
 from dataclasses import dataclass
 
-from kiosk.core.pinyin_store import CHAR_SOURCES, chars_readings, common_chars, han_runs, words_syllables
-from kiosk.core.search_pinyin import SYLLABLE_PREFIXES, SYLLABLES, is_han
+from kiosk.core.pinyin_store import CHAR_SOURCES, chars_readings, common_chars, words_syllables
+from kiosk.core.search_pinyin import SYLLABLE_PREFIXES, SYLLABLES, han_runs, is_han
 
 MAX_WORD = 6
 """Longest piece of a name offered as one candidate."""

@@ -58,14 +58,20 @@ SYLLABLE_PREFIXES: frozenset[str] = frozenset(s[:n] for s in SYLLABLES for n in 
 
 _LONGEST = max(len(s) for s in SYLLABLES)
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
-_HAN_RUNS = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+)")
+_HAN_CLASS = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]"
+_HAN = re.compile(_HAN_CLASS)
+_HAN_RUNS = re.compile(f"({_HAN_CLASS}+)")
 _ALNUM_TOKENS = re.compile(r"[^\W_]+")
 
 
 def is_han(ch: str) -> bool:
     """True for a Chinese character (CJK unified ideographs, extension A/B…, compatibility)."""
     return bool(_HAN.fullmatch(ch))
+
+
+def han_runs(text: str | None) -> list[str]:
+    """The runs of Chinese characters in ``text`` (``"12349智慧养老 平台"`` → ``["智慧养老", "平台"]``)."""
+    return _HAN_RUNS.findall(text or "")
 
 
 def segmentations(letters: str, *, limit: int = MAX_SEGMENTATIONS) -> list[tuple[str, ...]]:

@@ -42,11 +42,12 @@ SETTLE_PAUSE_MS = 300
 """Pause after the last screen is built (its deferred loading) before ``rss_settled_kb`` is taken."""
 
 
-def rss_kb() -> int:
-    """Resident set size of this process in kB (Linux ``/proc``; 0 elsewhere)."""
+def rss_kb(field: str = "VmRSS") -> int:
+    """Resident set size of this process in kB, or its ``RssAnon`` (heap) / ``RssFile`` part
+    (Linux ``/proc``; 0 elsewhere)."""
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1])
     except OSError:
         pass

@@ -14,7 +14,7 @@ from kiosk.core import pinyin_store
 from kiosk.core.db import connect
 from kiosk.core.listings import save_listing
 from kiosk.core.runtime import open_runtime_database
-from kiosk.core.search_pinyin import char_readings
+from kiosk.core.search_pinyin import char_readings, han_runs
 from tests.helpers.worker import synthetic_listing
 
 NOW = datetime(2026, 3, 4, 10, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -31,7 +31,7 @@ def test_build_stores_common_characters_and_name_runs(seed_conn: sqlite3.Connect
     assert "hang" in chars["行"].split() and "xing" in chars["行"].split()
     words = stored_words(seed_conn)
     for (name,) in seed_conn.execute("SELECT name FROM services WHERE status = 'active'"):
-        for run in pinyin_store.han_runs(name):
+        for run in han_runs(name):
             if len(run) >= 2:
                 assert len(words[run].split()) == len(run), run
     assert words["养老服务"] == "yang lao fu wu"
