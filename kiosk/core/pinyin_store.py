@@ -149,7 +149,7 @@ def unload_pypinyin() -> bool:
 
 
 def missing(conn: sqlite3.Connection) -> bool:
-    """True when the tables are absent or empty while there is content (a database from before them)."""
+    """True when the character table is absent or empty (a database from before schema step 3)."""
     try:
         row = conn.execute("SELECT EXISTS (SELECT 1 FROM pinyin_chars)").fetchone()
     except sqlite3.OperationalError:

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractListModel,
     QEvent,
     QModelIndex,
     QObject,
@@ -56,7 +55,7 @@ from kiosk.ui.context import AppContext
 from kiosk.ui.navigation import Navigator
 from kiosk.ui.screens.base import Screen
 from kiosk.ui.theme import Theme
-from kiosk.ui.widgets.cards import CardDelegateBase, CardListView
+from kiosk.ui.widgets.cards import CardDelegateBase, CardListView, RowListModel
 from kiosk.ui.widgets.clickcard import ClickCard
 from kiosk.ui.widgets.keyboard import TouchKeyboard
 from kiosk.ui.widgets.kinetic import enable_kinetic, scroll_to_top
@@ -95,33 +94,13 @@ class ResultRow:
     color: str      # the category's colour ("" for none)
 
 
-class SearchResultModel(QAbstractListModel):
+class SearchResultModel(RowListModel):
     """Rows of :class:`ResultRow`; DisplayRole is the title."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[ResultRow] = []
+    row_role = HitRole
 
-    def set_rows(self, rows: list[ResultRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rows(self) -> list[ResultRow]:
-        return list(self._rows)
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return row.title
-        if role == HitRole:
-            return row
-        return None
+    def display(self, row: ResultRow) -> str:
+        return row.title
 
 
 class ResultCardDelegate(CardDelegateBase):

@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractListModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QPointF,
     QRectF,
@@ -25,34 +26,52 @@ SummaryRole = Qt.ItemDataRole.UserRole + 1
 ModelIndex = QModelIndex | QPersistentModelIndex
 
 
-class ServiceListModel(QAbstractListModel):
-    """Rows of ServiceSummary; DisplayRole is the name in the current language."""
+class RowListModel(QAbstractListModel):
+    """A list model over plain row objects: ``row_role`` gives the row itself (for the card delegate),
+    DisplayRole gives :meth:`display` of it. Subclasses set ``row_role`` and may override ``display``."""
 
-    def __init__(self, language: Callable[[], str], parent: QWidget | None = None) -> None:
+    row_role: int = Qt.ItemDataRole.UserRole + 1
+
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[ServiceSummary] = []
-        self._language = language
+        self._rows: list[Any] = []
 
-    def set_rows(self, rows: list[ServiceSummary]) -> None:
+    def set_rows(self, rows: list[Any]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
         self.endResetModel()
 
-    def rows(self) -> list[ServiceSummary]:
+    def rows(self) -> list[Any]:
         return list(self._rows)
 
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self._rows)
+
+    def display(self, row: Any) -> str:
+        return str(row)
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return row.name_en if self._language() == "en" and row.name_en else row.name
-        if role == SummaryRole:
+            return self.display(row)
+        if role == self.row_role:
             return row
         return None
+
+
+class ServiceListModel(RowListModel):
+    """Rows of ServiceSummary; DisplayRole is the name in the current language."""
+
+    row_role = SummaryRole
+
+    def __init__(self, language: Callable[[], str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._language = language
+
+    def display(self, row: ServiceSummary) -> str:
+        return row.name_en if self._language() == "en" and row.name_en else row.name
 
     def language_changed(self) -> None:
         if self._rows:
