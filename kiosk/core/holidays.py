@@ -137,7 +137,10 @@ def statutory_holidays(year: int) -> dict[date, tuple[str, str]]:
     from holidays.countries.china import China
 
     out: dict[date, tuple[str, str]] = {}
-    table = China(years=year, observed=False, language="zh_CN")  # type: ignore[no-untyped-call]
+    try:
+        table = China(years=year, observed=False, language="zh_CN")  # type: ignore[no-untyped-call]
+    except OSError:  # a bundle without the package's message catalogues: its source names are zh_CN anyway
+        table = China(years=year, observed=False, language="C")  # type: ignore[no-untyped-call]
     for day, raw in table.items():
         names = [STATUTORY_NAMES[n.strip()] for n in str(raw).split(";") if n.strip() in STATUTORY_NAMES]
         if not names:
