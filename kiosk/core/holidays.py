@@ -132,7 +132,7 @@ def library_covers(year: int) -> bool:
 def statutory_holidays(year: int) -> dict[date, tuple[str, str]]:
     """The statutory public holidays of ``year`` by law (date → (Chinese, English) name), no 调休.
 
-    Computed by the ``holidays`` package (loaded on first use: about 0.15 s).
+    Computed by the ``holidays`` package (loaded on first use: about 0.15 s, once per process).
     """
     from holidays.countries.china import China
 

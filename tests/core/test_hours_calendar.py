@@ -175,3 +175,13 @@ def test_seed_holidays_become_overrides(seeds_copy: Path, tmp_path: Path) -> Non
         conn.close()
     assert calendar.day(date(2027, 10, 1)).name == "国庆节" and not calendar.day(date(2027, 10, 1)).expected
     assert calendar.year_status(2027) == "partial" and calendar.day(date(2027, 10, 8)).kind == "ordinary"
+
+
+def test_statutory_holidays_are_the_law_only() -> None:
+    """The law's days: 除夕 and 春节 count, the package's substituted days off of 2026 do not."""
+    from kiosk.core.holidays import statutory_holidays
+
+    law_2026 = statutory_holidays(2026)
+    assert date(2026, 2, 16) in law_2026 and law_2026[date(2026, 2, 16)][0] == "春节"  # 除夕
+    assert date(2026, 1, 2) not in law_2026 and date(2026, 10, 6) not in law_2026  # 调休 rest days
+    assert len(law_2026) == 13 and len(statutory_holidays(2027)) == 13
