@@ -112,6 +112,8 @@ def test_sigkill_during_saves_loses_no_committed_edit(seed_db_path: Path, tmp_pa
             zygote.stdin.write(f"{run}\n")
             zygote.stdin.flush()
             lines = _lines_until(zygote.stdout, "ready")
+            if not any(line.startswith("pid ") for line in lines):  # the child may say "ready" before its
+                lines += _lines_until(zygote.stdout, "pid ")          # parent has written its pid
             pid = int(next(line for line in lines if line.startswith("pid ")).split()[1])
             time.sleep(rng.uniform(0.005, 0.050))
             os.kill(pid, signal.SIGKILL)

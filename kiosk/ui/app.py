@@ -23,13 +23,16 @@ from kiosk.core import queries
 from kiosk.core.config import Config
 from kiosk.core.queries import Connection
 from kiosk.ui.context import AppContext, shanghai_now
-from kiosk.ui.crash import install_crash_guard, start_logging
+from kiosk.ui.crash import install_crash_guard
+from kiosk.ui.earlyinit import early_init
 from kiosk.ui.fonts import load_bundled_font, renders_chinese
 from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.memory import release_idle_memory
 from kiosk.ui.navigation import ATTRACT
 from kiosk.ui.registry import RESIDENT_SCREENS, register_resident_screens
 from kiosk.ui.screens.base import Screen
+from kiosk.ui.stop_signals import exit_on_stop_signals
+from kiosk.ui.watchdog import install as install_service_watchdog
 from kiosk.ui.window import KioskWindow
 
 DEFAULT_WINDOWED_SIZE = (1280, 800)
@@ -258,7 +261,7 @@ def run(args: argparse.Namespace) -> int:
     """``kiosk run``: the fullscreen kiosk (``--windowed`` for development, ``--self-test``)."""
     started = time.perf_counter()
     config = load_app_config(args)
-    start_logging(config)  # rotating log files in the data directory, personal numbers masked
+    early_init(config)  # log files, faulthandler, binding check — in that order (kiosk.ui.earlyinit)
     app = create_application()
     conn = open_database(args, config)
     window = build_kiosk(conn, config, count_usage=not args.self_test)
@@ -274,4 +277,6 @@ def run(args: argparse.Namespace) -> int:
     if config.hide_cursor:
         app.setOverrideCursor(Qt.CursorShape.BlankCursor)
     prebuild_screens(window)  # while the attract screen waits for its first touch
+    install_service_watchdog(window)  # READY=1 once painted, then WATCHDOG=1 from the event loop (systemd)
+    exit_on_stop_signals(app)  # systemctl stop: a clean exit, not a kill in the middle of a write
     return int(app.exec())

@@ -78,6 +78,11 @@ class _PaintWatch(QObject):
         return False
 
 
+def when_painted(widget: QWidget, done: Callable[[], None]) -> None:
+    """Call ``done`` once, from an idle event loop, after ``widget`` (or a child of it) was first painted."""
+    _PaintWatch(widget, done)
+
+
 def _tour(window: KioskWindow) -> None:
     """Show every resident screen once, painting each, ending on home."""
     from kiosk.ui.app import sample_params, show_screen
