@@ -14,7 +14,9 @@ import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from kiosk.core.config import Config, ConfigError, config_file_path, load_config
 from kiosk.core.migrations import SCHEMA_VERSION
@@ -180,3 +182,43 @@ def summary(checks: Iterable[Check]) -> tuple[int, int]:
     """(problems, warnings) among ``checks``."""
     items = list(checks)
     return sum(c.status == PROBLEM for c in items), sum(c.status == WARN for c in items)
+
+
+HOLIDAY_WARN_DAYS = 60
+"""How long before 1 January the doctor asks for the next year's holiday notice."""
+
+
+def shanghai_now() -> datetime:
+    """The clock, for the command that calls the checks (each check takes ``now`` as a parameter)."""
+    return datetime.now(ZoneInfo("Asia/Shanghai"))
+
+
+def check_holiday_schedule(path: Path, now: datetime) -> Check:
+    """The runtime database knows the holiday schedule of this year and, from 60 days before, the next.
+
+    Without it statutory holidays are only estimated (预计休息) and days near them show as not
+    yet published; the State Council's notice is entered with ``kiosk holidays import FILE``.
+    """
+    name = "holiday schedule"
+    if not path.is_file():
+        return Check(name, OK, f"{path} does not exist yet; checked once the kiosk has started")
+    from kiosk.core.db import connect
+    from kiosk.core.errors import KioskError
+    from kiosk.core.holiday_store import upcoming_gap
+
+    try:
+        conn = connect(path, readonly=True)
+    except KioskError as exc:
+        return Check(name, WARN, f"cannot read the holiday schedule: {exc}",
+                     "start the kiosk once (it upgrades the database), then run kiosk doctor again")
+    try:
+        year = upcoming_gap(conn, now.date(), warn_days=HOLIDAY_WARN_DAYS)
+    finally:
+        conn.close()
+    if year is None:
+        soon = (date(now.year + 1, 1, 1) - now.date()).days <= HOLIDAY_WARN_DAYS
+        return Check(name, OK, f"the holiday schedule of {now.year}" + (f" and {now.year + 1}" if soon else "")
+                     + " is known")
+    return Check(name, WARN, f"{year} 节假日安排未录入 (the {year} holiday schedule is not entered): statutory "
+                             "holidays are only estimated, days near them show as not yet published",
+                 f"run kiosk holidays import FILE with the State Council's {year} notice (docs/hours.md)")

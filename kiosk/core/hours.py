@@ -11,8 +11,13 @@ public-holiday calendars are *not* used: the kiosk decides each calendar day its
 * **make-up working day** (调休上班, a Saturday or Sunday) — a listing that follows the work week
   opens with its Monday–Friday hours (those of the first weekday it opens, in the same week); every
   other listing keeps its hours for that weekday;
-* **a year no source covers** — state ``unknown`` ("节假日安排尚未公布") for listings whose hours
-  depend on the calendar (a ``PH`` rule, or following the work week); others keep their weekly hours.
+* **an expected holiday** — a statutory holiday of a year whose schedule is not published yet
+  (:func:`kiosk.core.holidays.estimated_days`): treated as a public holiday, and said so: "国庆节预计休息" /
+  "Expected closed (National Day)";
+* **a date whose arrangements are not published** (a day near a holiday of such a year where a
+  make-up arrangement is plausible) — state ``unknown`` ("节假日安排尚未公布") for listings whose
+  hours depend on the calendar (a ``PH`` rule, or following the work week); others keep their
+  weekly hours. Every other day of such a year is an ordinary day.
 
 A listing *follows the work week* when, in the week being looked at, it opens on at least one day
 Monday–Friday and is closed all day on Saturday or on Sunday (``Mo-Fr …``, ``Mo-Sa …``). Listings
@@ -339,6 +344,7 @@ class _DayPlan:
     makeup: bool
     closed_for_holiday: bool
     calendar_unknown: bool
+    expected: bool = False
 
 
 @lru_cache(maxsize=8192)
@@ -358,7 +364,7 @@ def _day_plan(expr: str, day: date, calendar: HolidayCalendar) -> _DayPlan:
         else:
             segments = [(start, start + _ONE_DAY, "closed", "")]
         closed = all(seg[2] == "closed" for seg in segments)
-        return _DayPlan(tuple(segments), info, False, closed, False)
+        return _DayPlan(tuple(segments), info, False, closed, False, info.expected)
     if info.kind == "workday" and office:
         weekday = min((d for d in open_days if d < 5), default=0)
         reference = monday + timedelta(days=weekday)
@@ -397,6 +403,8 @@ class HoursState:
     """Closed all day today because of the public holiday."""
     calendar_unknown: bool = False
     """Unknown because the holiday arrangements of this date are not published yet."""
+    holiday_expected: bool = False
+    """Today's holiday is an estimate from the law: the year's schedule is not published yet (预计)."""
     closing_soon: bool = False
     """Open, and closing within 30 minutes."""
     comment: str | None = None
@@ -424,6 +432,11 @@ class HoursState:
             if self.makeup_day:
                 return f"Make-up working day · closes {when}" if en else f"调休上班 · {when} 关门"
             return f"Open · closes {when}" if en else f"营业中 · {when} 关门"
+        if self.closed_for_holiday and self.holiday_expected:
+            if en:
+                name = self.holiday_en if self.holiday_en and self.holiday_en != _UNNAMED_EN else "holiday"
+                return f"Expected closed ({name})"
+            return f"{self.holiday or ''}预计休息"
         if self.closed_for_holiday:
             if en:
                 if not self.holiday_en or self.holiday_en == _UNNAMED_EN:
@@ -467,6 +480,7 @@ class HoursState:
             "makeup_day": self.makeup_day,
             "closed_for_holiday": self.closed_for_holiday,
             "calendar_unknown": self.calendar_unknown,
+            "holiday_expected": self.holiday_expected,
             "closing_soon": self.closing_soon,
             "comment": self.comment,
             "label_zh": self.label("zh"),
@@ -517,6 +531,7 @@ def hours_state(expr: str, now: datetime, calendar: HolidayCalendar) -> HoursSta
         makeup_day=plan.makeup,
         closed_for_holiday=plan.closed_for_holiday,
         calendar_unknown=plan.calendar_unknown,
+        holiday_expected=is_holiday and info.expected,
         closing_soon=closing_soon,
         comment=current[3] or None,
     )

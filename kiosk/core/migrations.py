@@ -302,7 +302,26 @@ CREATE TABLE pinyin_words (
 ) WITHOUT ROWID;
 """
 
-MIGRATIONS: list[str] = [SCHEMA_V1, SEARCH_INDEX_V2, PINYIN_V3]
+# v4: holiday dates community workers enter (kiosk.core.holiday_store): their own tables, so that
+# content and program updates (which replace holiday_overrides) never touch them.
+WORKER_HOLIDAYS_V4 = """
+CREATE TABLE worker_holidays (
+    date TEXT PRIMARY KEY,             -- YYYY-MM-DD, Asia/Shanghai
+    kind TEXT NOT NULL CHECK (kind IN ('holiday', 'workday')),
+    name TEXT,
+    name_en TEXT,
+    added_at TEXT NOT NULL,
+    added_by TEXT NOT NULL
+);
+CREATE TABLE worker_holiday_years (
+    year INTEGER PRIMARY KEY,
+    complete INTEGER NOT NULL CHECK (complete IN (0, 1)),  -- 1: the whole notice is entered
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL
+);
+"""
+
+MIGRATIONS: list[str] = [SCHEMA_V1, SEARCH_INDEX_V2, PINYIN_V3, WORKER_HOLIDAYS_V4]
 """Step *n* (0-based) takes the schema from version *n* to *n + 1*."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -16,7 +16,8 @@ How the merge keeps worker edits: a listing a worker has touched has ``services.
 seed listings are replaced by the new seed version; new seed listings appear; seed listings that
 the new build no longer has are retired (never deleted). Seed-only tables (sources, categories,
 figures, news, hotlines, synonyms, holiday overrides) take the new build's content. Runtime tables
-(feedback, audit log, usage counts, search misses, PIN state) are never touched.
+(feedback, audit log, usage counts, search misses, PIN state, the holiday dates workers entered in
+``worker_holidays`` / ``worker_holiday_years``) are never touched.
 """
 
 from __future__ import annotations

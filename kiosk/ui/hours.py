@@ -2,6 +2,10 @@
 
 Every function returns None when the module is missing or the expression cannot be read, so
 screens simply show nothing about "open now" then.
+
+The holiday calendar follows the database: it is cached per connection and made again when the
+holiday rows change (a content update, a worker's entry — from this connection or another one),
+without a restart (:class:`kiosk.core.holidays.CalendarCache`).
 """
 
 from __future__ import annotations
@@ -10,7 +14,8 @@ from typing import Any
 
 from kiosk.ui.context import AppContext
 
-_calendars: dict[int, Any] = {}
+_calendars: Any | None = None
+"""The CalendarCache, made on first use."""
 
 
 def _module() -> Any | None:
@@ -29,12 +34,19 @@ def state(ctx: AppContext, expr: str | None) -> Any | None:
     if hours is None:
         return None
     try:
-        key = id(ctx.conn)
-        if key not in _calendars:
-            _calendars[key] = hours.load_calendar(ctx.conn)
-        return hours.hours_state(expr, ctx.clock(), _calendars[key])
+        return hours.hours_state(expr, ctx.clock(), calendar(ctx))
     except Exception:  # a bad expression never breaks a screen
         return None
+
+
+def calendar(ctx: AppContext) -> Any:
+    """The holiday calendar of ``ctx.conn``, as of the database's current content."""
+    global _calendars
+    if _calendars is None:
+        from kiosk.core.holidays import CalendarCache
+
+        _calendars = CalendarCache()
+    return _calendars.get(ctx.conn)
 
 
 def label(ctx: AppContext, expr: str | None) -> str | None:

@@ -100,11 +100,15 @@ TABLE = [
     # 24/7 except public holidays: closes at midnight before the holiday
     ("24/7; PH off", "2026-09-30T20:00", "open", "2026-10-01T00:00", "营业中 · 24:00 关门", "Open · closes 24:00"),
     ("24/7; PH off", "2026-10-03T20:00", "closed", "2026-10-08T00:00", "国庆节休息", "Closed for National Day"),
-    # a year no source covers: honest "unknown" when the hours depend on the calendar
-    (OFFICE, "2027-03-03T10:00", "unknown", None, "节假日安排尚未公布", "Holiday hours not yet published"),
-    (OFFICE_NO_PH, "2027-10-01T10:00", "unknown", None, "节假日安排尚未公布", "Holiday hours not yet published"),
+    # a year no published source covers (2027): ordinary days by the weekly hours, statutory holidays
+    # "expected", honest "unknown" only on days where a make-up arrangement is plausible
+    (OFFICE, "2027-03-03T10:00", "open", "2027-03-03T12:00", "营业中 · 12:00 关门", "Open · closes 12:00"),
+    (OFFICE_NO_PH, "2027-10-01T10:00", "closed", "2027-10-04T00:00", "国庆节预计休息",
+     "Expected closed (National Day)"),
+    (OFFICE, "2027-10-05T10:00", "unknown", "2027-10-08T00:00", "节假日安排尚未公布",
+     "Holiday hours not yet published"),
     ("Mo-Su 08:00-20:00", "2027-10-01T10:00", "open", "2027-10-01T20:00", "营业中 · 20:00 关门", "Open · closes 20:00"),
-    (OFFICE, "2026-12-31T20:00", "closed", "2027-01-01T00:00", "已休息", "Closed"),
+    (OFFICE, "2026-12-31T20:00", "closed", "2027-01-04T08:30", "已休息 · 周一 08:30 开门", "Closed · opens Mon 08:30"),
     # the expression's own unknown
     ("Mo-Fr 09:00-17:00 unknown", "2026-05-14T10:00", "unknown", "2026-05-14T17:00", "营业时间待确认",
      "Hours not confirmed"),
@@ -158,8 +162,8 @@ def test_makeup_day_uses_monday_hours_when_days_differ() -> None:
     assert result.state == "open" and result.next_change == at("2026-10-10T17:30")
 
 
-def test_override_makes_2027_known() -> None:
-    """Once an administrator enters 2027, its dates are answered correctly instead of "unknown"."""
+def test_override_rows_decide_their_dates_in_a_partial_year() -> None:
+    """Rows entered for part of 2027 decide their dates; the rest of 2027 stays estimated."""
     cal = HolidayCalendar([
         HolidayOverride(date(2027, 10, 1), "holiday", "国庆节", "National Day"),
         HolidayOverride(date(2027, 10, 9), "workday", "国庆节", "National Day"),
@@ -169,7 +173,9 @@ def test_override_makes_2027_known() -> None:
     assert holiday.state == "closed" and holiday.label("en") == "Closed for National Day"
     makeup = hours_state(OFFICE, at("2027-10-09T10:00"), cal)  # a Saturday
     assert makeup.state == "open" and makeup.makeup_day
-    assert hours_state(OFFICE, at("2028-03-01T10:00"), cal).state == "unknown"
+    assert cal.year_status(2027) == "partial"
+    assert hours_state(OFFICE, at("2027-10-05T10:00"), cal).state == "unknown"  # not entered, estimated
+    assert hours_state(OFFICE, at("2028-03-01T10:00"), cal).state == "open"  # an ordinary Wednesday of 2028
 
 
 def test_override_beats_the_library() -> None:

@@ -35,32 +35,65 @@ def test_library_knows_2026_holidays_and_makeup_days() -> None:
     assert cal.day(date(2026, 5, 14)).kind == "ordinary"
 
 
-def test_unknown_year_is_unknown_not_guessed() -> None:
-    """2027 is not in the library: the calendar says unknown for every date of it."""
+def test_unpublished_year_is_estimated_from_the_law() -> None:
+    """2027 is not published: statutory holidays are expected, days near them unknown, the rest ordinary."""
     cal = HolidayCalendar()
-    assert cal.day(date(2027, 1, 1)).kind == "unknown"
-    assert cal.day(date(2027, 6, 15)).kind == "unknown"
-    assert not cal.knows_year(2027) and cal.knows_year(2026)
+    national = cal.day(date(2027, 10, 1))
+    assert national.kind == "holiday" and national.expected and national.name == "国庆节"
+    assert cal.day(date(2027, 2, 5)).name == "春节" and cal.day(date(2027, 2, 5)).expected  # 除夕
+    assert cal.day(date(2027, 10, 5)).kind == "unknown"  # a plausible extension of National Day
+    assert cal.day(date(2027, 9, 26)).kind == "unknown"  # a Sunday that may become a make-up day
+    assert cal.day(date(2027, 3, 9)).kind == "ordinary"  # an ordinary Tuesday
+    assert cal.day(date(2027, 6, 15)).kind == "ordinary"
+    assert cal.year_status(2027) == "expected" and not cal.knows_year(2027) and cal.knows_year(2026)
 
 
-def test_override_year_counts_as_known() -> None:
-    """One override row in 2027 makes 2027 known; its other dates are ordinary days."""
+def test_bridge_days_are_unknown() -> None:
+    """A weekday between a one-day holiday and the weekend is unknown; a Wednesday holiday has none."""
+    cal = HolidayCalendar()
+    assert cal.day(date(2027, 12, 31)).kind == "unknown"  # Friday before New Year's Day 2028 (a Saturday)
+    assert cal.day(date(2028, 1, 3)).kind == "unknown"  # and the Monday after it
+    assert cal.day(date(2027, 6, 9)).kind == "holiday"  # 端午节 on a Wednesday
+    assert cal.day(date(2027, 6, 8)).kind == "ordinary" and cal.day(date(2027, 6, 10)).kind == "ordinary"
+
+
+def test_one_seed_row_makes_a_year_partial_not_known() -> None:
+    """One override row in 2027 is used on its date; the year stays partial and the rest is estimated."""
     cal = HolidayCalendar([HolidayOverride(date(2027, 1, 1), "holiday", "元旦", "New Year's Day")])
-    assert cal.knows_year(2027)
+    assert cal.year_status(2027) == "partial" and not cal.knows_year(2027)
     assert cal.day(date(2027, 1, 1)).kind == "holiday" and cal.day(date(2027, 1, 1)).source == "override"
+    assert not cal.day(date(2027, 1, 1)).expected
+    assert cal.day(date(2027, 10, 1)).expected
     assert cal.day(date(2027, 3, 3)).kind == "ordinary"
-    assert cal.day(date(2028, 3, 3)).kind == "unknown"
+
+
+def test_seed_rows_naming_every_statutory_holiday_publish_the_year() -> None:
+    """Seed rows covering all of 2027's statutory holidays make 2027 published: other dates ordinary."""
+    from kiosk.core.holidays import statutory_holidays
+
+    rows = [HolidayOverride(d, "holiday", n[0], n[1]) for d, n in statutory_holidays(2027).items()]
+    cal = HolidayCalendar(rows)
+    assert cal.year_status(2027) == "published"
+    assert cal.day(date(2027, 10, 5)).kind == "ordinary" and not cal.day(date(2027, 10, 1)).expected
+
+
+def test_worker_row_wins_over_seed_row() -> None:
+    """On the same date a worker's row beats the bundled seed row."""
+    cal = HolidayCalendar([HolidayOverride(date(2027, 10, 9), "workday", origin="worker"),
+                           HolidayOverride(date(2027, 10, 9), "holiday", "国庆节")], complete_years=[2027])
+    assert cal.day(date(2027, 10, 9)).kind == "workday" and cal.day(date(2027, 10, 9)).source == "worker"
+    assert cal.knows_year(2027) and cal.day(date(2027, 10, 5)).kind == "ordinary"
 
 
 def test_load_calendar_reads_holiday_overrides(writable_db: Path) -> None:
-    """Rows added to holiday_overrides change the answer: 2027 goes from unknown to correct."""
+    """Rows added to holiday_overrides change the answer: 2027-10-05 goes from unknown to a holiday."""
     conn = connect(writable_db)
     try:
-        moment = datetime(2027, 10, 1, 10, 0, tzinfo=SHANGHAI)
+        moment = datetime(2027, 10, 5, 10, 0, tzinfo=SHANGHAI)
         assert hours_state(OFFICE, moment, load_calendar(conn)).state == "unknown"
         conn.executemany(
             "INSERT INTO holiday_overrides (date, kind, name, name_en) VALUES (?, ?, ?, ?)",
-            [("2027-10-01", "holiday", "国庆节", "National Day"), ("2027-10-09", "workday", None, None)],
+            [("2027-10-05", "holiday", "国庆节", "National Day"), ("2027-10-09", "workday", None, None)],
         )
         calendar = load_calendar(conn)
     finally:
@@ -140,4 +173,15 @@ def test_seed_holidays_become_overrides(seeds_copy: Path, tmp_path: Path) -> Non
         calendar = load_calendar(conn)
     finally:
         conn.close()
-    assert calendar.day(date(2027, 10, 1)).name == "国庆节" and calendar.day(date(2027, 10, 8)).kind == "ordinary"
+    assert calendar.day(date(2027, 10, 1)).name == "国庆节" and not calendar.day(date(2027, 10, 1)).expected
+    assert calendar.year_status(2027) == "partial" and calendar.day(date(2027, 10, 8)).kind == "ordinary"
+
+
+def test_statutory_holidays_are_the_law_only() -> None:
+    """The law's days: 除夕 and 春节 count, the package's substituted days off of 2026 do not."""
+    from kiosk.core.holidays import statutory_holidays
+
+    law_2026 = statutory_holidays(2026)
+    assert date(2026, 2, 16) in law_2026 and law_2026[date(2026, 2, 16)][0] == "春节"  # 除夕
+    assert date(2026, 1, 2) not in law_2026 and date(2026, 10, 6) not in law_2026  # 调休 rest days
+    assert len(law_2026) == 13 and len(statutory_holidays(2027)) == 13

@@ -27,7 +27,8 @@ def _json(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, object]:
         ("2026-10-01T10:00", "closed", "2026-10-08T08:30:00+08:00", "国庆节"),
         ("2026-02-17T10:00", "closed", "2026-02-24T08:30:00+08:00", "春节"),
         ("2026-10-10T10:00", "open", "2026-10-10T12:00:00+08:00", None),
-        ("2027-03-03T10:00", "unknown", None, None),
+        ("2027-03-03T10:00", "open", "2027-03-03T12:00:00+08:00", None),
+        ("2027-10-01T10:00", "closed", "2027-10-04T00:00:00+08:00", "国庆节"),
     ],
 )
 def test_json_answers(capsys: pytest.CaptureFixture[str], seed_db_path: Path, moment: str, state: str,
@@ -76,11 +77,12 @@ def test_invalid_moment_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_overrides_in_db_are_used(capsys: pytest.CaptureFixture[str], writable_db: Path) -> None:
-    """--db: the database's holiday_overrides decide a 2027 date."""
+    """--db: the database's holiday_overrides decide a 2027 date (estimated as unknown without them)."""
+    assert _json(capsys, OFFICE, "--at", "2027-10-05T10:00", "--db", str(writable_db))["state"] == "unknown"
     conn = sqlite3.connect(writable_db)
     conn.execute("INSERT INTO holiday_overrides (date, kind, name, name_en) VALUES "
-                 "('2027-10-01', 'holiday', '国庆节', 'National Day')")
+                 "('2027-10-05', 'holiday', '国庆节', 'National Day')")
     conn.commit()
     conn.close()
-    data = _json(capsys, OFFICE, "--at", "2027-10-01T10:00", "--db", str(writable_db))
-    assert data["state"] == "closed" and data["holiday"] == "国庆节"
+    data = _json(capsys, OFFICE, "--at", "2027-10-05T10:00", "--db", str(writable_db))
+    assert data["state"] == "closed" and data["holiday"] == "国庆节" and not data["holiday_expected"]

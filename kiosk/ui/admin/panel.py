@@ -10,9 +10,18 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent, QShowEvent
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QLineEdit, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.core import auth
 from kiosk.core import feedback as feedback_core
@@ -202,7 +211,7 @@ class ToolsView(QWidget):
     """The tools after the PIN: section buttons on top, the chosen section below."""
 
     SECTIONS = (("listings", "服务信息"), ("feedback", "居民反馈"), ("reports", "使用报告"),
-                ("transfer", "导入导出"))
+                ("transfer", "导入导出"), ("holidays", "节假日"))
 
     def __init__(self, panel: AdminPanel) -> None:
         super().__init__()
@@ -217,9 +226,11 @@ class ToolsView(QWidget):
             btn.clicked.connect(lambda _=False, k=key: self.show_section(k))
             row.addWidget(btn)
             self.buttons[key] = btn
-        row.addStretch(1)
         self.session_label = label(f"{panel.session.id if panel.session else ''}", "muted")
-        row.addWidget(self.session_label)
+        self.session_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # chips first
+        self.session_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        row.addSpacing(12)
+        row.addWidget(self.session_label, 1)
         self.exit_button = button("退出", "nav")
         self.exit_button.setObjectName("adminExit")
         self.exit_button.clicked.connect(panel.leave)
@@ -249,6 +260,9 @@ class ToolsView(QWidget):
             elif key == "reports":
                 from kiosk.ui.admin.reports_page import ReportsPage
                 page = ReportsPage(self.panel)
+            elif key == "holidays":
+                from kiosk.ui.admin.holidays_page import HolidaysPage
+                page = HolidaysPage(self.panel)
             else:
                 from kiosk.ui.admin.transfer_page import TransferPage
                 page = TransferPage(self.panel)
