@@ -118,5 +118,6 @@ def _on_sigterm(signum: int, frame: FrameType | None) -> None:
 
 
 def install_termination_handler() -> None:
-    """Make SIGTERM remove this process's scratch folders and exit with status 143."""
-    signal.signal(signal.SIGTERM, _on_sigterm)
+    """Make SIGTERM remove this process's scratch folders and exit with status 143 (main thread only)."""
+    with contextlib.suppress(ValueError):  # not the main thread (an embedding program): leave it be
+        signal.signal(signal.SIGTERM, _on_sigterm)
