@@ -460,7 +460,12 @@ def open_bundle(path: Path, *, deadline: Deadline | None = None) -> Iterator[tup
         try:
             if path.is_file() and path.stat().st_size > MAX_DB_BYTES + MAX_MANIFEST_BYTES:
                 raise BundleError(f"{path.name}: {path.stat().st_size} bytes is far too big for a content bundle")
-            with zipfile.ZipFile(path) as zf:
+            try:
+                zf = zipfile.ZipFile(path)
+            except (zipfile.BadZipFile, EOFError) as exc:  # no whole ZIP directory yet: still being copied?
+                raise BundleIncomplete(f"{path.name}: not a complete content bundle (damaged, or still being "
+                                       f"copied): {_one_line(exc)}") from exc
+            with zf:
                 manifest = _parse_manifest(zf, path)
                 if DB_NAME not in zf.namelist():
                     raise BundleError(f"{path.name}: no {DB_NAME} inside")
@@ -484,10 +489,7 @@ def open_bundle(path: Path, *, deadline: Deadline | None = None) -> Iterator[tup
                         deadline.check(path, "unpacking")
         except FileNotFoundError as exc:
             raise BundleError(f"bundle not found: {path}") from exc
-        except (zipfile.BadZipFile, EOFError) as exc:
-            raise BundleIncomplete(f"{path.name}: not a complete content bundle (damaged, or still being "
-                                   f"copied): {_one_line(exc)}") from exc
-        except (zlib.error, OSError, ValueError) as exc:
+        except (zipfile.BadZipFile, EOFError, zlib.error, OSError, ValueError) as exc:
             raise BundleError(f"{path.name}: not a complete content bundle (damaged, or still being copied): "
                               f"{_one_line(exc)}") from exc
         if written != manifest.size:

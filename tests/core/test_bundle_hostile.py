@@ -1,0 +1,280 @@
+"""Hostile content bundles: every attack is refused in one line, moved aside, and never stops the inbox.
+
+All bundles here are made in the test from the real seed database (synthetic changes only).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import sqlite3
+import threading
+import time
+import zipfile
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from kiosk.core.bundle import (
+    DB_NAME,
+    MANIFEST_NAME,
+    QUARANTINE_DIR,
+    BundleError,
+    Deadline,
+    applied_bundle,
+    apply_bundle,
+    check_inbox,
+    export_bundle,
+    open_bundle,
+    quarantined,
+    read_manifest,
+)
+from kiosk.core.config import Config
+from kiosk.core.db import connect, transaction
+from kiosk.core.doctor import WARN
+from kiosk.core.doctor import check_inbox as doctor_inbox
+from kiosk.core.dump import content_hash
+from kiosk.core.feedback import add_feedback
+from kiosk.core.runtime import open_runtime_database
+
+NOW = datetime(2025, 3, 4, 10, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+ENDLESS = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x AS id FROM c"
+
+
+@pytest.fixture
+def good(writable_db: Path, tmp_path: Path) -> Path:
+    """A valid bundle v3 of the seed database with one synthetic edit."""
+    conn = connect(writable_db)
+    with conn:
+        conn.execute("UPDATE services SET description = '（合成测试）办公室新说明', updated_at = ? "
+                     "WHERE id = 'community-health-centres'", (NOW.isoformat(),))
+    conn.close()
+    out = tmp_path / "made" / "good-v3.zip"
+    export_bundle(writable_db, out, version=3)
+    return out
+
+
+@pytest.fixture
+def terminal(tmp_path: Path, seed_db_path: Path) -> Iterator[sqlite3.Connection]:
+    conn = open_runtime_database(tmp_path / "terminal", seed_db_path)
+    yield conn
+    conn.close()
+
+
+def _manifest(bundle: Path) -> dict[str, object]:
+    with zipfile.ZipFile(bundle) as zf:
+        return dict(json.loads(zf.read(MANIFEST_NAME)))
+
+
+def _write_zip(out: Path, manifest: bytes, db: bytes | None) -> Path:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(MANIFEST_NAME, manifest)
+        if db is not None:
+            zf.writestr(DB_NAME, db)
+    return out
+
+
+def _with_db(good: Path, out: Path, change: Callable[[sqlite3.Connection], None], *, version: int) -> Path:
+    """A copy of ``good`` whose database was changed by ``change``, with a matching SHA-256 and size."""
+    work = out.with_suffix(".db")
+    with zipfile.ZipFile(good) as zf:
+        work.write_bytes(zf.read(DB_NAME))
+    conn = sqlite3.connect(work, isolation_level=None)
+    change(conn)
+    conn.close()
+    data = work.read_bytes()
+    work.unlink()
+    manifest = {**_manifest(good), "version": version, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+    return _write_zip(out, json.dumps(manifest).encode(), data)
+
+
+def _refusal(path: Path, conn: sqlite3.Connection) -> str:
+    before = (content_hash(conn), applied_bundle(conn))
+    with pytest.raises(BundleError) as info:
+        apply_bundle(conn, path, now=NOW)
+    assert (content_hash(conn), applied_bundle(conn)) == before
+    message = str(info.value)
+    assert "\n" not in message and len(message) < 400
+    return message
+
+
+def test_manifest_with_a_5000_digit_number_is_refused_in_one_line(good: Path, tmp_path: Path) -> None:
+    """Python's int limit (4300 digits) is never reached: a long number is a one-line refusal."""
+    text = json.dumps(_manifest(good)).replace('"version": 3', '"version": ' + "9" * 5000)
+    bad = _write_zip(tmp_path / "digits.zip", text.encode(), None)
+    with pytest.raises(BundleError, match="5000 digits") as info:
+        read_manifest(bad)
+    assert "\n" not in str(info.value) and len(str(info.value)) < 300
+
+
+def test_deeply_nested_manifest_is_refused_without_recursion_error(tmp_path: Path) -> None:
+    """A manifest nesting 30,000 levels is refused before the JSON parser could recurse."""
+    bad = _write_zip(tmp_path / "deep.zip", b"[" * 30_000 + b"]" * 30_000, None)
+    with pytest.raises(BundleError, match="nests 30000 levels"):
+        read_manifest(bad)
+
+
+def test_zip_bomb_is_refused_from_its_headers_without_unpacking(good: Path, tmp_path: Path) -> None:
+    """A 64 MiB run of zeros packed into 64 KiB is refused by its ratio; nothing is unpacked to disk."""
+    manifest = {**_manifest(good), "size": 64 * 2**20}
+    bomb = _write_zip(tmp_path / "bomb.zip", json.dumps(manifest).encode(), bytes(64 * 2**20))
+    assert bomb.stat().st_size < 2**20
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("TMPDIR", str(scratch))
+        mp.setattr("tempfile.tempdir", None)
+        with pytest.raises(BundleError, match="zip bomb"), open_bundle(bomb):
+            pass
+    assert list(scratch.iterdir()) == []
+
+
+def test_members_beyond_the_size_cap_or_extra_members_are_refused(good: Path, tmp_path: Path) -> None:
+    """A database header claiming over 512 MiB, or a third member, is refused from the headers."""
+    manifest = json.dumps(_manifest(good)).encode()
+    extra = _write_zip(tmp_path / "extra.zip", manifest, b"x")
+    with zipfile.ZipFile(extra, "a") as zf:
+        zf.writestr("run-me.sh", b"echo hi")
+    with pytest.raises(BundleError, match="holds 3 member"):
+        read_manifest(extra)
+
+
+def test_endless_view_in_the_bundle_database_is_refused_at_once(good: Path, terminal: sqlite3.Connection,
+                                                                 tmp_path: Path) -> None:
+    """services replaced by an endless recursive view: refused by the schema check, nothing queried."""
+    def endless(conn: sqlite3.Connection) -> None:
+        conn.execute("ALTER TABLE services RENAME TO services_real")
+        conn.execute(f"CREATE VIEW services AS {ENDLESS}")
+
+    bad = _with_db(good, tmp_path / "endless.zip", endless, version=4)
+    message = _refusal(bad, terminal)
+    assert "has a view (services)" in message or "unknown table (services_real)" in message
+
+
+def test_triggers_and_unknown_columns_are_refused(good: Path, terminal: sqlite3.Connection, tmp_path: Path) -> None:
+    """The bundle's schema must be this program's: a trigger or an extra column is refused."""
+    trigger = _with_db(good, tmp_path / "trigger.zip", lambda c: c.execute(
+        "CREATE TRIGGER t AFTER INSERT ON news BEGIN DELETE FROM news; END"), version=4)
+    assert "has a trigger (t)" in _refusal(trigger, terminal)
+    column = _with_db(good, tmp_path / "column.zip", lambda c: c.execute(
+        "ALTER TABLE news ADD COLUMN surprise TEXT"), version=4)
+    assert "table news has other columns" in _refusal(column, terminal)
+
+
+def test_mangled_schema_is_a_one_line_refusal(good: Path, terminal: sqlite3.Connection, tmp_path: Path) -> None:
+    """A database whose sqlite_master SQL was overwritten cannot be read: one line, nothing changed."""
+    def mangle(conn: sqlite3.Connection) -> None:
+        conn.execute("PRAGMA writable_schema = ON")
+        conn.execute("UPDATE sqlite_master SET sql = 'CREATE TABLE news(' WHERE name = 'news'")
+
+    bad = _with_db(good, tmp_path / "mangled.zip", mangle, version=4)
+    assert "cannot be read" in _refusal(bad, terminal)
+
+
+def test_huge_text_in_a_listing_is_refused_before_merging(good: Path, terminal: sqlite3.Connection,
+                                                          tmp_path: Path) -> None:
+    """A 600,000-character listing name (random synthetic Han text) is refused by the text bound."""
+    rng = random.Random(20)
+    name = "".join(chr(rng.randrange(0x4E00, 0x9FA5)) for _ in range(600_000))
+    bad = _with_db(good, tmp_path / "huge.zip", lambda c: c.execute(
+        "UPDATE services SET name = ? WHERE id = 'community-health-centres'", (name,)), version=4)
+    assert "services.name holds a text of 600000 characters" in _refusal(bad, terminal)
+
+
+def test_deadline_stops_an_endless_query() -> None:
+    """The time limit interrupts a statement that would never end (the guard on every bundle query)."""
+    conn = sqlite3.connect(":memory:")
+    deadline = Deadline(0.2)
+    deadline.guard(conn)
+    started = time.monotonic()
+    with pytest.raises(sqlite3.OperationalError, match="interrupted"):
+        conn.execute(ENDLESS.replace("SELECT x AS id FROM c", "SELECT max(x) FROM c")).fetchone()
+    assert time.monotonic() - started < 5
+    conn.close()
+
+
+def test_inbox_quarantines_bad_bundles_and_applies_the_valid_one(good: Path, terminal: sqlite3.Connection,
+                                                                 tmp_path: Path) -> None:
+    """Newer bad bundles beside a valid older one: the bad ones move to quarantine/, the valid one applies."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "content-v3.zip").write_bytes(good.read_bytes())
+    text = json.dumps({**_manifest(good), "version": 9}).replace('"version": 9', '"version": ' + "7" * 5000)
+    _write_zip(inbox / "digits.zip", text.encode(), None)
+    _write_zip(inbox / "deep.zip", b"{\"a\":" * 10_000 + b"1" + b"}" * 10_000, None)
+    _with_db(good, inbox / "view-v8.zip", lambda c: c.execute(f"CREATE VIEW forever AS {ENDLESS}"), version=8)
+    report = check_inbox(terminal, inbox, now=NOW)
+    assert report.result is not None and report.result.applied and applied_bundle(terminal)[0] == 3
+    assert sorted(p.name for p, _ in report.skipped) == ["deep.zip", "digits.zip", "view-v8.zip"]
+    assert sorted(p.name for p in inbox.glob("*.zip")) == ["content-v3.zip"]
+    moved = quarantined(inbox)
+    assert sorted(p.name.split("-", 2)[2] for p, _ in moved) == ["deep.zip", "digits.zip", "view-v8.zip"]
+    assert all(reason and "\n" not in reason for _, reason in moved)
+    check = doctor_inbox(Config(content_inbox=str(inbox)), 3)
+    assert check.status == WARN and QUARANTINE_DIR in check.detail and "view-v8.zip" in check.detail
+
+
+def test_partial_copy_and_newer_program_bundles_stay_in_the_inbox(good: Path, terminal: sqlite3.Connection,
+                                                                  tmp_path: Path) -> None:
+    """A half-copied file and a bundle for a newer schema are skipped but not moved (they may work later)."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    data = good.read_bytes()
+    (inbox / "copying.zip").write_bytes(data[: len(data) // 2])
+    _write_zip(inbox / "future.zip", json.dumps({**_manifest(good), "schema_version": 99}).encode(), b"x")
+    report = check_inbox(terminal, inbox, now=NOW)
+    assert report.result is None
+    assert sorted(p.name for p in inbox.glob("*.zip")) == ["copying.zip", "future.zip"]
+    assert quarantined(inbox) == []
+
+
+def test_apply_leaves_the_database_writable_for_the_kiosk(writable_db: Path, tmp_path: Path,
+                                                         seed_db_path: Path) -> None:
+    """While a big bundle (2,000 synthetic listings) is applied, a second connection with a 200 ms busy
+    timeout saves feedback every 5 ms without one 'database is locked'."""
+    conn = connect(writable_db)
+    with transaction(conn):
+        conn.executemany(
+            "INSERT INTO services(id, category_id, name, description, origin, updated_at) "
+            "VALUES (?, 'elderly', ?, ?, 'worker', ?)",
+            [(f"test-bulk-{i}", f"合成测试服务{i}号", "合成测试说明" * 20, NOW.isoformat()) for i in range(2000)])
+    conn.close()
+    bundle = tmp_path / "big.zip"
+    export_bundle(writable_db, bundle, version=2)
+    runtime = open_runtime_database(tmp_path / "terminal", seed_db_path)
+    db_file = tmp_path / "terminal" / "kiosk.db"
+    done = threading.Event()
+    saved: list[float] = []
+    errors: list[str] = []
+
+    def kiosk() -> None:
+        other = sqlite3.connect(db_file, isolation_level=None, timeout=0.2)
+        try:
+            while not done.is_set():
+                started = time.monotonic()
+                try:
+                    add_feedback(other, "community-health-centres", "wrong_phone", NOW)
+                    saved.append(time.monotonic() - started)
+                except sqlite3.OperationalError as exc:
+                    errors.append(str(exc))
+                time.sleep(0.005)
+        finally:
+            other.close()
+
+    writer = threading.Thread(target=kiosk)
+    writer.start()
+    try:
+        result = apply_bundle(runtime, bundle, now=NOW)
+    finally:
+        done.set()
+        writer.join()
+    assert result.applied and runtime.execute("SELECT count(*) FROM services WHERE id LIKE 'test-bulk-%'"
+                                              ).fetchone()[0] == 2000
+    assert errors == [] and len(saved) > 20
+    assert runtime.execute("SELECT count(*) FROM feedback").fetchone()[0] == len(saved)
+    runtime.close()
