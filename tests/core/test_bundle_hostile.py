@@ -7,8 +7,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import random
+import signal
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 import zipfile
@@ -40,6 +44,7 @@ from kiosk.core.doctor import check_inbox as doctor_inbox
 from kiosk.core.dump import content_hash
 from kiosk.core.feedback import add_feedback
 from kiosk.core.runtime import open_runtime_database
+from kiosk.core.scratch import remove_stale
 
 NOW = datetime(2025, 3, 4, 10, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
 ENDLESS = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x AS id FROM c"
@@ -278,3 +283,154 @@ def test_apply_leaves_the_database_writable_for_the_kiosk(writable_db: Path, tmp
     assert errors == [] and len(saved) > 20
     assert runtime.execute("SELECT count(*) FROM feedback").fetchone()[0] == len(saved)
     runtime.close()
+
+
+# ── the real watcher, as a subprocess ───────────────────────────────────────────────────────────
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _env(tmp: Path) -> dict[str, str]:
+    env = {**os.environ, "TMPDIR": str(tmp), "PYTHONPATH": str(REPO)}
+    env.pop("KIOSK_DEBUG", None)
+    env.pop("KIOSK_CONFIG", None)
+    return env
+
+
+def _bad_bundles(good: Path, inbox: Path) -> list[str]:
+    """Write one bundle of each kind of attack into ``inbox``; return their names."""
+    text = json.dumps({**_manifest(good), "version": 9}).replace('"version": 9', '"version": ' + "7" * 5000)
+    _write_zip(inbox / "digits.zip", text.encode(), None)
+    _write_zip(inbox / "deep.zip", b"[" * 30_000 + b"]" * 30_000, None)
+    _write_zip(inbox / "bomb.zip", json.dumps({**_manifest(good), "version": 9, "size": 64 * 2**20}).encode(),
+               bytes(64 * 2**20))
+    _with_db(good, inbox / "view-v8.zip", lambda c: c.execute(f"CREATE VIEW forever AS {ENDLESS}"), version=8)
+
+    def mangle(conn: sqlite3.Connection) -> None:
+        conn.execute("PRAGMA writable_schema = ON")
+        conn.execute("UPDATE sqlite_master SET sql = 'CREATE TABLE news(' WHERE name = 'news'")
+
+    _with_db(good, inbox / "mangled-v7.zip", mangle, version=7)
+    return ["bomb.zip", "deep.zip", "digits.zip", "mangled-v7.zip", "view-v8.zip"]
+
+
+def test_watch_once_applies_the_valid_bundle_beside_every_bad_one(good: Path, tmp_path: Path) -> None:
+    """`update-content --watch DIR --once` with five hostile bundles and one valid: exit 0, valid applied."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    bad = _bad_bundles(good, inbox)
+    (inbox / "content-v3.zip").write_bytes(good.read_bytes())
+    terminal = tmp_path / "terminal"
+    result = subprocess.run([sys.executable, "-m", "kiosk", "--data-dir", str(terminal), "update-content",
+                             "--watch", str(inbox), "--once"], capture_output=True, text=True, timeout=120,
+                            cwd=REPO, env=_env(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "content-v3.zip: applied content bundle v3" in result.stdout
+    assert sorted(p.name for p in inbox.glob("*.zip")) == ["content-v3.zip"]
+    assert sorted(p.name.split("-", 2)[2] for p, _ in quarantined(inbox)) == bad
+    log = (terminal / "logs" / "kiosk.log").read_text(encoding="utf-8")
+    assert all(f"refused content bundle {name}, moved to" in log for name in bad)
+
+
+def _lines_until(proc: subprocess.Popen[str], lines: list[str], text: str, timeout: float) -> None:
+    """Read the process's output into ``lines`` until a line holds ``text``."""
+    assert proc.stdout is not None
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        line = proc.stdout.readline()
+        if not line and proc.poll() is not None:
+            break
+        lines.append(line)
+        if text in line:
+            return
+    raise AssertionError(f"no line with {text!r} in {lines!r}")
+
+
+def test_watch_keeps_looking_after_bad_bundles_and_stops_on_sigterm(good: Path, tmp_path: Path) -> None:
+    """The watcher outlives five bad bundles, applies a valid one that arrives later, and exits 143 on SIGTERM."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    _bad_bundles(good, inbox)
+    proc = subprocess.Popen([sys.executable, "-m", "kiosk", "--data-dir", str(tmp_path / "terminal"),
+                             "update-content", "--watch", str(inbox), "--interval", "1"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=REPO,
+                            env=_env(tmp_path))
+    lines: list[str] = []
+    try:
+        _lines_until(proc, lines, "no content bundle to apply", 60)
+        _lines_until(proc, lines, "no content bundle to apply", 30)  # a second look: still running
+        assert proc.poll() is None
+        (inbox / "content-v3.zip").write_bytes(good.read_bytes())
+        _lines_until(proc, lines, "applied content bundle v3", 60)
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 143
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        assert proc.stdout is not None
+        proc.stdout.close()
+    assert not any("Traceback" in line for line in lines)
+    assert sum("skipped" in line for line in lines) == 5
+
+
+def test_sigterm_during_an_apply_removes_the_unpacked_copy(writable_db: Path, tmp_path: Path) -> None:
+    """`update-content FILE` killed by SIGTERM while applying: exit 143, no temporary folder left, nothing applied."""
+    conn = connect(writable_db)
+    with transaction(conn):
+        conn.executemany("INSERT INTO services(id, category_id, name, origin, updated_at) "
+                         "VALUES (?, 'elderly', ?, 'worker', ?)",
+                         [(f"test-bulk-{i}", f"合成测试服务{i}号", NOW.isoformat()) for i in range(2000)])
+    conn.close()
+    bundle = tmp_path / "big.zip"
+    export_bundle(writable_db, bundle, version=2)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    terminal = tmp_path / "terminal"
+    proc = subprocess.Popen([sys.executable, "-m", "kiosk", "--data-dir", str(terminal), "update-content",
+                             str(bundle)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
+                            env=_env(scratch))
+    seen: list[str] = []
+    try:
+        end = time.monotonic() + 60
+        while not seen and proc.poll() is None and time.monotonic() < end:
+            seen = [p.name for p in scratch.iterdir() if p.name.startswith("kiosk-update-")
+                    and (p / DB_NAME).exists()]
+            time.sleep(0.002)
+        assert seen, "the apply never made its scratch folder"
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 143, err
+    assert "Traceback" not in err
+    assert [p.name for p in scratch.iterdir() if p.name.startswith("kiosk-")] == []
+    runtime = sqlite3.connect(terminal / "kiosk.db")
+    try:
+        assert runtime.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert runtime.execute("SELECT count(*) FROM services WHERE id LIKE 'test-bulk-%'").fetchone()[0] == 0
+    finally:
+        runtime.close()
+
+
+def test_stale_scratch_folders_of_killed_runs_are_removed(tmp_path: Path) -> None:
+    """A folder of a vanished pid older than five minutes goes; a young one and a live pid's one stay."""
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True)
+    dead_pid = int(gone.stdout)
+    old = tmp_path / f"kiosk-update-{dead_pid}-abc"
+    young = tmp_path / f"kiosk-update-{dead_pid}-def"
+    mine = tmp_path / f"kiosk-bundle-{os.getpid()}-ghi"
+    other = tmp_path / "kiosk-notes"
+    for folder in (old, young, mine, other):
+        folder.mkdir()
+        (folder / DB_NAME).write_bytes(b"synthetic test bytes")
+    now = time.time()
+    for folder in (old, mine, other):
+        os.utime(folder, (now - 3600, now - 3600))
+    removed = remove_stale(folder=tmp_path, now=now)
+    assert removed == [old]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in (young, mine, other))
