@@ -72,7 +72,10 @@ def backup_database(conn: sqlite3.Connection, reason: str, *, now: datetime | No
     (they would not be in the backup).
     """
     folder = folder or backups_dir(database_file(conn))
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BackupError(f"cannot make the backup folder {folder}: {exc.strerror or exc}") from exc
     existing = list_backups(folder)
     seq = existing[-1].seq + 1 if existing else 1
     stamp = f"{now:%Y%m%d-%H%M%S}-" if now is not None else ""

@@ -32,8 +32,8 @@ class BuildResult:
 
 def build_database(seeds_dir: Path, out: Path) -> BuildResult:
     """Validate the seeds and build the database at ``out`` (atomically replaced)."""
-    data = load_seeds(seeds_dir)
     out = check_output(Path(out), what="database file")  # a new or regular file (a symlink's target)
+    data = load_seeds(seeds_dir)
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
     except OSError as exc:

@@ -55,8 +55,8 @@ def check_output(path: Path, *, what: str = "output") -> Path:
     target = path.resolve() if path.is_symlink() else path.absolute()
     try:
         mode: int | None = os.stat(target).st_mode
-    except FileNotFoundError:
-        mode = None
+    except (FileNotFoundError, NotADirectoryError):
+        mode = None  # a new file (its folder is checked below)
     except OSError as exc:
         raise OutputError(f"{what} {path}: cannot be checked: {_reason(exc)}") from exc
     if mode is not None and not stat.S_ISREG(mode):
