@@ -434,3 +434,38 @@ def test_stale_scratch_folders_of_killed_runs_are_removed(tmp_path: Path) -> Non
     removed = remove_stale(folder=tmp_path, now=now)
     assert removed == [old]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in (young, mine, other))
+
+
+def _shrink_header(bundle: Path, name: str, new_size: int) -> None:
+    """Make the ZIP's local and central headers of member ``name`` claim ``new_size`` unpacked bytes."""
+    data = bytearray(bundle.read_bytes())
+    encoded = name.encode()
+    with zipfile.ZipFile(bundle) as zf:
+        local = zf.getinfo(name).header_offset
+    assert data[local:local + 4] == b"PK\x03\x04"
+    data[local + 22:local + 26] = new_size.to_bytes(4, "little")
+    start = 0
+    while True:
+        central = data.find(b"PK\x01\x02", start)
+        assert central >= 0
+        length = int.from_bytes(data[central + 28:central + 30], "little")
+        if bytes(data[central + 46:central + 46 + length]) == encoded:
+            break
+        start = central + 4
+    data[central + 24:central + 28] = new_size.to_bytes(4, "little")
+    bundle.write_bytes(bytes(data))
+
+
+def test_a_lying_size_header_cannot_unpack_more_than_it_says(good: Path, tmp_path: Path) -> None:
+    """Headers and manifest claiming 4 KiB less than the real stream: the unpacked copy stops at the
+    claimed size and the bundle is refused as damaged (checksum), in one line."""
+    with zipfile.ZipFile(good) as zf:
+        data = zf.read(DB_NAME)
+    claimed = len(data) - 4096
+    bad = _write_zip(tmp_path / "liar.zip", json.dumps({**_manifest(good), "size": claimed}).encode(), data)
+    _shrink_header(bad, DB_NAME, claimed)
+    with zipfile.ZipFile(bad) as zf:
+        assert zf.getinfo(DB_NAME).file_size == claimed
+    with pytest.raises(BundleError, match="damaged") as info, open_bundle(bad):
+        pass
+    assert "\n" not in str(info.value)
