@@ -15,12 +15,16 @@ A bundle is a ZIP file holding two members:
 The same content and version give the same bytes (fixed member times, no build time or host), so
 a bundle can be checked by its SHA-256 alone.
 
-A terminal verifies a bundle completely before touching anything — the ZIP is whole, the manifest
-is ours, the database's SHA-256 and size match, SQLite's quick_check passes, the schema is one this
-program understands — and then merges it into its runtime database with
-:func:`kiosk.core.runtime.merge_content` (after a backup, in a transaction), which never touches
-the terminal's own feedback, usage counts, search misses, PIN state or audit log. A bad or
-truncated bundle raises :class:`BundleError` and changes nothing.
+A bundle comes from outside, so a terminal trusts none of it and verifies it completely before
+touching anything: members, sizes and compression ratio from the ZIP headers (a zip bomb is never
+unpacked), a manifest parsed within bounds, the database streamed out with a byte cap, its SHA-256
+and size, then — opened read-only, ``trusted_schema=OFF`` — exactly this program's tables and columns
+(no views, no triggers), bounded rows and text lengths, SQLite's quick_check; all within a time limit.
+It then merges it with :func:`kiosk.core.runtime.merge_content` into a private *copy* of its runtime
+database (no lock held meanwhile) and swaps the merged content tables in with one short write
+transaction after a backup, never touching the terminal's own feedback, usage counts, search misses,
+PIN state or audit log. A bad or truncated bundle raises :class:`BundleError` and changes nothing; in
+the watched inbox it is moved to ``quarantine/`` and the next bundle is tried. See docs/robustness.md.
 
 Whose listing wins: a listing a worker edited *on this terminal* (an audit-log entry, not undone)
 stays as the worker left it; every other listing follows the office, including listings the office
@@ -82,7 +86,8 @@ NAME_COLUMNS = frozenset({"name", "name_en", "alternate_name", "title", "title_e
                           "ch", "names", "names_en", "pinyin", "initials", "id", "key"})
 LONG_TEXT: dict[tuple[str, str], int] = {("sources", "text"): 1_000_000, ("search_index", "names"): 5_000,
                                          ("search_index", "names_en"): 5_000, ("search_index", "pinyin"): 20_000,
-                                         ("search_index", "initials"): 5_000}
+                                         ("search_index", "initials"): 5_000,
+                                         ("search_index", "body"): 100_000}
 """Columns allowed longer texts than their kind (the seed document's text, the search index's lines)."""
 APPLY_TIME_LIMIT_S = 300.0
 """An apply (unpack, check, merge) that takes longer is stopped and the bundle refused."""
