@@ -43,6 +43,7 @@ import logging
 import os
 import shutil
 import sqlite3
+import stat
 import time
 import zipfile
 import zlib
@@ -387,6 +388,7 @@ def read_manifest(path: Path) -> Manifest:
     """The manifest of bundle ``path`` (checks only the manifest and the members' headers)."""
     path = Path(path)
     try:
+        _regular(path)
         with zipfile.ZipFile(path) as zf:
             return _parse_manifest(zf, path)
     except FileNotFoundError as exc:
@@ -394,6 +396,13 @@ def read_manifest(path: Path) -> Manifest:
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
         raise BundleIncomplete(f"{path.name}: not a complete content bundle (damaged, or still being copied): "
                                f"{_one_line(exc)}") from exc
+
+
+def _regular(path: Path) -> None:
+    """Refuse a FIFO, a device or a folder given as a bundle (opening a FIFO would wait for ever)."""
+    mode = path.stat().st_mode  # FileNotFoundError: the callers say "bundle not found"
+    if not stat.S_ISREG(mode):
+        raise BundleError(f"{path.name}: not a regular file (a folder, a pipe or a device); give a bundle .zip file")
 
 
 def _parse_manifest(zf: zipfile.ZipFile, path: Path) -> Manifest:
@@ -463,7 +472,8 @@ def open_bundle(path: Path, *, deadline: Deadline | None = None) -> Iterator[tup
     with scratch_dir("update") as tmp:
         target = tmp / DB_NAME
         try:
-            if path.is_file() and path.stat().st_size > MAX_DB_BYTES + MAX_MANIFEST_BYTES:
+            _regular(path)
+            if path.stat().st_size > MAX_DB_BYTES + MAX_MANIFEST_BYTES:
                 raise BundleError(f"{path.name}: {path.stat().st_size} bytes is far too big for a content bundle")
             try:
                 zf = zipfile.ZipFile(path)

@@ -469,3 +469,13 @@ def test_a_lying_size_header_cannot_unpack_more_than_it_says(good: Path, tmp_pat
     with pytest.raises(BundleError, match="damaged") as info, open_bundle(bad):
         pass
     assert "\n" not in str(info.value)
+
+
+def test_a_fifo_given_as_a_bundle_is_refused_without_waiting(terminal: sqlite3.Connection, tmp_path: Path) -> None:
+    """`update-content FIFO` would block for ever on open; it is refused at once in one line."""
+    fifo = tmp_path / "content.zip"
+    os.mkfifo(fifo)
+    message = _refusal(fifo, terminal)
+    assert "not a regular file" in message
+    with pytest.raises(BundleError, match="not a regular file"):
+        read_manifest(fifo)
