@@ -6,6 +6,7 @@ All bundles here are made in the test from the real seed database (synthetic cha
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import random
@@ -22,6 +23,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kiosk.core.bundle import (
     DB_NAME,
@@ -29,11 +32,13 @@ from kiosk.core.bundle import (
     QUARANTINE_DIR,
     BundleError,
     Deadline,
+    _parse_manifest,
     applied_bundle,
     apply_bundle,
     check_inbox,
     export_bundle,
     open_bundle,
+    parse_manifest_text,
     quarantined,
     read_manifest,
 )
@@ -479,3 +484,42 @@ def test_a_fifo_given_as_a_bundle_is_refused_without_waiting(terminal: sqlite3.C
     assert "not a regular file" in message
     with pytest.raises(BundleError, match="not a regular file"):
         read_manifest(fifo)
+
+
+_JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+                     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner,
+                                                                                 max_size=4), max_leaves=20)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.dictionaries(st.sampled_from(["format", "format_version", "version", "schema_version", "content_hash",
+                                        "sha256", "size", "counts", "database", "other"]), _JSON, max_size=10),
+       st.booleans())
+def test_any_manifest_is_a_manifest_or_a_one_line_refusal(fields: dict[str, object], ours: bool) -> None:
+    """Whatever JSON the manifest holds, parsing gives a Manifest or a one-line BundleError, nothing else."""
+    if ours:
+        fields = {**fields, "format": "shangjie-kiosk-content", "format_version": 1}
+    zf_bytes = io.BytesIO()
+    with zipfile.ZipFile(zf_bytes, "w") as zf:
+        zf.writestr(MANIFEST_NAME, json.dumps(fields))
+    zf_bytes.seek(0)
+    with zipfile.ZipFile(zf_bytes) as zf:
+        try:
+            _parse_manifest(zf, Path("fuzz.zip"))
+        except BundleError as exc:
+            assert "\n" not in str(exc) and len(str(exc)) < 400
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=300))
+def test_any_manifest_bytes_are_a_one_line_refusal(data: bytes) -> None:
+    """Random bytes as manifest.json never raise anything but a one-line BundleError."""
+    with pytest.raises(BundleError) as info:
+        parse_and_check(data)
+    assert "\n" not in str(info.value)
+
+
+def parse_and_check(data: bytes) -> None:
+    raw = parse_manifest_text(data, "fuzz.zip")
+    if raw.get("format") != "shangjie-kiosk-content":
+        raise BundleError("fuzz.zip: not ours")
