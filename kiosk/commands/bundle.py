@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import time
 from datetime import datetime
 from pathlib import Path
@@ -58,6 +59,11 @@ def _source_database(args: argparse.Namespace) -> tuple[Path, bool]:
 def cmd_bundle(args: argparse.Namespace) -> int:
     from kiosk.core.bundle import export_bundle, next_version, record_exported_version
     from kiosk.core.db import connect
+    from kiosk.core.outputs import check_output
+    from kiosk.core.scratch import install_termination_handler
+
+    install_termination_handler()
+    check_output(args.out, what="bundle file")  # a folder, a device or an unwritable place: say so first
 
     source, own = _source_database(args)
     conn = connect(source, readonly=True)
@@ -104,6 +110,9 @@ def cmd_update_content(args: argparse.Namespace) -> int:
         raise KioskError("give a bundle FILE, or --watch [DIR] to look into a folder")
     if args.watch is not None and args.file is not None:
         raise KioskError("give either a bundle FILE or --watch, not both")
+    from kiosk.core.scratch import install_termination_handler
+
+    install_termination_handler()  # SIGTERM removes the unpacked copy, then exits 143
     if args.file is not None:
         from kiosk.core.bundle import apply_bundle
 
@@ -120,8 +129,7 @@ def cmd_update_content(args: argparse.Namespace) -> int:
 
 
 def _watch(args: argparse.Namespace) -> int:
-    from kiosk.core.bundle import BundleError, check_inbox
-
+    """Look into the inbox every interval until stopped; no bundle and no error ends the loop (but --once)."""
     conn, config, _ = _open_terminal(args)
     conn.close()
     inbox = Path(args.watch) if args.watch else config.inbox_path()
@@ -129,23 +137,33 @@ def _watch(args: argparse.Namespace) -> int:
         raise KioskError("no folder to watch: give --watch DIR or set content_inbox in the config")
     interval = args.interval or config.content_check_interval_s
     while True:
-        conn, _, _ = _open_terminal(args)
         try:
-            report = check_inbox(conn, inbox, now=datetime.now(SHANGHAI))
-        except BundleError as exc:
+            _look(args, inbox)
+        except KioskError as exc:  # inbox not mounted, the terminal's database busy: try again later
             if args.once:
                 raise
             print(f"{inbox}: {exc}; looking again in {interval} s", flush=True)
-            report = None
-        finally:
-            conn.close()
-        if report is not None:
-            for path, reason in report.skipped:
-                print(f"skipped {path.name}: {reason}")
-            if report.result is None:
-                print(f"{inbox}: no content bundle to apply", flush=True)
-            else:
-                print(f"{inbox}: {report.result.path.name}: {report.result.message}", flush=True)
+        except Exception as exc:  # never let one look end the watcher
+            if args.once:
+                raise
+            logging.getLogger(__name__).exception("look into the content inbox failed")
+            print(f"{inbox}: look failed ({type(exc).__name__}: {exc}); looking again in {interval} s", flush=True)
         if args.once:
             return 0
         time.sleep(interval)
+
+
+def _look(args: argparse.Namespace, inbox: Path) -> None:
+    from kiosk.core.bundle import check_inbox
+
+    conn, _, _ = _open_terminal(args)
+    try:
+        report = check_inbox(conn, inbox, now=datetime.now(SHANGHAI))
+    finally:
+        conn.close()
+    for path, reason in report.skipped:
+        print(f"skipped {path.name}: {reason}", flush=True)
+    if report.result is None:
+        print(f"{inbox}: no content bundle to apply", flush=True)
+    else:
+        print(f"{inbox}: {report.result.path.name}: {report.result.message}", flush=True)

@@ -11,7 +11,6 @@ can itself be undone by restoring that backup.
 
 from __future__ import annotations
 
-import os
 import re
 import sqlite3
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from pathlib import Path
 
 from kiosk.core.errors import KioskError
 from kiosk.core.migrations import SCHEMA_VERSION, migrate
+from kiosk.core.outputs import OutputError, atomic_output
 
 KEEP = 30
 """How many backups are kept; older ones are removed when a new one is made."""
@@ -72,22 +72,23 @@ def backup_database(conn: sqlite3.Connection, reason: str, *, now: datetime | No
     (they would not be in the backup).
     """
     folder = folder or backups_dir(database_file(conn))
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BackupError(f"cannot make the backup folder {folder}: {exc.strerror or exc}") from exc
     existing = list_backups(folder)
     seq = existing[-1].seq + 1 if existing else 1
     stamp = f"{now:%Y%m%d-%H%M%S}-" if now is not None else ""
     label = re.sub(r"[^A-Za-z0-9_.-]+", "-", reason).strip("-") or "backup"
     target = folder / f"{seq:04d}-{stamp}{label}.db"
-    tmp = target.with_name(f".{target.name}.tmp")
     try:
-        dest = sqlite3.connect(tmp)
-        try:
-            conn.backup(dest)
-        finally:
-            dest.close()
-        os.replace(tmp, target)
-    except (OSError, sqlite3.Error) as exc:
-        tmp.unlink(missing_ok=True)
+        with atomic_output(target, what="backup") as tmp:  # never over a device or a folder of that name
+            dest = sqlite3.connect(tmp)
+            try:
+                conn.backup(dest)
+            finally:
+                dest.close()
+    except (OutputError, OSError, sqlite3.Error) as exc:
         raise BackupError(f"cannot write a backup into {folder}: {exc}") from exc
     for old in list_backups(folder)[:-keep] if keep > 0 else []:
         old.path.unlink(missing_ok=True)

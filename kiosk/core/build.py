@@ -18,6 +18,7 @@ import sqlite_utils
 
 from kiosk.core.db import connect, transaction
 from kiosk.core.dump import content_hash
+from kiosk.core.outputs import OutputError, check_output
 from kiosk.core.search_index import reindex
 from kiosk.core.seeds import SeedData, load_seeds
 
@@ -31,10 +32,12 @@ class BuildResult:
 
 def build_database(seeds_dir: Path, out: Path) -> BuildResult:
     """Validate the seeds and build the database at ``out`` (atomically replaced)."""
+    out = check_output(Path(out), what="database file")  # a new or regular file (a symlink's target)
     data = load_seeds(seeds_dir)
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    except OSError as exc:
+        raise OutputError(f"database file {out}: cannot write in {out.parent}: {exc.strerror or exc}") from exc
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -51,7 +54,11 @@ def build_database(seeds_dir: Path, out: Path) -> BuildResult:
             conn.execute("VACUUM")
         finally:
             conn.close()
-        os.replace(tmp, out)
+        check_output(out, what="database file")
+        try:
+            os.replace(tmp, out)
+        except OSError as exc:
+            raise OutputError(f"database file {out}: cannot be written: {exc.strerror or exc}") from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

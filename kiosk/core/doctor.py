@@ -154,7 +154,7 @@ def check_inbox(config: Config, applied_version: int | None) -> Check:
     if inbox is None:
         return Check("content inbox", OK, "not configured (content_inbox is empty); updates by `kiosk "
                                           "update-content FILE` only")
-    from kiosk.core.bundle import BundleError, inbox_candidates, read_manifest
+    from kiosk.core.bundle import QUARANTINE_DIR, BundleError, inbox_candidates, quarantined, read_manifest
 
     try:
         files = inbox_candidates(inbox)
@@ -175,6 +175,13 @@ def check_inbox(config: Config, applied_version: int | None) -> Check:
     if bad:
         return Check("content inbox", WARN, detail + f"; unreadable: {', '.join(bad)}",
                      "replace the damaged file(s); a copy still in progress is fine")
+    refused = quarantined(inbox)
+    if refused:
+        path, reason = refused[-1]
+        more = f" and {len(refused) - 1} more" if len(refused) > 1 else ""
+        return Check("content inbox", WARN, detail + f"; refused and moved to {QUARANTINE_DIR}/: {path.name}{more} "
+                     f"({reason})", f"make a new bundle with `kiosk bundle` at the office; delete the files in "
+                     f"{inbox / QUARANTINE_DIR} once read")
     return Check("content inbox", OK, detail)
 
 

@@ -10,7 +10,9 @@ way leaves the database exactly as it was. Each changed listing gets its own aud
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
+import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -32,6 +34,7 @@ from kiosk.core.listings import (
     reindex,
     snapshot,
 )
+from kiosk.core.outputs import OutputError, atomic_output, check_output, check_output_dir, replace_file
 
 Format = Literal["csv", "hsds"]
 
@@ -202,14 +205,36 @@ def import_path(conn: sqlite3.Connection, path: Path, *, actor: str, now: dateti
 
 
 def export(conn: sqlite3.Connection, fmt: Format, out: Path) -> int:
-    """Write every listing as a flat CSV file or an HSDS folder; return the number of listings."""
+    """Write every listing as a flat CSV file or an HSDS folder; return the number of listings.
+
+    Written beside the target and renamed into place (:mod:`kiosk.core.outputs`): a device, a folder
+    given for CSV or an unwritable place is refused in one line, and a failed export leaves the old files.
+    """
     out = Path(out)
     if fmt == "csv":
         if out.is_dir():
             raise KioskError(f"{out} 是文件夹；CSV 导出需要一个文件名，如 services.csv (give a file name)")
-        return export_flat(conn, out)
+        with atomic_output(out, what="CSV export") as partial:
+            return export_flat(conn, partial)
     if fmt == "hsds":
         if out.exists() and not out.is_dir():
             raise KioskError(f"{out} 是文件；HSDS 导出需要一个文件夹 (HSDS export needs a folder)")
-        return export_hsds(conn, out)
+        folder = check_output_dir(out, what="HSDS export folder")
+        try:
+            work = Path(tempfile.mkdtemp(prefix=".export-", dir=folder))
+        except OSError as exc:
+            raise OutputError(f"HSDS export folder {out} cannot be written: {exc.strerror or exc}") from exc
+        try:
+            try:
+                count = export_hsds(conn, work)
+            except OSError as exc:
+                raise OutputError(f"HSDS export into {out} failed: {exc.strerror or exc}; nothing was changed") from exc
+            names = sorted(p.name for p in work.iterdir())
+            for name in names:  # every target checked before any is replaced
+                check_output(folder / name, what="HSDS export file")
+            for name in names:
+                replace_file(work / name, folder / name, what="HSDS export file")
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        return count
     raise KioskError(f"unknown export format '{fmt}'; use csv or hsds")
