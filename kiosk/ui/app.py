@@ -7,8 +7,10 @@ and benchmarks build exactly the same window with :func:`build_kiosk`.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import logging
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -21,10 +23,11 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.core import queries
 from kiosk.core.config import Config
+from kiosk.core.paths import PathError
 from kiosk.core.queries import Connection
 from kiosk.ui.context import AppContext, shanghai_now
 from kiosk.ui.crash import install_crash_guard, start_logging
-from kiosk.ui.fonts import load_bundled_font, renders_chinese
+from kiosk.ui.fonts import choose_font, renders_chinese
 from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.memory import release_idle_memory
 from kiosk.ui.navigation import ATTRACT
@@ -36,15 +39,35 @@ DEFAULT_WINDOWED_SIZE = (1280, 800)
 log = logging.getLogger(__name__)
 
 
-def open_database(args: argparse.Namespace, config: Config | None = None) -> Connection:
+def open_database(args: argparse.Namespace, config: Config | None = None, *,
+                  path_problem: str | None = None) -> Connection:
     """The runtime database (made from the bundled one on first start, upgraded keeping worker edits):
-    ``--db PATH``, else the ``database`` setting of ``config``, else kiosk.db in the data directory."""
-    from kiosk.commands._common import open_data_database
+    ``--db PATH``, else the ``database`` setting of ``config``, else kiosk.db in the data directory.
 
-    return open_data_database(args, config)
+    A runtime database that cannot be written or used (read-only folder, newer program, missing link
+    target, ``path_problem``: an unusable configured path) gives a read-only stand-in whose reason
+    the worker tools show (kiosk.core.runtime.open_kiosk_database)."""
+    from kiosk.core.db import connect
+    from kiosk.core.errors import DatabaseError
+    from kiosk.core.paths import bundled_db_path, default_data_dir
+    from kiosk.core.runtime import open_kiosk_database
+
+    chosen = getattr(args, "db", None)
+    if chosen:
+        path = Path(chosen)
+        if not path.is_file():
+            raise DatabaseError(f"database not found: {path}")
+        conn = connect(path)
+        conn.execute("PRAGMA busy_timeout = 5000")
+        return conn
+    if path_problem is not None:
+        return open_kiosk_database(Path("."), bundled_db_path(), path_problem=path_problem)
+    data_dir = default_data_dir()
+    db_path = (config or Config()).database_path(data_dir)
+    return open_kiosk_database(data_dir, bundled_db_path(), db_path=db_path, now=shanghai_now())
 
 
-def load_app_config(args: argparse.Namespace) -> Config:
+def load_app_config(args: argparse.Namespace, data_dir: Path | None = None) -> Config:
     """``--config PATH``, else the terminal's config file in the data directory, else the defaults."""
     from kiosk.core.config import load_config, load_terminal_config
     from kiosk.core.paths import default_data_dir
@@ -52,21 +75,52 @@ def load_app_config(args: argparse.Namespace) -> Config:
     path = getattr(args, "config", None)
     if path:
         return load_config(Path(path))
-    config, _source = load_terminal_config(default_data_dir())
+    config, _source = load_terminal_config(data_dir if data_dir is not None else default_data_dir())
     return config
 
 
 def create_application() -> QApplication:
-    """The QApplication with the bundled CJK font as its font."""
+    """The QApplication with the bundled CJK font as its font (or a system Chinese font, see kiosk.ui.fonts)."""
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         app = QApplication(sys.argv[:1])
-    family = load_bundled_font()
+    family = choose_font().family
     font = app.font()
     font.setFamily(family)
     font.setPixelSize(24)
     app.setFont(font)
     return app
+
+
+def start_state(args: argparse.Namespace) -> tuple[Config, list[str], str | None]:
+    """The config ``kiosk run`` starts with, the bad start states found, and the database path problem.
+
+    An unusable ``KIOSK_DATA_DIR`` or path setting (``~nosuchuser/…``) is reported, not fatal: log
+    folder and content inbox go back to their defaults (logs/ in the data directory; off), and the
+    database is then shown read-only from the bundled copy (a fresh default copy would split the
+    workers' edits between two files).
+    """
+    from kiosk.core.config import config_file_path, load_config
+    from kiosk.core.paths import PathError, default_data_dir
+
+    problems: list[str] = []
+    db_problem: str | None = None
+    try:
+        data_dir: Path | None = default_data_dir()
+    except PathError as exc:
+        data_dir, db_problem = None, str(exc)
+        problems.append(db_problem)
+    if data_dir is not None:
+        config = load_app_config(args, data_dir)
+    elif getattr(args, "config", None) or os.environ.get("KIOSK_CONFIG"):
+        config = load_config(Path(args.config) if getattr(args, "config", None) else config_file_path(Path(".")))
+    else:
+        config = Config()
+    bad_paths = config.path_problems()
+    problems.extend(bad_paths.values())
+    if "database" in bad_paths:
+        db_problem = bad_paths["database"]
+    return config.without(bad_paths), problems, db_problem
 
 
 def build_kiosk(conn: Connection, config: Config | None = None, *,
@@ -257,10 +311,22 @@ def show_kiosk_window(window: KioskWindow, config: Config, *, windowed: bool = F
 def run(args: argparse.Namespace) -> int:
     """``kiosk run``: the fullscreen kiosk (``--windowed`` for development, ``--self-test``)."""
     started = time.perf_counter()
-    config = load_app_config(args)
-    start_logging(config)  # rotating log files in the data directory, personal numbers masked
+    config, problems, db_problem = start_state(args)
+    with contextlib.suppress(PathError):  # no usable data directory (reported below): the console only
+        start_logging(config)  # rotating log files in the data directory, personal numbers masked
+    for problem in problems:
+        log.warning("start: %s", problem)
+        print(f"kiosk run: {problem}", file=sys.stderr)
     app = create_application()
-    conn = open_database(args, config)
+    font = choose_font()
+    (log.info if font.source == "bundled" else log.warning)("start: font: %s", font.describe())
+    conn = open_database(args, config, path_problem=db_problem)
+    from kiosk.core.runtime import read_only_reason
+
+    reason = read_only_reason(conn)
+    if reason:
+        log.warning("start: database shown read-only: %s", reason)
+        print(f"kiosk run: {reason}", file=sys.stderr)
     window = build_kiosk(conn, config, count_usage=not args.self_test)
     if args.self_test:
         return self_test(window)
