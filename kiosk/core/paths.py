@@ -59,6 +59,11 @@ def default_data_dir() -> Path:
     env = os.environ.get("KIOSK_DATA_DIR")
     if env:
         return expand_user_path(env, what="KIOSK_DATA_DIR")
+    return platform_data_dir()
+
+
+def platform_data_dir() -> Path:
+    """The platform's user data directory for the kiosk (the default when ``KIOSK_DATA_DIR`` is unset)."""
     import platformdirs
 
     return Path(platformdirs.user_data_dir("shangjie-kiosk", appauthor=False))
