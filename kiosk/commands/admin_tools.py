@@ -221,8 +221,15 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     from kiosk.core.backup import BackupError, backups_dir, database_file, latest_backup, list_backups, restore_backup
+    from kiosk.core.migrations import NewerDatabaseError
 
-    conn = open_data_database(args)
+    try:
+        conn = open_data_database(args)
+    except NewerDatabaseError:  # a rolled-back terminal: a backup is the way out (the newer state is kept first)
+        from kiosk.commands._common import runtime_database_path
+        from kiosk.core.runtime import open_without_migrating
+
+        conn = open_without_migrating(Path(args.db) if args.db else runtime_database_path())
     try:
         folder = backups_dir(database_file(conn))
         if args.list:

@@ -230,6 +230,21 @@ def open_kiosk_database(data_dir: Path, bundled: Path, *, db_path: Path | None =
     raise DatabaseError(f"{reason}; and no database could be shown read-only ({'; '.join(tried) or 'none found'})")
 
 
+def open_without_migrating(path: Path) -> sqlite3.Connection:
+    """A writable connection to ``path`` as it is: no migration, no merge.
+
+    Only for ``kiosk restore`` over a database from a newer program, whose content a backup then
+    replaces (the newer state is kept as the restore's safety backup first).
+    """
+    path = follow_link(Path(path))
+    problem = write_problem(path)
+    if problem:
+        raise DataFolderReadOnly(problem)
+    conn = connect(path, migrate_schema=False)
+    conn.execute("PRAGMA busy_timeout = 5000")
+    return conn
+
+
 def open_read_only(path: Path) -> ReadOnlyConnection:
     """``path`` opened read-only (``immutable`` when even the write-ahead log's index cannot be made)."""
     uri = Path(path).resolve().as_uri()
@@ -473,4 +488,5 @@ def _delete_unreferenced(conn: sqlite3.Connection, table: str, keep: set[str]) -
 
 __all__ = ["LISTING", "DataFolderReadOnly", "LinkTargetMissing", "MergeReport", "ReadOnlyConnection",
            "current_seed_hash", "follow_link", "merge_content", "open_kiosk_database", "open_read_only",
-           "open_runtime_database", "read_only_reason", "runtime_db_path", "touched", "write_problem"]
+           "open_runtime_database", "open_without_migrating", "read_only_reason", "runtime_db_path", "touched",
+           "write_problem"]

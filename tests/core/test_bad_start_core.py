@@ -168,3 +168,26 @@ def test_unknown_user_in_the_data_dir_variable_is_a_one_line_error(monkeypatch: 
     monkeypatch.setenv("KIOSK_DATA_DIR", "~nosuchuser-kiosk-test/data")
     with pytest.raises(PathError, match="KIOSK_DATA_DIR: cannot expand"):
         default_data_dir()
+
+
+def test_restore_brings_a_rolled_back_terminal_back_to_a_backup_and_keeps_the_newer_state(
+        seed_db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`kiosk restore` over a database from a newer program: the older backup comes back (this program's
+    schema, the edit made before it), and the newer database is kept as the safety backup."""
+    from kiosk.cli import main
+    from kiosk.core.backup import backup_database, list_backups
+
+    data = default_data_dir()  # the conftest's private data directory
+    conn = open_runtime_database(data, seed_db_path, now=NOW)
+    edited = _edit_and_set_pin(conn)
+    backup_database(conn, "manual", now=NOW)
+    conn.close()
+    _newer_schema_copy(seed_db_path, data / "kiosk.db", usable=False)  # the newer program's file replaces it
+    assert main(["restore"]) == 0, capsys.readouterr().err
+    conn = open_runtime_database(data, seed_db_path, now=NOW)
+    assert migrations.schema_version(conn) == migrations.SCHEMA_VERSION and snapshot(conn, EDITED) == edited
+    conn.close()
+    safety = [b.path for b in list_backups(data / "backups") if b.label.endswith("before-restore")]
+    kept = sqlite3.connect(safety[-1])
+    assert kept.execute("PRAGMA user_version").fetchone()[0] == migrations.SCHEMA_VERSION + 4
+    kept.close()
