@@ -191,3 +191,14 @@ def test_restore_brings_a_rolled_back_terminal_back_to_a_backup_and_keeps_the_ne
     kept = sqlite3.connect(safety[-1])
     assert kept.execute("PRAGMA user_version").fetchone()[0] == migrations.SCHEMA_VERSION + 4
     kept.close()
+
+
+def test_config_check_names_an_unusable_path(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`kiosk config --check` fails in one line on a path under an unknown user (it loads, but cannot be used)."""
+    from kiosk.cli import main
+
+    path = tmp_path / "kiosk.toml"
+    path.write_text('content_inbox = "~nosuchuser-kiosk-test/inbox"\n', encoding="utf-8")
+    assert main(["config", "--check", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "content_inbox: cannot expand" in err
