@@ -202,3 +202,25 @@ def test_config_check_names_an_unusable_path(tmp_path: Path, capsys: pytest.Capt
     assert main(["config", "--check", str(path)]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "content_inbox: cannot expand" in err
+
+
+def test_damaged_link_target_is_recovered_in_its_own_folder_and_the_link_kept(seed_db_path: Path,
+                                                                              tmp_path: Path) -> None:
+    """A damaged file behind the link is moved aside next to itself and restored from its backup; the link stays."""
+    from kiosk.core.backup import backup_database
+
+    data, disk = tmp_path / "data", tmp_path / "disk"
+    data.mkdir()
+    disk.mkdir()
+    target = disk / "terminal.db"
+    target.write_bytes(seed_db_path.read_bytes())
+    (data / "kiosk.db").symlink_to(target)
+    conn = open_runtime_database(data, seed_db_path, now=NOW)
+    auth.set_pin(conn, "2580", now=NOW)
+    backup_database(conn, "manual", now=NOW)
+    conn.close()
+    target.write_bytes(b"this is not a database (test)" * 500)
+    conn = open_runtime_database(data, seed_db_path, now=NOW)
+    assert auth.pin_is_set(conn)
+    conn.close()
+    assert (data / "kiosk.db").is_symlink() and (disk / "terminal.db.damaged-1").is_file()
