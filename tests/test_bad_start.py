@@ -225,3 +225,15 @@ def test_unknown_user_in_the_data_dir_variable_still_starts(tmp_path: Path) -> N
     doctor = kiosk(data, "doctor")
     assert next(x for x in doctor.stdout.splitlines() if "data directory path" in x).startswith("PROBLEM")
     assert "Traceback" not in doctor.stderr and "font rendering" in doctor.stdout
+
+
+def test_no_database_at_all_shows_an_out_of_service_screen_instead_of_exiting(tmp_path: Path) -> None:
+    """Bundled database missing and no runtime copy: the kiosk paints an out-of-service notice with the reason
+    for staff (not a bare desktop), reports it, and its exit status says the start failed."""
+    root = _app_copy(tmp_path, (app_root() / "resources" / "fonts" / "wqy-microhei.ttc").read_bytes())
+    (root / "data" / "kiosk.db").unlink()
+    result = kiosk(tmp_path / "data", "run", "--ready-report", "home", PYTHONPATH=str(root))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    line = json.loads(result.stdout.strip().splitlines()[-1])
+    assert line["ready"] == "home" and "bundled database not found" in line["out_of_service"]
+    assert "out of service" in result.stderr

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.core import queries
 from kiosk.core.config import Config
+from kiosk.core.errors import KioskError
 from kiosk.core.paths import PathError
 from kiosk.core.queries import Connection
 from kiosk.ui.context import AppContext, shanghai_now
@@ -320,7 +321,19 @@ def run(args: argparse.Namespace) -> int:
     app = create_application()
     font = choose_font()
     (log.info if font.source == "bundled" else log.warning)("start: font: %s", font.describe())
-    conn = open_database(args, config, path_problem=db_problem)
+    try:
+        conn = open_database(args, config, path_problem=db_problem)
+    except KioskError as exc:  # no database can be shown at all: say so on the screen, not only on stderr
+        if args.self_test:
+            raise
+        log.error("start: out of service: %s", exc)
+        print(f"kiosk run: out of service: {exc}", file=sys.stderr)
+        from kiosk.ui.out_of_service import show_out_of_service
+
+        return show_out_of_service(str(exc), windowed=bool(args.windowed) or not config.fullscreen,
+                                   size=getattr(args, "size", None) or DEFAULT_WINDOWED_SIZE,
+                                   block_close=config.block_close, ready_report=getattr(args, "ready_report", None),
+                                   started=started)
     from kiosk.core.runtime import read_only_reason
 
     reason = read_only_reason(conn)
