@@ -135,6 +135,12 @@ def write_problem(path: Path) -> str | None:
     folder = Path(path).parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return (f"数据目录无法创建：{folder}（{exc.strerror or exc}）；工作人员的修改不能保存。"
+                "请改正数据目录或 database 设置，或创建这个文件夹并让运行终端的用户可以写入 "
+                f"(cannot create the data folder {folder}: correct the path, or create it writable for the "
+                "kiosk's user)")
+    try:
         fd, probe = tempfile.mkstemp(dir=folder, prefix=".kiosk-write-test-")
         os.close(fd)
         os.unlink(probe)
