@@ -237,3 +237,15 @@ def test_no_database_at_all_shows_an_out_of_service_screen_instead_of_exiting(tm
     line = json.loads(result.stdout.strip().splitlines()[-1])
     assert line["ready"] == "home" and "bundled database not found" in line["out_of_service"]
     assert "out of service" in result.stderr
+
+
+def test_runtime_database_linked_to_a_missing_disk_starts_and_keeps_the_link(tmp_path: Path) -> None:
+    """kiosk.db → a file on a disk that is not mounted: the kiosk starts on the bundled data, says to mount the
+    disk, and the link is still there afterwards (no fresh copy in its place)."""
+    data = tmp_path / "data"
+    data.mkdir()
+    link = data / "kiosk.db"
+    link.symlink_to(tmp_path / "usb-stick" / "kiosk.db")
+    result = run_until_ready(data)
+    assert "mount the disk" in result.stderr and "nothing was replaced" in result.stderr
+    assert link.is_symlink() and os.readlink(link) == str(tmp_path / "usb-stick" / "kiosk.db")
