@@ -4,7 +4,10 @@ Checks: config, data and log folders (write access, free space), the bundled and
 databases (open, quick_check, schema version), the bundled font (present, renders Chinese), the
 display (a Qt window can open — probed in a child process, since Qt aborts when it cannot), the
 speech engine (Qt TextToSpeech importable, an engine with a voice), handwriting (Zinnia) and the
-content inbox. Exit status 1 when any check is a PROBLEM; WARN lines do not fail.
+content inbox — and the bad start states ``kiosk run`` works around: a runtime database that cannot be
+written (read-only folder), is from a newer program or is a link to a missing file; unusable paths
+(``~nosuchuser/…``); a system font standing in for the bundled one. Exit status 1 when any check is a
+PROBLEM; WARN lines do not fail.
 """
 
 from __future__ import annotations
