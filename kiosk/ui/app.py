@@ -101,8 +101,8 @@ def start_state(args: argparse.Namespace) -> tuple[Config, list[str], str | None
     database is then shown read-only from the bundled copy (a fresh default copy would split the
     workers' edits between two files).
     """
-    from kiosk.core.config import config_file_path, load_config
-    from kiosk.core.paths import PathError, default_data_dir
+    from kiosk.core.config import CONFIG_ENV, load_config
+    from kiosk.core.paths import default_data_dir
 
     problems: list[str] = []
     db_problem: str | None = None
@@ -113,10 +113,9 @@ def start_state(args: argparse.Namespace) -> tuple[Config, list[str], str | None
         problems.append(db_problem)
     if data_dir is not None:
         config = load_app_config(args, data_dir)
-    elif getattr(args, "config", None) or os.environ.get("KIOSK_CONFIG"):
-        config = load_config(Path(args.config) if getattr(args, "config", None) else config_file_path(Path(".")))
-    else:
-        config = Config()
+    else:  # no data directory to find config.toml in: only a file named explicitly
+        explicit = getattr(args, "config", None) or os.environ.get(CONFIG_ENV)
+        config = load_config(Path(explicit)) if explicit else Config()
     bad_paths = config.path_problems()
     problems.extend(bad_paths.values())
     if "database" in bad_paths:
