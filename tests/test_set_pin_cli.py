@@ -136,3 +136,22 @@ def test_ctrl_d_at_the_terminal_prompt_cancels_in_one_line(seed_db_path: Path, t
             child.kill()
         os.close(master)
         os.close(err_r)
+
+
+def test_reset_needs_write_access_to_the_database(seed_db_path: Path, tmp_path: Path) -> None:
+    """`kiosk set-pin --reset` by someone who cannot write the data folder is refused (数据目录只读) and the
+    PIN stays as it was."""
+    from tests.test_bad_start import _as_plain_user
+
+    data = _data_with_pin(seed_db_path, tmp_path)
+    data.chmod(0o555)
+    try:
+        result = subprocess.run([sys.executable, "-m", "kiosk", "set-pin", "--pin-stdin", "--reset"],
+                                input=f"{SECOND}\n", env=_env(data), capture_output=True, text=True, timeout=60,
+                                check=False, preexec_fn=_as_plain_user)
+    finally:
+        data.chmod(0o755)
+    assert result.returncode == 1 and _one_line(result.stderr) and "数据目录只读" in result.stderr
+    conn = _db(data)
+    assert auth.check_pin(conn, FIRST, now=NOW).ok
+    conn.close()
