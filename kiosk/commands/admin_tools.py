@@ -32,9 +32,17 @@ class ImportFailed(KioskError):
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("set-pin", parents=[common], help="set or change the worker PIN of the admin screen",
-                       description="Ask for a new PIN (4–12 digits) twice and store it salted and slow-hashed. "
-                                   "Also lifts a lock after too many wrong PINs. There is no default PIN.")
-    p.add_argument("--pin-stdin", action="store_true", help="read the PIN from one line of standard input (scripts)")
+                       description="Ask for the current PIN (when one is set; a wrong one counts toward the lock), "
+                                   "then for a new PIN (4–12 digits) twice, and store it salted and slow-hashed. "
+                                   "There is no default PIN. A forgotten PIN or a lock: an administrator with write "
+                                   "access to the database file runs `kiosk set-pin --reset` (recorded in the "
+                                   "audit history).")
+    p.add_argument("--pin-stdin", action="store_true",
+                   help="read from standard input instead (scripts): the current PIN on the first line when one is "
+                        "set (not with --reset), then the new PIN")
+    p.add_argument("--reset", action="store_true",
+                   help="administrator: replace a forgotten PIN without the current one and lift a lock "
+                        "(needs write access to the database file; recorded in the audit history)")
     p.set_defaults(func=cmd_set_pin)
 
     p = sub.add_parser("import", parents=[common], help="import listings from a CSV file or an HSDS folder",
@@ -95,27 +103,65 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(func=cmd_admin)
 
 
-def cmd_set_pin(args: argparse.Namespace) -> int:
-    from kiosk.core.auth import set_pin, validate_new_pin
+class PinCancelled(KioskError):
+    """Ctrl-D (end of input) or Ctrl-C at a PIN prompt."""
 
-    if args.pin_stdin:
-        pin = sys.stdin.readline().strip()
-    else:
-        if not sys.stdin.isatty():
-            raise KioskError("no terminal to ask for the PIN: run it in a terminal, or pass --pin-stdin")
-        pin = getpass.getpass("新的管理密码 New PIN (4–12 digits): ").strip()
-        problem = validate_new_pin(pin)
-        if problem:
-            raise KioskError(problem)
-        if getpass.getpass("再输入一次 Repeat the PIN: ").strip() != pin:
-            raise KioskError("两次输入的密码不一样，没有修改 (the two PINs differ; nothing changed)")
+
+PIN_CANCELLED = "cancelled, PIN unchanged (已取消，密码没有修改)"
+
+
+def _pin_prompt(prompt: str, from_stdin: bool) -> str:
+    """One PIN from the terminal (no echo) or one line of standard input; EOF/Ctrl-C → PinCancelled."""
+    try:
+        if from_stdin:
+            line = sys.stdin.readline()
+            if not line:
+                raise EOFError
+            return line.strip()
+        return getpass.getpass(prompt).strip()
+    except (EOFError, KeyboardInterrupt):
+        raise PinCancelled(PIN_CANCELLED) from None
+
+
+def cmd_set_pin(args: argparse.Namespace) -> int:
+    from kiosk.core.auth import check_pin, pin_is_set, reset_pin, set_pin, validate_new_pin
+
+    if not args.pin_stdin and not sys.stdin.isatty():
+        raise KioskError("no terminal to ask for the PIN: run it in a terminal, or pass --pin-stdin")
     conn = open_data_database(args)
     try:
-        set_pin(conn, pin, now=_now(), actor=CLI_ACTOR)
+        actor = CLI_ACTOR
+        if pin_is_set(conn) and not args.reset:
+            current = _pin_prompt("当前管理密码 Current PIN: ", args.pin_stdin)
+            result = check_pin(conn, current, now=_now())  # a wrong PIN counts toward the lock, as on the pad
+            if result.status == "locked" and result.locked_until is not None:
+                raise KioskError(f"密码输错次数太多，已锁定到 {result.locked_until:%H:%M} (locked after too many wrong "
+                                 "PINs): wait, or an administrator runs `kiosk set-pin --reset`; PIN unchanged")
+            if not result.ok or result.session is None:
+                raise KioskError(f"当前密码不对 (wrong current PIN; {result.attempts_left} tries left before the "
+                                 "lock); PIN unchanged")
+            actor = result.session.id
+        pin = _pin_prompt("新的管理密码 New PIN (4–12 digits): ", args.pin_stdin)
+        problem = validate_new_pin(pin)
+        if problem:
+            raise KioskError(f"{problem}; PIN unchanged")
+        if not args.pin_stdin and _pin_prompt("再输入一次 Repeat the PIN: ", False) != pin:
+            raise KioskError("两次输入的密码不一样，没有修改 (the two PINs differ; nothing changed)")
+        if args.reset:
+            reset_pin(conn, pin, now=_now(), actor=f"{CLI_ACTOR}-reset:{_user()}")
+        else:
+            set_pin(conn, pin, now=_now(), actor=actor)
     finally:
         conn.close()
     print("管理密码已设置 PIN set. Hold the top-left corner of the kiosk screen for 3 seconds to open admin.")
     return 0
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -175,8 +221,15 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     from kiosk.core.backup import BackupError, backups_dir, database_file, latest_backup, list_backups, restore_backup
+    from kiosk.core.migrations import NewerDatabaseError
 
-    conn = open_data_database(args)
+    try:
+        conn = open_data_database(args)
+    except NewerDatabaseError:  # a rolled-back terminal: a backup is the way out (the newer state is kept first)
+        from kiosk.commands._common import runtime_database_path
+        from kiosk.core.runtime import open_without_migrating
+
+        conn = open_without_migrating(Path(args.db) if args.db else runtime_database_path())
     try:
         folder = backups_dir(database_file(conn))
         if args.list:

@@ -9,6 +9,7 @@ from typing import Any
 from kiosk.core.config import (
     SETTINGS,
     Config,
+    ConfigError,
     config_file_path,
     example_config,
     load_config,
@@ -42,6 +43,9 @@ def cmd_config(args: argparse.Namespace) -> int:
         return 0
     if args.check is not None:
         config = load_config(args.check)
+        unusable = config.path_problems()  # e.g. ~nosuchuser/…: loads, but cannot be used on this machine
+        if unusable:
+            raise ConfigError(f"{args.check}: " + "; ".join(unusable.values()))
         changed = _changed(config)
         print(f"{args.check}: ok — {len(changed)} setting(s) differ from the defaults")
         for name in changed:

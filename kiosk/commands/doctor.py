@@ -4,7 +4,10 @@ Checks: config, data and log folders (write access, free space), the bundled and
 databases (open, quick_check, schema version), the bundled font (present, renders Chinese), the
 display (a Qt window can open — probed in a child process, since Qt aborts when it cannot), the
 speech engine (Qt TextToSpeech importable, an engine with a voice), handwriting (Zinnia) and the
-content inbox. Exit status 1 when any check is a PROBLEM; WARN lines do not fail.
+content inbox — and the bad start states ``kiosk run`` works around: a runtime database that cannot be
+written (read-only folder), is from a newer program or is a link to a missing file; unusable paths
+(``~nosuchuser/…``); a system font standing in for the bundled one. Exit status 1 when any check is a
+PROBLEM; WARN lines do not fail.
 """
 
 from __future__ import annotations
@@ -43,13 +46,25 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     if args.probe_display:
         return _probe_display()
     from kiosk.core import doctor
-    from kiosk.core.paths import bundled_db_path, default_data_dir, resources_dir
+    from kiosk.core.paths import PathError, bundled_db_path, default_data_dir, platform_data_dir, resources_dir
 
-    data_dir = default_data_dir()
-    display_env = dict(os.environ)
     checks: list[Check] = []
+    try:
+        data_dir = default_data_dir()
+    except PathError as exc:  # report it, check the platform's default folder instead
+        data_dir = platform_data_dir()
+        checks.append(Check("data directory path", PROBLEM, f"{exc}; checking {data_dir} instead",
+                            "set KIOSK_DATA_DIR to a full path (or unset it); meanwhile `kiosk run` shows the "
+                            "bundled data read-only"))
+    display_env = dict(os.environ)
     config_check, config = doctor.check_config(data_dir, args.config)
     checks.append(config_check)
+    bad_paths = config.path_problems()
+    if bad_paths:
+        checks.append(Check("config paths", PROBLEM, "; ".join(bad_paths.values()),
+                            "write the full path in the config file; meanwhile `kiosk run` uses the default log "
+                            "folder, no content inbox, and shows the bundled data read-only for a bad database path"))
+        config = config.without(bad_paths)
     checks.append(guarded("display", lambda: check_display(display_env)))
     checks.append(guarded("data directory", lambda: doctor.check_writable(data_dir)))
     checks.append(guarded("log folder", lambda: doctor.check_writable(config.log_path(data_dir),
@@ -58,8 +73,12 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     runtime = Path(args.db) if args.db else config.database_path(data_dir)
     checks.append(guarded("runtime database", lambda: doctor.check_database(runtime, role="runtime",
                                                                              required=False)))
-    checks.append(guarded("font file", lambda: doctor.check_font_file(resources_dir())))
-    checks.append(guarded("font rendering", check_font_rendering))
+    checks.append(guarded("database access", lambda: check_start_state(runtime)))
+    font_file = guarded("font file", lambda: doctor.check_font_file(resources_dir()))
+    rendering = guarded("font rendering", check_font_rendering)
+    if font_file.status == PROBLEM and rendering.status == WARN:  # a system font stands in: the kiosk works
+        font_file = Check(font_file.name, WARN, font_file.detail, font_file.fix)
+    checks += [font_file, rendering]
     checks.append(guarded("speech", lambda: check_speech(config.read_aloud)))
     checks.append(guarded("handwriting", doctor.check_handwriting))
     checks.append(guarded("content inbox", lambda: doctor.check_inbox(config, _applied_version(runtime))))
@@ -145,19 +164,53 @@ def _gui_app() -> Any:
 
 
 def check_font_rendering() -> Check:
-    """Qt loads the bundled font and it has glyphs for everyday Chinese."""
+    """Qt loads the bundled font and it has glyphs for everyday Chinese (else: which fallback the kiosk uses)."""
     _gui_app()
     from PySide6.QtGui import QFont
 
-    from kiosk.ui.fonts import load_bundled_font, renders_chinese
+    from kiosk.ui.fonts import choose_font, renders_chinese
 
+    choice = choose_font()
+    if choice.source == "system":
+        return Check("font rendering", WARN, choice.describe(), "reinstall the package to get the bundled font back")
+    if choice.source == "none":
+        return Check("font rendering", PROBLEM, choice.describe(),
+                     "reinstall the package, or install a system Chinese font: apt-get install fonts-noto-cjk")
+    if not renders_chinese(QFont(choice.family, 24)):
+        return Check("font rendering", PROBLEM, f"font '{choice.family}' lacks Chinese glyphs", "reinstall the package")
+    return Check("font rendering", OK, f"'{choice.family}' has glyphs for 上街社区服务终端养老医疗图书")
+
+
+def check_start_state(runtime: Path) -> Check:
+    """The runtime database can be written and read by this program; else what ``kiosk run`` does instead."""
+    import sqlite3
+
+    from kiosk.core.migrations import NewerDatabaseError, check_not_newer, missing_schema
+    from kiosk.core.runtime import LinkTargetMissing, follow_link, write_problem
+
+    name = "database access"
     try:
-        family = load_bundled_font()
-    except RuntimeError as exc:
-        return Check("font rendering", PROBLEM, str(exc), "reinstall the package")
-    if not renders_chinese(QFont(family, 24)):
-        return Check("font rendering", PROBLEM, f"font '{family}' lacks Chinese glyphs", "reinstall the package")
-    return Check("font rendering", OK, f"'{family}' has glyphs for 上街社区服务终端养老医疗图书")
+        path = follow_link(runtime)
+    except LinkTargetMissing as exc:
+        return Check(name, PROBLEM, str(exc), "`kiosk run` shows the bundled data read-only until the link works")
+    problem = write_problem(path)
+    if problem:
+        return Check(name, PROBLEM, problem, "`kiosk run` shows the data read-only until the folder can be written")
+    if path.is_file():
+        try:
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        except sqlite3.DatabaseError:
+            return Check(name, OK, f"{path} can be written (its content is checked above)")
+        try:
+            check_not_newer(conn, where=f"the database {path}")
+        except NewerDatabaseError as exc:
+            shown = "the bundled data" if missing_schema(conn) else "this database"
+            return Check(name, PROBLEM, str(exc), f"`kiosk run` shows {shown} read-only; it is never migrated down")
+        except sqlite3.DatabaseError:
+            pass
+        finally:
+            conn.close()
+    return Check(name, OK, f"{path} and its folder can be written")
 
 
 def check_speech(read_aloud: bool) -> Check:

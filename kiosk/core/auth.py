@@ -3,7 +3,9 @@
 * The PIN (4–12 digits) is stored only as a salted scrypt hash (N=2¹⁵, r=8, p=1; ≈ 80 ms per try on
   the terminal) in ``auth_state`` under ``pin``, with its parameters, so they can be raised later.
 * There is no default PIN: until ``kiosk set-pin`` has been run, :func:`check_pin` answers
-  ``not_set`` and the admin screen says how to set one.
+  ``not_set`` and the admin screen says how to set one. Changing a set PIN needs the current one
+  (checked by :func:`check_pin`, so wrong tries count toward the lock); :func:`reset_pin` is the
+  administrator's way out (write access to the database file; audited as ``reset_pin``).
 * :data:`MAX_FAILURES` wrong PINs in a row lock the pad for :data:`LOCK_MINUTES` minutes. The count
   and the lock are rows of ``auth_state`` too, so restarting the kiosk does not lift the lock.
   While locked, no PIN is checked at all (not even the right one).
@@ -119,6 +121,24 @@ def set_pin(conn: sqlite3.Connection, pin: str, *, now: datetime, actor: str = "
         conn.execute("DELETE FROM auth_state WHERE key = 'locked_until'")
         audit.record(conn, actor=actor, table="auth_state", record_id="pin",
                      action="change_pin" if changed else "set_pin", before=None, after=None, now=now)
+
+
+def reset_pin(conn: sqlite3.Connection, pin: str, *, now: datetime, actor: str) -> None:
+    """The administrator's way out of a forgotten PIN: store ``pin`` without the old one, lift any lock.
+
+    Only someone who can write the database file gets here (``kiosk set-pin --reset`` on the terminal);
+    the audit history records it as ``reset_pin`` by ``actor``. Raises :class:`PinRejected`.
+    """
+    problem = validate_new_pin(pin)
+    if problem:
+        raise PinRejected(problem)
+    record = hash_pin(pin)
+    with transaction(conn):
+        _put(conn, "pin", json.dumps(record, sort_keys=True))
+        _put(conn, "failures", "0")
+        conn.execute("DELETE FROM auth_state WHERE key = 'locked_until'")
+        audit.record(conn, actor=actor, table="auth_state", record_id="pin", action="reset_pin",
+                     before=None, after=None, now=now)
 
 
 def lock_state(conn: sqlite3.Connection, now: datetime) -> datetime | None:

@@ -16,11 +16,13 @@ import difflib
 import os
 import re
 import tomllib
-from dataclasses import dataclass, fields
+from collections.abc import Iterable
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
 from kiosk.core.errors import KioskError
+from kiosk.core.paths import PathError, expand_user_path
 
 CONFIG_FILE_NAME = "config.toml"
 CONFIG_ENV = "KIOSK_CONFIG"
@@ -55,16 +57,36 @@ class Config:
     content_check_interval_s: int = 600
 
     def database_path(self, data_dir: Path) -> Path:
-        """The runtime database file: the ``database`` setting or ``kiosk.db`` in ``data_dir``."""
-        return Path(self.database).expanduser() if self.database else Path(data_dir) / "kiosk.db"
+        """The runtime database file: the ``database`` setting or ``kiosk.db`` in ``data_dir``.
+
+        Raises :class:`~kiosk.core.paths.PathError` (one line) when the setting cannot be expanded
+        (``~nosuchuser/…``); :meth:`path_problems` lists such settings without raising."""
+        return _expand(self.database, "database") if self.database else Path(data_dir) / "kiosk.db"
 
     def log_path(self, data_dir: Path) -> Path:
         """The folder for log files: the ``log_dir`` setting or ``logs/`` in ``data_dir``."""
-        return Path(self.log_dir).expanduser() if self.log_dir else Path(data_dir) / "logs"
+        return _expand(self.log_dir, "log_dir") if self.log_dir else Path(data_dir) / "logs"
 
     def inbox_path(self) -> Path | None:
         """The watched content folder, or None when content roll-out by folder is off."""
-        return Path(self.content_inbox).expanduser() if self.content_inbox else None
+        return _expand(self.content_inbox, "content_inbox") if self.content_inbox else None
+
+    def path_problems(self) -> dict[str, str]:
+        """Path settings that cannot be used (setting name → one-line reason); empty when all are fine."""
+        problems: dict[str, str] = {}
+        for declared in SETTINGS:
+            value = getattr(self, declared.name)
+            if declared.path and value:
+                try:
+                    _expand(value, declared.name)
+                except PathError as exc:
+                    problems[declared.name] = str(exc)
+        return problems
+
+    def without(self, names: Iterable[str]) -> Config:
+        """This config with the settings ``names`` back at their defaults (e.g. an unusable path)."""
+        defaults = Config()
+        return replace(self, **{name: getattr(defaults, name) for name in names})
 
 
 @dataclass(frozen=True)
@@ -183,10 +205,18 @@ def config_from_mapping(raw: dict[str, Any], *, where: str = "config", base: Pat
                               "see `kiosk config --example` for the list")
         value = _validate(declared, value, where)
         if declared.path and value and base is not None:
-            candidate = Path(value).expanduser()
-            value = str(candidate if candidate.is_absolute() else base / candidate)
+            try:
+                candidate = _expand(value, key)
+            except PathError:  # kept as written: commands that need it say so, `kiosk run` goes on without it
+                candidate = None
+            if candidate is not None:
+                value = str(candidate if candidate.is_absolute() else base / candidate)
         values[key] = value
     return Config(**values)
+
+
+def _expand(value: str, name: str) -> Path:
+    return expand_user_path(value, what=f"config setting {name}")
 
 
 def _did_you_mean(key: str, known: dict[str, Setting]) -> str:

@@ -13,7 +13,10 @@ touching its rows. Add a step by appending to ``MIGRATIONS``; never edit a relea
 
 from __future__ import annotations
 
+import functools
 import sqlite3
+
+from kiosk.core.errors import DatabaseError
 
 SCHEMA_V1 = """
 CREATE TABLE meta (
@@ -332,20 +335,76 @@ def schema_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
+PROGRAM_VERSION_KEY = "program_version"
+"""``meta`` key: the version of the kiosk program that last opened the database for writing."""
+
+
+class NewerDatabaseError(DatabaseError):
+    """The database has a schema version higher than this program knows (a terminal rolled back).
+
+    Such a database is never migrated down and never overwritten; ``kiosk run`` shows it read-only
+    when :func:`missing_schema` finds nothing missing (kiosk.core.runtime).
+    """
+
+    def __init__(self, version: int, written_by: str | None = None, where: str = "this database") -> None:
+        self.version = version
+        self.written_by = written_by
+        by = f", written by kiosk {written_by}" if written_by else ""
+        need = f"version ≥ {written_by}" if written_by else f"a version that knows schema {version}"
+        super().__init__(f"{where} is from a newer kiosk program (schema version {version}{by}; this program "
+                         f"knows up to {SCHEMA_VERSION}): install {need} or restore a backup (`kiosk restore`)")
+
+
+def check_not_newer(conn: sqlite3.Connection, where: str = "this database") -> None:
+    """Raise :class:`NewerDatabaseError` when ``conn``'s schema is newer than this program's."""
+    current = schema_version(conn)
+    if current <= SCHEMA_VERSION:
+        return
+    written_by: str | None = None
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = ?", (PROGRAM_VERSION_KEY,)).fetchone()
+        written_by = None if row is None else str(row[0])
+    except sqlite3.DatabaseError:
+        pass
+    raise NewerDatabaseError(current, written_by, where)
+
+
+@functools.cache
+def expected_columns() -> dict[str, frozenset[str]]:
+    """Every table of the current schema with its columns (built once in memory)."""
+    mem = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        migrate(mem)
+        tables = [str(r[0]) for r in mem.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return {t: frozenset(str(c[1]) for c in mem.execute(f'PRAGMA table_info("{t}")')) for t in tables}
+    finally:
+        mem.close()
+
+
+def missing_schema(conn: sqlite3.Connection) -> list[str]:
+    """Tables and columns of this program's schema that ``conn`` lacks (``table`` or ``table.column``).
+
+    Empty means this program can read the database as it is, e.g. a newer one that only added things.
+    """
+    missing: list[str] = []
+    for table, columns in expected_columns().items():
+        have = {str(c[1]) for c in conn.execute(f'PRAGMA table_info("{table}")')}
+        if not have:
+            missing.append(table)
+        else:
+            missing.extend(f"{table}.{c}" for c in sorted(columns - have))
+    return missing
+
+
 def migrate(conn: sqlite3.Connection) -> int:
     """Apply the missing migration steps in order; return the new version.
 
     Each step runs in one transaction with the version bump, so a failure leaves the
-    database at the previous version, never half-migrated.
+    database at the previous version, never half-migrated. A database newer than this program
+    raises :class:`NewerDatabaseError` and is left exactly as it is.
     """
+    check_not_newer(conn)
     current = schema_version(conn)
-    if current > SCHEMA_VERSION:
-        from kiosk.core.errors import DatabaseError
-
-        raise DatabaseError(
-            f"the database has schema version {current}, newer than this program knows "
-            f"({SCHEMA_VERSION}); update the kiosk software"
-        )
     for version in range(current, SCHEMA_VERSION):
         script = MIGRATIONS[version]
         conn.execute("BEGIN")

@@ -10,6 +10,16 @@ The bundled ``data/kiosk.db`` is read-only (it ships with the program). The kios
   backup.
 * **A damaged runtime copy** is moved aside (``kiosk.db.damaged-N``) and replaced by the newest sound
   backup, or else by a fresh copy of the bundled database.
+* **A symlinked runtime copy** is followed: the link's target is opened, recovered and backed up in
+  its own folder, and the link is kept. A link whose target is missing (a disk not mounted) is
+  refused, never replaced by a fresh copy.
+* **Bad start states** (:func:`open_kiosk_database`, used by ``kiosk run``): a data folder that cannot
+  be written, a database from a newer program (schema version higher than this one knows), a
+  missing link target or an unusable configured path do not stop the kiosk. It shows the runtime
+  copy — or, when that cannot be read with this program's schema, the bundled database — through a
+  read-only :class:`ReadOnlyConnection` whose ``reason`` the worker tools and ``kiosk doctor`` show.
+  Nothing is migrated down, overwritten or replaced. Commands that write get the same reason as a
+  one-line error.
 
 How the merge keeps worker edits: a listing a worker has touched has ``services.updated_at`` set (or
 ``origin`` ``worker``/``import``); such listings are kept exactly as the worker left them. Untouched
@@ -25,6 +35,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -44,6 +55,7 @@ from kiosk.core.listings import (
     table_columns,
     write_snapshot,
 )
+from kiosk.core.migrations import PROGRAM_VERSION_KEY, NewerDatabaseError, check_not_newer, missing_schema
 from kiosk.core.recovery import prepare_connection, recover_if_needed
 
 RUNTIME_NAME = "kiosk.db"
@@ -78,18 +90,87 @@ def runtime_db_path(data_dir: Path) -> Path:
     return Path(data_dir) / RUNTIME_NAME
 
 
+class DataFolderReadOnly(DatabaseError):
+    """The runtime database or its folder cannot be written (permissions, a read-only disk)."""
+
+
+class LinkTargetMissing(DatabaseError):
+    """The runtime database is a symbolic link whose target does not exist (e.g. a disk not mounted)."""
+
+
+class ReadOnlyConnection(sqlite3.Connection):
+    """A database opened read-only at start because the runtime copy cannot be written or used.
+
+    ``reason`` (one line, Chinese then English) says why and what to do; ``source`` is the file shown.
+    """
+
+    reason: str = ""
+    source: Path | None = None
+
+
+def read_only_reason(conn: sqlite3.Connection) -> str | None:
+    """Why ``conn`` is a read-only stand-in for the runtime database, or None for a normal connection."""
+    return conn.reason if isinstance(conn, ReadOnlyConnection) else None
+
+
+def follow_link(path: Path) -> Path:
+    """``path``, or the file a symbolic link ``path`` points to (the link itself is never replaced).
+
+    Raises :class:`LinkTargetMissing` for a link to nothing, so that no fresh copy takes its place.
+    """
+    path = Path(path)
+    if not path.is_symlink():
+        return path
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError) as exc:
+        raise LinkTargetMissing(
+            f"数据库链接的目标不存在 (the runtime database {path} is a link to {os.readlink(path)}, which cannot be "
+            f"opened: {getattr(exc, 'strerror', None) or exc}): mount the disk it is on, or remove the link to "
+            "start again from the bundled database; nothing was replaced") from None
+    return target
+
+
+def write_problem(path: Path) -> str | None:
+    """None when the runtime database ``path`` and its folder can be written, else why not and what to do."""
+    folder = Path(path).parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return (f"数据目录无法创建：{folder}（{exc.strerror or exc}）；工作人员的修改不能保存。"
+                "请改正数据目录或 database 设置，或创建这个文件夹并让运行终端的用户可以写入 "
+                f"(cannot create the data folder {folder}: correct the path, or create it writable for the "
+                "kiosk's user)")
+    try:
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=".kiosk-write-test-")
+        os.close(fd)
+        os.unlink(probe)
+        if path.exists():
+            with open(path, "r+b"):
+                pass
+    except OSError as exc:
+        what = path if path.exists() and os.access(folder, os.W_OK) else folder
+        return (f"数据目录只读：{what} 不能写入（{exc.strerror or exc}）；居民页面照常显示，工作人员的修改不能保存。"
+                f"请让运行终端的用户可以写入：sudo chown -R $USER {folder} (data folder read-only: "
+                "worker edits cannot be saved; give the kiosk's user write access)")
+    return None
+
+
 def open_runtime_database(data_dir: Path, bundled: Path, *, db_path: Path | None = None,
                           now: datetime | None = None) -> sqlite3.Connection:
     """Open (creating, migrating, upgrading or recovering as needed) the runtime database.
 
     ``db_path`` overrides the file (the ``database`` setting); ``now`` only names backup files.
+    Raises :class:`DataFolderReadOnly`, :class:`LinkTargetMissing` or
+    :class:`~kiosk.core.migrations.NewerDatabaseError` (one line each) without changing any file.
     """
-    path = Path(db_path) if db_path else runtime_db_path(data_dir)
+    path = follow_link(Path(db_path) if db_path else runtime_db_path(data_dir))
     bundled = Path(bundled)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise DatabaseError(f"cannot create the data directory {path.parent}: {exc}") from exc
+    problem = write_problem(path)
+    if problem:
+        raise DataFolderReadOnly(problem)
+    if path.is_file():
+        _refuse_newer(path)
     recovered = recover_if_needed(path, now=now)  # damaged or missing: newest sound backup (kiosk.core.recovery)
     if not path.exists():
         if not bundled.is_file():
@@ -108,7 +189,113 @@ def open_runtime_database(data_dir: Path, bundled: Path, *, db_path: Path | None
     if pinyin_store.missing(conn):  # a runtime database from before schema step 3: fill its tables once
         with transaction(conn):
             pinyin_store.store_all(conn)
+    _note_program_version(conn)
     return conn
+
+
+def open_kiosk_database(data_dir: Path, bundled: Path, *, db_path: Path | None = None,
+                        now: datetime | None = None, path_problem: str | None = None) -> sqlite3.Connection:
+    """The database ``kiosk run`` shows: the runtime database, or a read-only stand-in when it cannot be used.
+
+    The runtime copy is shown read-only when it can be read with this program's schema (a read-only
+    folder, a newer database that only added things); otherwise the bundled database is. The
+    returned :class:`ReadOnlyConnection` says why (:func:`read_only_reason`). ``path_problem``: the
+    configured database path itself is unusable (e.g. ``~nosuchuser/…``), so only the bundled copy
+    is shown. Raises :class:`DatabaseError` only when neither can be read.
+    """
+    runtime: Path | None = None
+    if path_problem is None:
+        try:
+            return open_runtime_database(data_dir, bundled, db_path=db_path, now=now)
+        except (DataFolderReadOnly, LinkTargetMissing, NewerDatabaseError) as exc:
+            reason = str(exc)
+        try:
+            runtime = follow_link(Path(db_path) if db_path else runtime_db_path(data_dir))
+        except LinkTargetMissing:
+            runtime = None
+    else:
+        reason = path_problem
+    tried: list[str] = []
+    for source in (runtime, Path(bundled)):
+        if source is None or not source.is_file():
+            continue
+        try:
+            conn = open_read_only(source)
+        except DatabaseError as exc:
+            tried.append(str(exc))
+            continue
+        gaps = missing_schema(conn)
+        if gaps:
+            conn.close()
+            tried.append(f"{source} lacks {', '.join(gaps[:3])}")
+            continue
+        if source != runtime:
+            reason += "；现在只读显示随程序提供的数据 (showing the bundled data read-only)"
+        conn.reason = reason
+        conn.source = source
+        return conn
+    raise DatabaseError(f"{reason}; and no database could be shown read-only ({'; '.join(tried) or 'none found'})")
+
+
+def open_without_migrating(path: Path) -> sqlite3.Connection:
+    """A writable connection to ``path`` as it is: no migration, no merge.
+
+    Only for ``kiosk restore`` over a database from a newer program, whose content a backup then
+    replaces (the newer state is kept as the restore's safety backup first).
+    """
+    path = follow_link(Path(path))
+    problem = write_problem(path)
+    if problem:
+        raise DataFolderReadOnly(problem)
+    conn = connect(path, migrate_schema=False)
+    conn.execute("PRAGMA busy_timeout = 5000")
+    return conn
+
+
+def open_read_only(path: Path) -> ReadOnlyConnection:
+    """``path`` opened read-only (``immutable`` when even the write-ahead log's index cannot be made)."""
+    uri = Path(path).resolve().as_uri()
+    last: Exception | None = None
+    for query in ("mode=ro", "mode=ro&immutable=1"):
+        try:
+            conn = sqlite3.connect(f"{uri}?{query}", uri=True, isolation_level=None, factory=ReadOnlyConnection)
+        except sqlite3.DatabaseError as exc:
+            last = exc
+            continue
+        try:
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA query_only = ON")
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            last = exc
+            continue
+        return conn
+    raise DatabaseError(f"cannot read {path}: {last}")
+
+
+def _refuse_newer(path: Path) -> None:
+    try:
+        peek = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.DatabaseError:
+        return  # unreadable: recovery judges it
+    try:
+        check_not_newer(peek, where=f"the database {path}")
+    except sqlite3.DatabaseError:
+        return
+    finally:
+        peek.close()
+
+
+def _note_program_version(conn: sqlite3.Connection) -> None:
+    """Remember which program version last wrote the database (a later roll-back names it)."""
+    from kiosk import __version__
+
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (PROGRAM_VERSION_KEY,)).fetchone()
+    if row is None or str(row[0]) != __version__:
+        conn.execute("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                     (PROGRAM_VERSION_KEY, __version__))
 
 
 def current_seed_hash(conn: sqlite3.Connection) -> str | None:
@@ -306,5 +493,7 @@ def _delete_unreferenced(conn: sqlite3.Connection, table: str, keep: set[str]) -
             conn.execute("RELEASE drop_row")
 
 
-__all__ = ["LISTING", "MergeReport", "current_seed_hash", "merge_content", "open_runtime_database",
-           "runtime_db_path", "touched"]
+__all__ = ["LISTING", "DataFolderReadOnly", "LinkTargetMissing", "MergeReport", "ReadOnlyConnection",
+           "current_seed_hash", "follow_link", "merge_content", "open_kiosk_database", "open_read_only",
+           "open_runtime_database", "open_without_migrating", "read_only_reason", "runtime_db_path", "touched",
+           "write_problem"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -21,11 +22,13 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.core import queries
 from kiosk.core.config import Config
+from kiosk.core.errors import KioskError
+from kiosk.core.paths import PathError
 from kiosk.core.queries import Connection
 from kiosk.ui.context import AppContext, shanghai_now
 from kiosk.ui.crash import install_crash_guard
 from kiosk.ui.earlyinit import early_init
-from kiosk.ui.fonts import load_bundled_font, renders_chinese
+from kiosk.ui.fonts import choose_font, renders_chinese
 from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.memory import release_idle_memory
 from kiosk.ui.navigation import ATTRACT
@@ -39,15 +42,35 @@ DEFAULT_WINDOWED_SIZE = (1280, 800)
 log = logging.getLogger(__name__)
 
 
-def open_database(args: argparse.Namespace, config: Config | None = None) -> Connection:
+def open_database(args: argparse.Namespace, config: Config | None = None, *,
+                  path_problem: str | None = None) -> Connection:
     """The runtime database (made from the bundled one on first start, upgraded keeping worker edits):
-    ``--db PATH``, else the ``database`` setting of ``config``, else kiosk.db in the data directory."""
-    from kiosk.commands._common import open_data_database
+    ``--db PATH``, else the ``database`` setting of ``config``, else kiosk.db in the data directory.
 
-    return open_data_database(args, config)
+    A runtime database that cannot be written or used (read-only folder, newer program, missing link
+    target, ``path_problem``: an unusable configured path) gives a read-only stand-in whose reason
+    the worker tools show (kiosk.core.runtime.open_kiosk_database)."""
+    from kiosk.core.db import connect
+    from kiosk.core.errors import DatabaseError
+    from kiosk.core.paths import bundled_db_path, default_data_dir
+    from kiosk.core.runtime import open_kiosk_database
+
+    chosen = getattr(args, "db", None)
+    if chosen:
+        path = Path(chosen)
+        if not path.is_file():
+            raise DatabaseError(f"database not found: {path}")
+        conn = connect(path)
+        conn.execute("PRAGMA busy_timeout = 5000")
+        return conn
+    if path_problem is not None:
+        return open_kiosk_database(Path("."), bundled_db_path(), path_problem=path_problem)
+    data_dir = default_data_dir()
+    db_path = (config or Config()).database_path(data_dir)
+    return open_kiosk_database(data_dir, bundled_db_path(), db_path=db_path, now=shanghai_now())
 
 
-def load_app_config(args: argparse.Namespace) -> Config:
+def load_app_config(args: argparse.Namespace, data_dir: Path | None = None) -> Config:
     """``--config PATH``, else the terminal's config file in the data directory, else the defaults."""
     from kiosk.core.config import load_config, load_terminal_config
     from kiosk.core.paths import default_data_dir
@@ -55,21 +78,51 @@ def load_app_config(args: argparse.Namespace) -> Config:
     path = getattr(args, "config", None)
     if path:
         return load_config(Path(path))
-    config, _source = load_terminal_config(default_data_dir())
+    config, _source = load_terminal_config(data_dir if data_dir is not None else default_data_dir())
     return config
 
 
 def create_application() -> QApplication:
-    """The QApplication with the bundled CJK font as its font."""
+    """The QApplication with the bundled CJK font as its font (or a system Chinese font, see kiosk.ui.fonts)."""
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         app = QApplication(sys.argv[:1])
-    family = load_bundled_font()
+    family = choose_font().family
     font = app.font()
     font.setFamily(family)
     font.setPixelSize(24)
     app.setFont(font)
     return app
+
+
+def start_state(args: argparse.Namespace) -> tuple[Config, list[str], str | None]:
+    """The config ``kiosk run`` starts with, the bad start states found, and the database path problem.
+
+    An unusable ``KIOSK_DATA_DIR`` or path setting (``~nosuchuser/…``) is reported, not fatal: log
+    folder and content inbox go back to their defaults (logs/ in the data directory; off), and the
+    database is then shown read-only from the bundled copy (a fresh default copy would split the
+    workers' edits between two files).
+    """
+    from kiosk.core.config import CONFIG_ENV, load_config
+    from kiosk.core.paths import default_data_dir
+
+    problems: list[str] = []
+    db_problem: str | None = None
+    try:
+        data_dir: Path | None = default_data_dir()
+    except PathError as exc:
+        data_dir, db_problem = None, str(exc)
+        problems.append(db_problem)
+    if data_dir is not None:
+        config = load_app_config(args, data_dir)
+    else:  # no data directory to find config.toml in: only a file named explicitly
+        explicit = getattr(args, "config", None) or os.environ.get(CONFIG_ENV)
+        config = load_config(Path(explicit)) if explicit else Config()
+    bad_paths = config.path_problems()
+    problems.extend(bad_paths.values())
+    if "database" in bad_paths:
+        db_problem = bad_paths["database"]
+    return config.without(bad_paths), problems, db_problem
 
 
 def build_kiosk(conn: Connection, config: Config | None = None, *,
@@ -260,10 +313,33 @@ def show_kiosk_window(window: KioskWindow, config: Config, *, windowed: bool = F
 def run(args: argparse.Namespace) -> int:
     """``kiosk run``: the fullscreen kiosk (``--windowed`` for development, ``--self-test``)."""
     started = time.perf_counter()
-    config = load_app_config(args)
+    config, problems, db_problem = start_state(args)
     early_init(config)  # log files, faulthandler, binding check — in that order (kiosk.ui.earlyinit)
+    for problem in problems:
+        log.warning("start: %s", problem)
+        print(f"kiosk run: {problem}", file=sys.stderr)
     app = create_application()
-    conn = open_database(args, config)
+    font = choose_font()
+    (log.info if font.source == "bundled" else log.warning)("start: font: %s", font.describe())
+    try:
+        conn = open_database(args, config, path_problem=db_problem)
+    except KioskError as exc:  # no database can be shown at all: say so on the screen, not only on stderr
+        if args.self_test:
+            raise
+        log.error("start: out of service: %s", exc)
+        print(f"kiosk run: out of service: {exc}", file=sys.stderr)
+        from kiosk.ui.out_of_service import show_out_of_service
+
+        return show_out_of_service(str(exc), windowed=bool(args.windowed) or not config.fullscreen,
+                                   size=getattr(args, "size", None) or DEFAULT_WINDOWED_SIZE,
+                                   block_close=config.block_close, ready_report=getattr(args, "ready_report", None),
+                                   started=started)
+    from kiosk.core.runtime import read_only_reason
+
+    reason = read_only_reason(conn)
+    if reason:
+        log.warning("start: database shown read-only: %s", reason)
+        print(f"kiosk run: {reason}", file=sys.stderr)
     window = build_kiosk(conn, config, count_usage=not args.self_test)
     if args.self_test:
         return self_test(window)

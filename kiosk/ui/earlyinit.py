@@ -16,6 +16,7 @@ qutebrowser's ``misc/earlyinit.py``:
 
 from __future__ import annotations
 
+import contextlib
 import faulthandler
 import logging
 import sys
@@ -34,9 +35,12 @@ _fault_file: IO[str] | None = None
 
 def early_init(config: Config) -> Path | None:
     """Run the start-up steps in order; returns the log file (None when logging to the console only)."""
+    from kiosk.core.paths import PathError
     from kiosk.ui.crash import start_logging
 
-    log_path = start_logging(config)
+    log_path = None
+    with contextlib.suppress(PathError):  # no usable data directory (kiosk run reports it): the console only
+        log_path = start_logging(config)
     enable_faulthandler(log_path.parent if log_path is not None else None)
     check_binding()
     return log_path

@@ -95,6 +95,14 @@ class AdminPanel(QWidget):
         if self.is_open:
             return
         conn = self.ctx.conn
+        from kiosk.core.runtime import read_only_reason
+
+        read_only = read_only_reason(conn)  # started in a bad state (read-only folder, newer database, …)
+        if read_only is not None:
+            self.pinpad.set_title("社区工作者工具（只读）")
+            self.pinpad.set_message(f"{read_only}\n现在不能登录和修改 (no sign-in or edits until this is fixed).")
+            self.pinpad.set_enabled_keys(False)
+            return
         if not auth.pin_is_set(conn):
             self.pinpad.set_title("社区工作者工具")
             self.pinpad.set_message(SET_PIN_TEXT)
