@@ -114,7 +114,8 @@ def test_newer_database_is_refused_for_writing_and_left_byte_for_byte(seed_db_pa
     data.mkdir()
     path = _newer_schema_copy(seed_db_path, data / "kiosk.db", usable=True)
     before = _digest(path)
-    with pytest.raises(NewerDatabaseError, match=rf"schema version {migrations.SCHEMA_VERSION + 4}.*kiosk 9\.9\.0.*≥ 9\.9\.0.*kiosk restore"):
+    with pytest.raises(NewerDatabaseError, match=rf"schema version {migrations.SCHEMA_VERSION + 4}.*kiosk 9\.9\.0"
+                       r".*≥ 9\.9\.0.*kiosk restore"):
         open_runtime_database(data, seed_db_path, now=NOW)
     assert _digest(path) == before and sorted(p.name for p in data.iterdir()) == ["kiosk.db"]
 
