@@ -59,7 +59,7 @@ ICON = "fa5s.volume-up"
 STOP_ICON = "fa5s.stop-circle"
 LABELS = {"zh": ("朗读", "停止朗读"), "en": ("Read aloud", "Stop reading")}
 
-START_DELAY_MS = 1000
+START_DELAY_MS = 0
 """The worker starts this long after the reader is made: the kiosk's own start-up comes first."""
 HELLO_TIMEOUT_MS = 8000
 """Longest wait for a new worker's first line (a Python process importing Qt on a slow, cold disk)."""
