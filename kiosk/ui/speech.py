@@ -63,8 +63,9 @@ START_DELAY_MS = 0
 """The worker starts this long after the reader is made: the kiosk's own start-up comes first."""
 HELLO_TIMEOUT_MS = 8000
 """Longest wait for a new worker's first line (a Python process importing Qt on a slow, cold disk)."""
-ENGINE_TIMEOUT_MS = 3000
-"""Longest wait, after the worker's hello, for the engine to start and list its voices."""
+ENGINE_TIMEOUT_MS = 6000
+"""Longest wait, after the worker's hello, for the engine to start and list its voices (a healthy
+speech-dispatcher with espeak-ng took 2.4–2.7 s here: its 13 000 voices are listed as it starts)."""
 COMMAND_TIMEOUT_MS = 2000
 """Longest wait for the worker to acknowledge a command (say, stop)."""
 MAX_RESTARTS = 1

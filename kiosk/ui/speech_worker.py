@@ -81,11 +81,13 @@ def voice_score(name: str, locale: QLocale, lang: str) -> int:
 
 
 def best_voices(voices: Sequence[Any]) -> dict[str, Any | None]:
-    """The best QVoice of ``voices`` for each of :data:`LANGS` (None: no voice suits it)."""
+    """The best QVoice of ``voices`` for each of :data:`LANGS` (None: no voice suits it); of equally
+    good voices the first by name, so the choice does not change from one start to the next."""
     best: dict[str, Any | None] = {}
+    ordered = sorted(voices, key=lambda v: v.name())
     for lang in LANGS:
         choice, choice_score = None, 0
-        for voice in voices:
+        for voice in ordered:
             score = voice_score(voice.name(), voice.locale(), lang)
             if score > choice_score:
                 choice, choice_score = voice, score
@@ -187,8 +189,8 @@ class Worker(QObject):
             self._run(cmd, cid, message, tts)
         finally:
             self._quiet = False
-        if tts is not None and cmd in ("say", "stop"):
-            self._state_changed(tts.state())
+        if tts is not None and (cmd == "stop" or (cmd == "say" and tts.state() in self._speaking_states)):
+            self._state_changed(tts.state())  # (a say not started yet reports when it starts or fails)
         self.send("ack", id=cid)
 
     def _run(self, cmd: str, cid: int, message: dict[str, Any], tts: Any | None) -> None:
