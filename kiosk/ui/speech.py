@@ -105,6 +105,7 @@ class Reader(QObject):
         self._buffer = b""
         self._restarts = 0
         self._last_id = 0
+        self._last_cmd = ""
         self._pending: dict[int, float] = {}  # command id → time sent (time.monotonic)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -187,13 +188,16 @@ class Reader(QObject):
             if not self._pending and not self._waiting_for:
                 self._timer.stop()
         elif kind == "state" and int(event.get("id", -1)) == self._last_id:  # older commands' are stale
-            self._set_speaking(bool(event.get("speaking")))
+            speaking = bool(event.get("speaking"))
+            if not (speaking and self._last_cmd == "stop"):  # speechd stops late: still "speaking" then
+                self._set_speaking(speaking)
 
     def _send(self, cmd: str, **fields: Any) -> None:
         process = self._process
         if process is None or self.state != READY:
             return
         self._last_id += 1
+        self._last_cmd = cmd
         self._pending[self._last_id] = time.monotonic()
         line = json.dumps({"id": self._last_id, "cmd": cmd, **fields}, ensure_ascii=True) + "\n"
         process.write(line.encode("ascii"))

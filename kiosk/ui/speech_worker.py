@@ -189,8 +189,8 @@ class Worker(QObject):
             self._run(cmd, cid, message, tts)
         finally:
             self._quiet = False
-        if tts is not None and (cmd == "stop" or (cmd == "say" and tts.state() in self._speaking_states)):
-            self._state_changed(tts.state())  # (a say not started yet reports when it starts or fails)
+        if tts is not None and cmd == "say" and tts.state() in self._speaking_states:
+            self._state_changed(tts.state())  # a say not started yet reports when it starts or fails
         self.send("ack", id=cid)
 
     def _run(self, cmd: str, cid: int, message: dict[str, Any], tts: Any | None) -> None:

@@ -358,3 +358,60 @@ def test_visible_text_skips_hidden_fields(qtbot: Any, make_window: Callable[...,
     hidden = [f for f in detail.fields.values() if f.isHidden()]
     assert hidden and all(f.caption.text() not in text.splitlines() for f in hidden if f.caption.text())
     assert "来源" not in text
+
+
+def test_packaged_entry_point_runs_the_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The frozen build starts itself with --speech-worker: packaging/kiosk_main.py runs the worker, not the CLI."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from kiosk.ui import speech_worker
+
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    assert speech_worker.command("mock") == (sys.executable, ["--speech-worker", "mock"])
+    monkeypatch.delattr(sys, "frozen")
+    main = Path(__file__).resolve().parents[2] / "packaging" / "kiosk_main.py"
+    proc = subprocess.Popen([sys.executable, str(main), "--speech-worker", "mock"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    assert proc.stdin is not None and proc.stdout is not None
+    events = [json.loads(proc.stdout.readline()), json.loads(proc.stdout.readline())]
+    proc.stdin.write('{"id": 1, "cmd": "ping"}\n')
+    proc.stdin.flush()
+    events.append(json.loads(proc.stdout.readline()))
+    proc.stdin.close()  # end of input ends the worker
+    assert proc.wait(timeout=10) == 0
+    proc.stdout.close()
+    assert [e["event"] for e in events] == ["hello", "ready", "ack"]
+    assert events[1]["engine"] == "mock" and events[1]["voices"]["en"] and events[1]["voices"]["zh"] is None
+
+
+LATE_STOP_WORKER = """
+import sys, json
+def send(**event):
+    print(json.dumps(event), flush=True)
+send(event="hello")
+send(event="ready", engine="late-stop", voices={"zh": None, "en": "Fake"})
+for line in sys.stdin:
+    command = json.loads(line)
+    send(event="state", id=command["id"], speaking=True)  # as speechd without sound: still "speaking" after stop
+    send(event="ack", id=command["id"])
+"""
+
+
+def test_a_stop_stays_stopped_when_the_engine_still_says_speaking(qtbot: Any, make_reader: Callable[..., Reader],
+                                                                   monkeypatch: pytest.MonkeyPatch,
+                                                                   tmp_path: Any) -> None:
+    """speechd reports "speaking" right after a stop (it stops late): the button does not flip back."""
+    import sys
+
+    script = tmp_path / "late_stop_worker.py"  # a stand-in worker written for this test
+    script.write_text(LATE_STOP_WORKER)
+    monkeypatch.setattr(speech, "worker_command", lambda _engine: (sys.executable, [str(script)]))
+    reader = ready(qtbot, make_reader("late-stop"))
+    assert reader.say("Read this, please.", "en") and reader.speaking()
+    qtbot.waitUntil(lambda: not reader._pending, timeout=3000)
+    assert reader.speaking()
+    reader.stop()
+    qtbot.waitUntil(lambda: not reader._pending, timeout=3000)
+    assert not reader.speaking() and reader.available()
