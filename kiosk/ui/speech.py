@@ -182,7 +182,8 @@ class Reader(QObject):
                      ", ".join(f"{k}={v}" for k, v in sorted(self._voices.items())) or "none")
             self.availabilityChanged.emit()
         elif kind == "unavailable":
-            self._drop(f"read-aloud unavailable: {event.get('reason') or 'no speech engine'}", prefix=False)
+            self._drop(f"read-aloud unavailable: {event.get('reason') or 'no speech engine'}", prefix=False,
+                       level=logging.INFO)  # a terminal without speech: not a fault
         elif kind == "ack":
             self._pending.pop(int(event.get("id", 0)), None)
             if not self._pending and not self._waiting_for:
@@ -234,7 +235,7 @@ class Reader(QObject):
         if was_available or state == DROPPED:
             self.availabilityChanged.emit()
 
-    def _drop(self, reason: str, *, prefix: bool = True) -> None:
+    def _drop(self, reason: str, *, prefix: bool = True, level: int = logging.WARNING) -> None:
         """Give up on speech for this session: kill the worker, hide the buttons, log one line."""
         if self.state in (DROPPED, OFF):
             return
@@ -243,7 +244,7 @@ class Reader(QObject):
         if process is not None:
             process.kill()  # returns at once; the process object goes once it has exited
             process.finished.connect(process.deleteLater)
-        log.warning("%s%s", "read-aloud off for this session: " if prefix else "", reason)
+        log.log(level, "%s%s", "read-aloud off for this session: " if prefix else "", reason)
         self._reset(DROPPED)
 
     def shutdown(self) -> None:
