@@ -3,6 +3,10 @@
 ``kiosk`` with no arguments starts the kiosk; ``kiosk --self-test`` and
 ``kiosk --data-dir DIR --windowed`` mean ``kiosk [--data-dir DIR] run …``. Every other subcommand
 (``doctor``, ``update-content``, ``check`` …) works as in a source install.
+
+``kiosk --speech-worker [ENGINE]`` (hidden; the first argument) runs the read-aloud worker process
+(:mod:`kiosk.ui.speech_worker`) instead: a frozen build has no ``python -m``, so the kiosk starts
+its own executable for it. It is handled before the CLI is imported, so the worker stays small.
 """
 
 from __future__ import annotations
@@ -44,6 +48,10 @@ def with_default_command(argv: Sequence[str], parser: argparse.ArgumentParser) -
 
 
 def main() -> int:
+    if sys.argv[1:2] == ["--speech-worker"]:
+        from kiosk.ui.speech_worker import main as speech_worker_main
+
+        return speech_worker_main(sys.argv[2:])
     from kiosk.cli import build_parser
     from kiosk.cli import main as kiosk_main
 

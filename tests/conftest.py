@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("KIOSK_SPEECH_ENGINE", "mock")  # read-aloud: Qt's silent engine, whatever is installed
 
 from kiosk.core.build import build_database
 from kiosk.core.db import connect

@@ -3,11 +3,11 @@
 Checks: config, data and log folders (write access, free space), the bundled and runtime
 databases (open, quick_check, schema version), the bundled font (present, renders Chinese), the
 display (a Qt window can open — probed in a child process, since Qt aborts when it cannot), the
-speech engine (Qt TextToSpeech importable, an engine with a voice), handwriting (Zinnia) and the
-content inbox — and the bad start states ``kiosk run`` works around: a runtime database that cannot be
-written (read-only folder), is from a newer program or is a link to a missing file; unusable paths
-(``~nosuchuser/…``); a system font standing in for the bundled one. Exit status 1 when any check is a
-PROBLEM; WARN lines do not fail.
+speech engine (the read-aloud worker starts, its engine answers in time, a Mandarin voice), handwriting
+(Zinnia) and the content inbox — and the bad start states ``kiosk run`` works around: a runtime database
+that cannot be written (read-only folder), is from a newer program or is a link to a missing file;
+unusable paths (``~nosuchuser/…``); a system font standing in for the bundled one. Exit status 1 when
+any check is a PROBLEM; WARN lines do not fail.
 """
 
 from __future__ import annotations
@@ -213,42 +213,49 @@ def check_start_state(runtime: Path) -> Check:
     return Check(name, OK, f"{path} and its folder can be written")
 
 
-def check_speech(read_aloud: bool) -> Check:
-    """Qt TextToSpeech imports and an engine other than the test engine has a voice."""
+def check_speech(read_aloud: bool, engine: str | None = None) -> Check:
+    """The speech worker starts, its engine answers in time and has a Mandarin voice — asked exactly as
+    the kiosk asks (:mod:`kiosk.ui.speech_worker`: same process, same voice matching, same time limits)."""
     if not read_aloud:
         return Check("speech", OK, "read-aloud is off in the config (read_aloud = false)")
-    _gui_app()
-    from PySide6.QtCore import qInstallMessageHandler
+    from kiosk.ui.speech import ENGINE_ENV, ENGINE_TIMEOUT_MS, HELLO_TIMEOUT_MS
+    from kiosk.ui.speech_worker import probe
 
-    messages: list[str] = []  # Qt's complaints while loading engines (pipewire, speechd): not for this report
-    previous = qInstallMessageHandler(lambda _kind, _context, text: messages.append(text))
-    try:
-        try:
-            from PySide6.QtTextToSpeech import QTextToSpeech
-        except ImportError as exc:
-            return Check("speech", WARN, f"Qt TextToSpeech cannot be imported ({exc}); read-aloud is hidden",
-                         "apt-get install libpulse0")
-        engines = [e for e in QTextToSpeech.availableEngines() if e != "mock"]
-        if not engines:
-            return Check("speech", WARN, "no speech engine plug-in; read-aloud is hidden",
-                         "reinstall the package (it ships the speechd engine)")
-        found: list[str] = []
-        for engine in engines:
-            tts = QTextToSpeech(engine)
-            if tts.state() == QTextToSpeech.State.Error:
-                found.append(f"{engine}: {tts.errorString() or 'not working'}")
-                continue
-            locales = [loc.name() for loc in tts.availableLocales()]
-            chinese = [name for name in locales if name.startswith("zh")]
-            if chinese:
-                return Check("speech", OK, f"engine {engine} speaks {', '.join(chinese)} "
-                                           f"({len(tts.availableVoices())} voice(s))")
-            found.append(f"{engine}: no Chinese voice ({len(locales)} locale(s))")
-    finally:
-        qInstallMessageHandler(previous)
-    return Check("speech", WARN, "no Mandarin voice: " + "; ".join(found) + "; read-aloud is hidden",
-                 "apt-get install speech-dispatcher speech-dispatcher-espeak-ng espeak-ng, or set "
-                 "read_aloud = false")
+    engine = os.environ.get(ENGINE_ENV, "") if engine is None else engine
+    name = engine or ("speechd" if sys.platform.startswith("linux") else "the default engine")
+    install = "apt-get install speech-dispatcher speech-dispatcher-espeak-ng espeak-ng"
+    report = probe(engine, timeout_s=HELLO_TIMEOUT_MS / 1000, answer_s=ENGINE_TIMEOUT_MS / 1000)
+    event = report.get("event")
+    if event == "timeout" and report.get("stage") == "start":
+        worker = "kiosk --speech-worker" if getattr(sys, "frozen", False) else "python3 -m kiosk.ui.speech_worker"
+        return Check("speech", WARN, f"the speech worker did not start within {report['seconds']:g} s; "
+                                     "read-aloud is hidden", f"run `{worker}` to see why")
+    if event == "timeout":
+        return Check("speech", WARN, f"speech engine {name} does not answer (nothing within {report['seconds']:g} s: "
+                                     "the speech daemon hangs, often for want of a working sound device); "
+                                     "read-aloud is hidden",
+                     "check the sound device (aplay -l), end the hung speech-dispatcher process (it restarts "
+                     "on demand), or set read_aloud = false")
+    if event == "unavailable":
+        reason = str(report.get("reason") or "no speech engine")
+        if "cannot be imported" in reason:
+            fix = "apt-get install libpulse0"
+        elif "plug-in" in reason:
+            fix = "reinstall the package (it ships the speechd engine)"
+        else:
+            fix = f"{install}, or set read_aloud = false"
+        return Check("speech", WARN, f"read-aloud is hidden: {reason}", fix)
+    voices = report.get("voices") or {}
+    found = str(report.get("engine", name))
+    seconds = float(report.get("seconds") or 0)
+    if voices.get("zh"):
+        english = f", English voice '{voices['en']}'" if voices.get("en") else ", no English voice"
+        return Check("speech", OK, f"engine {found} answers in {seconds:.1f} s: Mandarin voice "
+                                   f"'{voices['zh']}'{english} ({report.get('count', 0)} voices)")
+    fix = f"unset {ENGINE_ENV} (the mock engine is for tests)" if found == "mock" else \
+        f"{install}, or set read_aloud = false"
+    return Check("speech", WARN, f"engine {found} has no Mandarin voice among its {report.get('count', 0)} "
+                                 "(Chinese pages are not read aloud)", fix)
 
 
 __all__ = ["PROBLEM", "WARN", "check_display", "check_font_rendering", "check_speech", "cmd_doctor"]
