@@ -7,6 +7,9 @@ measured by hand (docs/robustness.md), not asserted: these tests check what boun
 from __future__ import annotations
 
 import math
+import sys
+from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QPoint
 from PySide6.QtGui import QColor
@@ -91,3 +94,15 @@ def test_cached_ink_follows_undo_and_clear(qtbot: QtBot) -> None:
     assert inked(horizontal) and not inked(vertical)
     pad.clear()
     assert area.stroke_count() == 0 and not inked(horizontal)
+
+
+def test_long_stroke_benchmark_runs_and_reports_sane_figures(qapp: Any) -> None:
+    """benchmarks/pad_long_stroke.py: a short run gives positive times, bounded points and candidates."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    try:
+        import pad_long_stroke
+    finally:
+        sys.path.pop(0)
+    result = pad_long_stroke.measure(moves=600)
+    assert result.median_ms > 0 and result.worst_ms >= result.median_ms and result.release_ms > 0
+    assert 2 <= result.points_kept <= MAX_POINTS and result.peak_mb > 0 and result.candidates
