@@ -347,7 +347,8 @@ class Recognizer:
         first (:func:`bound_strokes`: the first MAX_STROKES, simplified). ``domain_chars``
         turns on domain re-ranking (:func:`rerank`); ``order_tolerant`` the neighbour-swap pass.
         """
-        if not (width > 0 and height > 0 and math.isfinite(width) and math.isfinite(height)):
+        if not (width > 0 and height > 0 and math.isfinite(CANVAS / width) and math.isfinite(CANVAS / height)
+                and math.isfinite(width) and math.isfinite(height)):
             raise ValueError(f"canvas size must be positive, got {width}×{height}")
         if top < 1:
             raise ValueError(f"top must be at least 1, got {top}")
@@ -421,7 +422,8 @@ def bound_strokes(strokes: Sequence[Stroke], width: float, height: float, *,
         for x, y in stroke:
             if not (math.isfinite(x) and math.isfinite(y)):
                 raise ValueError(f"point ({x}, {y}) is not a finite number")
-            point = (min(CANVAS, max(0, round(x * sx))), min(CANVAS, max(0, round(y * sy))))
+            # clamped before rounding: a huge coordinate times the scale is ±inf (never NaN: sx, sy > 0)
+            point = (round(min(CANVAS, max(0.0, x * sx))), round(min(CANVAS, max(0.0, y * sy))))
             if abs(point[0] - last[0]) >= min_step or abs(point[1] - last[1]) >= min_step:
                 points.append(point)
                 last, pending = point, None
@@ -573,12 +575,15 @@ def parse_strokes_json(text: str) -> StrokeInput:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise StrokesFormatError(f"not valid JSON: {exc}") from exc
+    except RecursionError as exc:
+        raise StrokesFormatError("not valid strokes JSON: lists are nested too deeply") from exc
     if not isinstance(data, dict):
         raise StrokesFormatError('expected an object {"width": W, "height": H, "strokes": [...]}')
     size = []
     for key in ("width", "height"):
         value = data.get(key)
-        if isinstance(value, bool) or not isinstance(value, int | float) or not (0 < value < math.inf):
+        if (isinstance(value, bool) or not isinstance(value, int | float) or not (0 < value < math.inf)
+                or not math.isfinite(CANVAS / value)):
             raise StrokesFormatError(f'"{key}" must be a positive number, got {value!r}')
         size.append(float(value))
     raw = data.get("strokes")

@@ -174,3 +174,24 @@ def test_recognize_notes_strokes_beyond_the_limit(monkeypatch: pytest.MonkeyPatc
     captured = capsys.readouterr()
     assert json.loads(captured.out)
     assert captured.err.strip() == f"note: 50 strokes given; only the first {MAX_STROKES} were recognized"
+
+
+@pytest.mark.parametrize(("document", "message"), [
+    ("[" * 200_000, "nested too deeply"),
+    ('{"width": 5e-324, "height": 10, "strokes": [[[1, 1], [2, 2]]]}', '"width" must be a positive number'),
+])
+def test_recognize_refuses_hostile_documents_in_one_line(monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture[str],
+                                                         document: str, message: str) -> None:
+    """JSON nested 200,000 deep, or a canvas so small its scale is infinite: exit 2, one line, no traceback."""
+    monkeypatch.setattr("sys.stdin", io.StringIO(document))
+    assert main(["recognize", "-"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err and "Traceback" not in err
+
+
+def test_huge_coordinates_are_clamped_to_the_canvas() -> None:
+    """Points at ±1e308 (which overflow when scaled) are clamped to the square's edges, not an error."""
+    assert bound_strokes([[(1e308, 1e308), (-1e308, 5.0)]], 10, 10) == [[(1000, 1000), (0, 500)]]
+    with Recognizer() as recognizer:
+        assert recognizer.classify([[(5.0, -1e308), (5.0, 1e308)]], 10, 10, top=1)[0].char == "丨"
