@@ -25,7 +25,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "recognize", parents=[common], help="recognize a handwritten character from strokes in a JSON file",
         description='Read {"width": W, "height": H, "strokes": [[[x, y], ...], ...]} (strokes in writing '
                     'order, y downwards) from a file or - (standard input) and print the candidates as a JSON '
-                    'list of {"char", "score"}, best first. Exit code 2: bad input; 3: no recognizer '
+                    'list of {"char", "score"}, best first. At most 4 MB of input; the first 40 strokes are '
+                    'recognized, each reduced to its corners. Exit code 2: bad input; 3: no recognizer '
                     '(install the Debian packages libzinnia0 and tegaki-zinnia-simplified-chinese).',
     )
     p.add_argument("strokes_json", metavar="STROKES_JSON", help="JSON file, or - for standard input")
@@ -42,17 +43,35 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(func=cmd_recognize)
 
 
-def cmd_recognize(args: argparse.Namespace) -> int:
-    from kiosk.core.handwriting import Recognizer, StrokesFormatError, candidates_json, parse_strokes_json
+def _read_bounded(name: str) -> str:
+    """The strokes document, read no further than MAX_JSON_BYTES + 1 (StrokesFormatError beyond it)."""
+    from kiosk.core.handwriting import MAX_JSON_BYTES, StrokesFormatError
 
-    if args.strokes_json == "-":
-        text = sys.stdin.read()
-    else:
-        try:
-            text = Path(args.strokes_json).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise StrokesFormatError(f"cannot read {args.strokes_json}: {exc}") from exc
-    written = parse_strokes_json(text)
+    data: bytes | str
+    try:
+        if name == "-":
+            stream = getattr(sys.stdin, "buffer", None)
+            data = stream.read(MAX_JSON_BYTES + 1) if stream is not None else sys.stdin.read(MAX_JSON_BYTES + 1)
+        else:
+            with Path(name).open("rb") as handle:
+                data = handle.read(MAX_JSON_BYTES + 1)
+        if len(data) > MAX_JSON_BYTES:
+            raise StrokesFormatError(
+                f"{'standard input' if name == '-' else name} is larger than {MAX_JSON_BYTES // 1_000_000} MB; "
+                f"a written character is a few kilobytes: send one character's strokes"
+            )
+        return data.decode("utf-8") if isinstance(data, bytes) else data
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StrokesFormatError(f"cannot read {name}: {exc}") from exc
+
+
+def cmd_recognize(args: argparse.Namespace) -> int:
+    from kiosk.core.handwriting import MAX_STROKES, Recognizer, candidates_json, parse_strokes_json
+
+    written = parse_strokes_json(_read_bounded(args.strokes_json))
+    strokes = sum(1 for stroke in written.strokes if stroke)
+    if strokes > MAX_STROKES:
+        print(f"note: {strokes} strokes given; only the first {MAX_STROKES} were recognized", file=sys.stderr)
     chars: frozenset[str] | None = None
     if args.domain:
         from kiosk.core.db import connect

@@ -26,6 +26,15 @@ Two things make the raw results better for a kiosk (docs/handwriting.md explains
 * **domain re-ranking** — a candidate whose character occurs in our listings, categories and
   synonyms (:func:`domain_chars`) is moved ahead of non-domain candidates that beat it by less than
   :data:`DOMAIN_MARGIN`.
+
+**Bounds** (docs/robustness.md, "Hostile input"). Zinnia splits each stroke at its farthest point,
+recursively, and stores the pieces in a vector indexed like a binary heap (child ``2·id+1``): a stroke
+whose splits keep landing near one end makes that vector grow as 2^points — a 24-point zigzag took
+300 MB, 32 points never finished, a resident's 6,000-point scribble took 2 GB. So Zinnia never sees raw
+points: :func:`bound_strokes` keeps at most :data:`MAX_STROKES` strokes and reduces each to at most
+:data:`MAX_POINTS_PER_STROKE` points — points closer than :data:`MIN_STEP` are dropped, and of the rest
+the corners are kept by the same farthest-point rule Zinnia uses (with a finer tolerance than Zinnia's
+own, so the corners it would find are still there).
 """
 
 from __future__ import annotations
@@ -73,6 +82,18 @@ ORDER_VARIANT_MAX_STROKES = 5
 """Stroke-order tolerance applies up to this many strokes (it costs one classification per stroke)."""
 POOL = 30
 """Candidates asked of Zinnia beyond ``top``, so that re-ranking can bring one up from below."""
+MAX_STROKES = 40
+"""Strokes classified per character (the most complex GB 2312 characters have about 30); more are dropped."""
+MAX_POINTS_PER_STROKE = 16
+"""Points per stroke given to Zinnia: its work grows as 2^points in the worst case (≈1 MB, 1 ms at 16)."""
+MIN_STEP = 4
+"""Points closer than this (canvas units, 0.4 % of the square) to the previous kept point are dropped."""
+MAX_THINNED_POINTS = 1024
+"""Above this many points (after MIN_STEP), a stroke is first sampled evenly down to this many."""
+CORNER_TOLERANCE = 10.0
+"""A point nearer than this (canvas units) to the chord of its piece is not a corner; Zinnia's own is ≈32."""
+MAX_JSON_BYTES = 4_000_000
+"""``kiosk recognize`` refuses a larger strokes document (a written character is a few kilobytes)."""
 
 Point = tuple[float, float]
 Stroke = Sequence[Point]
@@ -322,14 +343,16 @@ class Recognizer:
         """The ``top`` best candidates for ``strokes`` written on a ``width``×``height`` canvas.
 
         ``strokes`` holds one sequence of (x, y) points per stroke, in writing order (y grows
-        downwards). Empty strokes are ignored; no strokes give no candidates. ``domain_chars``
+        downwards). Empty strokes are ignored; no strokes give no candidates; the strokes are bounded
+        first (:func:`bound_strokes`: the first MAX_STROKES, simplified). ``domain_chars``
         turns on domain re-ranking (:func:`rerank`); ``order_tolerant`` the neighbour-swap pass.
         """
-        if not (width > 0 and height > 0 and math.isfinite(width) and math.isfinite(height)):
+        if not (width > 0 and height > 0 and math.isfinite(CANVAS / width) and math.isfinite(CANVAS / height)
+                and math.isfinite(width) and math.isfinite(height)):
             raise ValueError(f"canvas size must be positive, got {width}×{height}")
         if top < 1:
             raise ValueError(f"top must be at least 1, got {top}")
-        scaled = _scale(strokes, width, height)
+        scaled = bound_strokes(strokes, width, height)
         if not scaled:
             return []
         nbest = top + POOL
@@ -378,21 +401,86 @@ class Recognizer:
             lib.zinnia_result_destroy(result)
 
 
-def _scale(strokes: Sequence[Stroke], width: float, height: float) -> list[list[tuple[int, int]]]:
-    """Points scaled into the CANVAS square, clamped to it, repeated points dropped, empty strokes dropped."""
+def bound_strokes(strokes: Sequence[Stroke], width: float, height: float, *,
+                  max_strokes: int | None = MAX_STROKES, max_points: int | None = MAX_POINTS_PER_STROKE,
+                  min_step: int = MIN_STEP) -> list[list[tuple[int, int]]]:
+    """Strokes as Zinnia is given them: scaled into the CANVAS square and clamped to it, points closer
+    than ``min_step`` to the previous kept one dropped, empty strokes dropped, at most ``max_strokes``
+    strokes (the first ones) of at most ``max_points`` points each (:func:`simplify`).
+
+    Time is linear in the number of points and memory is bounded, whatever the input
+    (ValueError for a point that is not a finite number).
+    """
     sx, sy = CANVAS / width, CANVAS / height
     out: list[list[tuple[int, int]]] = []
     for stroke in strokes:
+        if max_strokes is not None and len(out) >= max_strokes:
+            break
         points: list[tuple[int, int]] = []
+        last = (-CANVAS, -CANVAS)
+        pending: tuple[int, int] | None = None
         for x, y in stroke:
             if not (math.isfinite(x) and math.isfinite(y)):
                 raise ValueError(f"point ({x}, {y}) is not a finite number")
-            point = (min(CANVAS, max(0, round(x * sx))), min(CANVAS, max(0, round(y * sy))))
-            if not points or points[-1] != point:
+            # clamped before rounding: a huge coordinate times the scale is ±inf (never NaN: sx, sy > 0)
+            point = (round(min(CANVAS, max(0.0, x * sx))), round(min(CANVAS, max(0.0, y * sy))))
+            if abs(point[0] - last[0]) >= min_step or abs(point[1] - last[1]) >= min_step:
                 points.append(point)
-        if points:
-            out.append(points)
+                last, pending = point, None
+            elif point != last:
+                pending = point  # the stroke's true end is kept even when it is close to the last kept point
+        if pending is not None:
+            points.append(pending)
+        if not points:
+            continue
+        if max_points is not None:
+            points = simplify(points, max_points)
+        out.append(points)
     return out
+
+
+def simplify(points: Sequence[tuple[int, int]], max_points: int = MAX_POINTS_PER_STROKE,
+             tolerance: float = CORNER_TOLERANCE) -> list[tuple[int, int]]:
+    """At most ``max_points`` of ``points``, first and last included: the corners of the stroke.
+
+    Long strokes are first sampled evenly down to MAX_THINNED_POINTS; then, as Zinnia does, the piece
+    whose farthest point lies farthest from its chord (the line through its ends) is split at that point,
+    until ``max_points`` are kept or no point is more than ``tolerance`` from its piece's chord.
+    """
+    if max_points < 2:
+        raise ValueError(f"max_points must be at least 2, got {max_points}")
+    if len(points) > MAX_THINNED_POINTS:
+        step = (len(points) - 1) / (MAX_THINNED_POINTS - 1)
+        points = [points[round(i * step)] for i in range(MAX_THINNED_POINTS)]
+    if len(points) <= max_points:
+        return list(points)
+    limit = tolerance * tolerance
+    kept = {0, len(points) - 1}
+    pieces = [_farthest(points, 0, len(points) - 1)]
+    while len(kept) < max_points and pieces:
+        index = max(range(len(pieces)), key=lambda i: pieces[i][0])
+        distance, first, split, last = pieces.pop(index)
+        if distance <= limit:
+            break
+        kept.add(split)
+        pieces += [piece for piece in (_farthest(points, first, split), _farthest(points, split, last))
+                   if piece[2] >= 0]
+    return [points[i] for i in sorted(kept)]
+
+
+def _farthest(points: Sequence[tuple[int, int]], first: int, last: int) -> tuple[float, int, int, int]:
+    """(squared distance, first, index, last) of the point between ``first`` and ``last`` farthest from
+    their chord (from ``points[first]`` when the ends coincide); index -1 when there is none between."""
+    (x0, y0), (x1, y1) = points[first], points[last]
+    a, b = x1 - x0, y1 - y0
+    norm = a * a + b * b
+    best, where = -1.0, -1
+    for i in range(first + 1, last):
+        x, y = points[i]
+        d = (a * (y - y0) - b * (x - x0)) ** 2 / norm if norm else float((x - x0) ** 2 + (y - y0) ** 2)
+        if d > best:
+            best, where = d, i
+    return best, first, where, last
 
 
 def rerank(candidates: Sequence[Candidate], domain_chars: Collection[str],
@@ -487,12 +575,15 @@ def parse_strokes_json(text: str) -> StrokeInput:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise StrokesFormatError(f"not valid JSON: {exc}") from exc
+    except RecursionError as exc:
+        raise StrokesFormatError("not valid strokes JSON: lists are nested too deeply") from exc
     if not isinstance(data, dict):
         raise StrokesFormatError('expected an object {"width": W, "height": H, "strokes": [...]}')
     size = []
     for key in ("width", "height"):
         value = data.get(key)
-        if isinstance(value, bool) or not isinstance(value, int | float) or not (0 < value < math.inf):
+        if (isinstance(value, bool) or not isinstance(value, int | float) or not (0 < value < math.inf)
+                or not math.isfinite(CANVAS / value)):
             raise StrokesFormatError(f'"{key}" must be a positive number, got {value!r}')
         size.append(float(value))
     raw = data.get("strokes")

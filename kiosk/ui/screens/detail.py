@@ -27,7 +27,7 @@ from kiosk.ui.speech import read_aloud_button, reader_for, visible_text
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets.choice import ChoiceOverlay
 from kiosk.ui.widgets.kinetic import enable_kinetic, scroll_to_top
-from kiosk.ui.widgets.qr import QrCode
+from kiosk.ui.widgets.qr import QrCode, fit_text
 from kiosk.ui.widgets.text import TextBlock, button, label
 
 QWIDGETSIZE_MAX = 16777215
@@ -254,25 +254,28 @@ class DetailScreen(Screen):
         return "  ".join(p for p in parts if p)
 
     def qr_payload(self, s: ServiceDetail) -> str:
-        """What the QR code carries: name, address, phones, hours — works with no network."""
+        """What the QR code carries: name, address, phones, hours — works with no network.
+
+        Within the QR size (kiosk.ui.widgets.qr.fit_text): when everything is too long, the names and
+        phones; then the name and the first phone; then the name alone, cut.
+        """
         t = self.ctx.text
-        lines = [t(s.name, s.name_en)]
+        names = [t(s.name, s.name_en)]
         if self.ctx.language == "en" and s.name_en:
-            lines.append(s.name)
-        for loc in s.locations:
-            address = t(loc.address, loc.address_en)
-            if address:
-                lines.append(self.tr("地址：%1").replace("%1", address))
-        for p in s.phones:
-            lines.append(self.tr("电话：%1").replace("%1", f"{p.number} {t(p.description, p.description_en)}".strip()))
-        for h in s.schedules:
-            lines.append(self.tr("开放时间：%1").replace("%1", h.opening_hours))
+            names.append(s.name)
+        addresses = [self.tr("地址：%1").replace("%1", address)
+                     for loc in s.locations if (address := t(loc.address, loc.address_en))]
+        phones = [self.tr("电话：%1").replace("%1", f"{p.number} {t(p.description, p.description_en)}".strip())
+                  for p in s.phones]
+        hours_lines = [self.tr("开放时间：%1").replace("%1", h.opening_hours) for h in s.schedules]
+        lines = [*names, *addresses, *phones, *hours_lines]
         if len(lines) <= 2:
             description = t(s.description, s.description_en)
             if description:
                 lines.append(description[:120])
-        lines.append(self.tr("上街社区服务终端"))
-        return "\n".join(lines)
+        tag = self.tr("上街社区服务终端")
+        return fit_text(["\n".join([*lines, tag]), "\n".join([*names, *phones, tag]),
+                         "\n".join([*names, *phones[:1], tag]), "\n".join(names[:1])])
 
     # -- report a problem ---------------------------------------------------------------------
     def ask_report(self) -> None:

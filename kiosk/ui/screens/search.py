@@ -398,7 +398,9 @@ class SearchScreen(Screen):
         self.record_pending_miss()
         self.debounce.stop()
         self.keyboard.reset()
-        self.input.clear()
+        # setText, not clear(): clear() is undoable, so "undo" would bring back the previous
+        # resident's words; setText drops the field's undo/redo history.
+        self.input.setText("")
         if self.open_now_chip is not None:
             self.open_now_chip.setChecked(False)
         self._query = ""

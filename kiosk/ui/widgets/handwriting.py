@@ -8,6 +8,12 @@ candidate bar fills; tapping a candidate emits ``textChosen(char)`` and clears t
 :func:`create_handwriting_pad` returns None when the recognizer is unavailable, so the keyboard
 simply has no 手写 page on a machine without Zinnia; :func:`add_handwriting_page` does that for a
 keyboard with ``add_page(label, widget)``.
+
+Bounds (issue #20: one 6,000-point stroke froze the screen for 7 s and took 2 GB): a finger move
+closer than :data:`MIN_STEP_PX` to the last point adds nothing; a stroke longer than
+:data:`MAX_POINTS` points keeps every second one; after :data:`MAX_STROKES` strokes more are not
+taken. The paper, guides and finished strokes are painted once into a cached pixmap, so a move event
+repaints only the new segment's rectangle over it: a few milliseconds however long the stroke is.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ import logging
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QEventPoint,
@@ -26,11 +32,18 @@ from PySide6.QtGui import (
     QPainterPath,
     QPaintEvent,
     QPen,
+    QPixmap,
     QTouchEvent,
 )
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
-from kiosk.core.handwriting import Recognizer, RecognizerUnavailable, check_available, shared_recognizer
+from kiosk.core.handwriting import (
+    MAX_STROKES,
+    Recognizer,
+    RecognizerUnavailable,
+    check_available,
+    shared_recognizer,
+)
 from kiosk.ui import fonts
 
 if TYPE_CHECKING:
@@ -44,6 +57,10 @@ SIDE_PER_TARGET = 7
 """Side of the writing square in touch-target units (64 px → 448 px, elder 80 px → 560 px)."""
 MIN_CANDIDATES = 8
 PAGE_LABEL = "手写"
+MIN_STEP_PX = 2.0
+"""A move shorter than this (|dx| + |dy|, px) from the stroke's last point is not recorded."""
+MAX_POINTS = 512
+"""A stroke holding more points than this keeps every second one (the recognizer uses 16 corners)."""
 
 # Colours when no theme is given (the standard theme's palette).
 _DEFAULTS = {"surface": "#FFFFFF", "text": "#1A1A1A", "muted": "#3F4650", "accent": "#0A5A9C",
@@ -69,6 +86,9 @@ class WritingArea(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self._strokes: list[list[QPointF]] = []
         self._current: list[QPointF] | None = None
+        self._current_path = QPainterPath()
+        self._cache: QPixmap | None = None
+        """Paper, guides, hint and the finished strokes (None: paint them again at the next paint event)."""
         self._touch_id: int | None = None
         self._hint = ""
         self._family = QFont().family()
@@ -80,22 +100,27 @@ class WritingArea(QWidget):
 
     # -- state -------------------------------------------------------------------------------------
 
+    def _invalidate(self) -> None:
+        """The cached paper and finished strokes are out of date: paint everything again."""
+        self._cache = None
+        self.update()
+
     def set_side(self, side: int) -> None:
         self.setFixedSize(side, side)
-        self.update()
+        self._invalidate()
 
     def set_colors(self, paper: str, ink: str, guide: str, hint: str) -> None:
         self._paper, self._ink, self._guide, self._hint_color = QColor(paper), QColor(ink), QColor(guide), QColor(hint)
-        self.update()
+        self._invalidate()
 
     def set_font_family(self, family: str) -> None:
         self._family = family
-        self.update()
+        self._invalidate()
 
     def set_hint(self, text: str) -> None:
         """Text shown faintly while the square is empty."""
         self._hint = text
-        self.update()
+        self._invalidate()
 
     def strokes(self) -> list[list[tuple[float, float]]]:
         """Finished strokes in writing order, as (x, y) points in widget pixels."""
@@ -110,38 +135,67 @@ class WritingArea(QWidget):
         if not self._strokes:
             return False
         self._strokes.pop()
-        self.update()
+        self._invalidate()
         return True
 
     def clear(self) -> None:
         self._strokes.clear()
         self._current = None
         self._touch_id = None
-        self.update()
+        self._invalidate()
+
+    def point_count(self) -> int:
+        """Points held, finished strokes and the one being written (bounded: MAX_STROKES × MAX_POINTS)."""
+        return sum(len(stroke) for stroke in self._strokes) + len(self._current or ())
 
     # -- input -------------------------------------------------------------------------------------
 
     def _clamped(self, pos: QPointF) -> QPointF:
         return QPointF(min(max(pos.x(), 0.0), float(self.width())), min(max(pos.y(), 0.0), float(self.height())))
 
+    def _pen_width(self) -> float:
+        return max(6.0, self.width() / 45)
+
+    def _dirty(self, a: QPointF, b: QPointF) -> QRect:
+        """The pixels a segment from ``a`` to ``b`` inks (with the round pen's width around it)."""
+        margin = self._pen_width() / 2 + 2
+        return QRectF(a, b).normalized().adjusted(-margin, -margin, margin, margin).toAlignedRect()
+
     def _begin(self, pos: QPointF) -> None:
-        self._current = [self._clamped(pos)]
-        self.update()
+        if len(self._strokes) >= MAX_STROKES:  # no character has more; the recognizer would ignore them
+            self._current = None
+            return
+        point = self._clamped(pos)
+        self._current = [point]
+        self._current_path = QPainterPath(point)
+        if not self._strokes:
+            self._invalidate()  # the hint disappears under the first stroke
+        else:
+            self.update(self._dirty(point, point))
 
     def _extend(self, pos: QPointF) -> None:
         if self._current is None:
             return
         point = self._clamped(pos)
         last = self._current[-1]
-        if abs(point.x() - last.x()) + abs(point.y() - last.y()) >= 1.0:
-            self._current.append(point)
-            self.update()
+        if abs(point.x() - last.x()) + abs(point.y() - last.y()) < MIN_STEP_PX:
+            return
+        self._current.append(point)
+        if len(self._current) > MAX_POINTS:
+            # Every second point (and the last): amortized O(1) per move, the ink barely changes.
+            self._current = [*self._current[-2::-2][::-1], point]
+            self._current_path = QPainterPath(self._current[0])
+            for kept in self._current[1:]:
+                self._current_path.lineTo(kept)
+        else:
+            self._current_path.lineTo(point)
+        self.update(self._dirty(last, point))
 
     def _finish(self) -> None:
         stroke, self._current = self._current, None
         if stroke:
             self._strokes.append(stroke)
-            self.update()
+            self._invalidate()
             self.strokeFinished.emit()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
@@ -192,10 +246,32 @@ class WritingArea(QWidget):
     # -- painting ----------------------------------------------------------------------------------
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        ratio = self.devicePixelRatioF()
+        if self._cache is None or self._cache.deviceIndependentSize().toSize() != self.size():
+            self._cache = self._paint_cache(ratio)
         painter = QPainter(self)
+        painter.drawPixmap(0, 0, self._cache)
+        if self._current:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            painter.setPen(self._ink_pen())
+            if len(self._current) == 1:
+                painter.drawPoint(self._current[0])
+            else:
+                painter.drawPath(self._current_path)
+        painter.end()
+
+    def _ink_pen(self) -> QPen:
+        return QPen(self._ink, self._pen_width(), Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
+                    Qt.PenJoinStyle.RoundJoin)
+
+    def _paint_cache(self, ratio: float) -> QPixmap:
+        """Paper, 米字格 guides, the hint (empty square only) and the finished strokes."""
+        pixmap = QPixmap(round(self.width() * ratio), round(self.height() * ratio))
+        pixmap.setDevicePixelRatio(ratio)
+        painter = QPainter(pixmap)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         side = float(self.width())
-        painter.fillRect(self.rect(), self._paper)
+        painter.fillRect(QRectF(0, 0, side, float(self.height())), self._paper)
         # 米字格: border, centre cross and diagonals, faint and dashed, to help place the strokes.
         guide = QColor(self._guide)
         painter.setPen(QPen(guide, 3))
@@ -216,10 +292,8 @@ class WritingArea(QWidget):
             painter.setFont(font)
             painter.setPen(self._hint_color)
             painter.drawText(QRectF(0, side * 0.62, side, side * 0.3), Qt.AlignmentFlag.AlignCenter, self._hint)
-        ink = QPen(self._ink, max(6.0, side / 45), Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
-                   Qt.PenJoinStyle.RoundJoin)
-        painter.setPen(ink)
-        for stroke in [*self._strokes, *([self._current] if self._current else [])]:
+        painter.setPen(self._ink_pen())
+        for stroke in self._strokes:
             if len(stroke) == 1:
                 painter.drawPoint(stroke[0])
                 continue
@@ -228,6 +302,7 @@ class WritingArea(QWidget):
                 path.lineTo(point)
             painter.drawPath(path)
         painter.end()
+        return pixmap
 
 
 class HandwritingPad(QWidget):

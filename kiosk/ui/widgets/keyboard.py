@@ -137,6 +137,7 @@ class TouchKeyboard(QWidget):
         self._candidate_row.setContentsMargins(0, 0, 0, 0)
         self.hint = QLabel(self.candidate_bar)
         self.hint.setObjectName("keyboardHint")
+        self.hint.setTextFormat(Qt.TextFormat.PlainText)
         self.hint.setProperty("role", "muted")
         self._candidate_row.addWidget(self.hint)
         self._candidate_row.addStretch(1)

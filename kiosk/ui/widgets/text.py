@@ -12,7 +12,7 @@ LINE_HEIGHT_PERCENT = 140
 
 
 def label(text: str = "", role: str = "body", *, wrap: bool = False, parent: QWidget | None = None) -> QLabel:
-    """A QLabel styled by ``role`` (brand, clock, title, heading, body, muted, big, huge, hint)."""
+    """A plain-text QLabel styled by ``role`` (brand, clock, title, heading, body, muted, big, huge, hint)."""
     widget = QLabel(text, parent)
     widget.setProperty("role", role)
     widget.setWordWrap(wrap)
@@ -72,11 +72,13 @@ class TextBlock(QLabel):
 
 
 class ElidedLabel(QLabel):
-    """One line that ends in "…" when the space is short (never clipped mid-glyph)."""
+    """One line that ends in "…" when the space is short (never clipped mid-glyph); always plain text
+    (it shows names from the database: "<b>" in a category name is three characters, not bold)."""
 
     def __init__(self, text: str = "", role: str = "body", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setProperty("role", role)
+        self.setTextFormat(Qt.TextFormat.PlainText)
         self._full = text
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         super().setText(text)
