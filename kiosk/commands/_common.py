@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sqlite3
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -60,3 +62,29 @@ def open_data_database(args: argparse.Namespace, config: Config | None = None) -
         return conn
     return open_runtime_database(default_data_dir(), bundled_db_path(), db_path=runtime_database_path(config),
                                  now=datetime.now(ZoneInfo("Asia/Shanghai")))
+
+
+def int_arg(low: int, high: int) -> Callable[[str], int]:
+    """An argparse ``type`` for a whole number in ``low``…``high`` (ASCII digits only; see kiosk.core.limits)."""
+    from kiosk.core.limits import LimitError, parse_int
+
+    def parse(text: str) -> int:
+        try:
+            return parse_int(text, what="", low=low, high=high)  # argparse names the argument
+        except LimitError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return parse
+
+
+def date_arg() -> Callable[[str], date]:
+    """An argparse ``type`` for a date YYYY-MM-DD within the kiosk's date bounds."""
+    from kiosk.core.limits import LimitError, parse_date
+
+    def parse(text: str) -> date:
+        try:
+            return parse_date(text, what="")  # argparse names the argument
+        except LimitError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return parse
