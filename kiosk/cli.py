@@ -77,6 +77,21 @@ def _not_text(argv: Sequence[str]) -> str | None:
     return None
 
 
+def one_line(message: str) -> str:
+    """``message`` on one line: a quoted input's line breaks and control characters shown as ``\\n``, ``\\x07``.
+
+    Lines that start with ``  - `` stay: they list several problems under the one-line summary.
+    """
+    lines = message.split("\n")
+    out = [lines[0]]
+    for line in lines[1:]:
+        if line.startswith("  - "):
+            out.append(line)
+        else:
+            out[-1] += "\\n" + line
+    return "\n".join("".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in line) for line in out)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     problem = _not_text(argv)
@@ -99,19 +114,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KioskError as exc:
         if os.environ.get("KIOSK_DEBUG"):
             raise
-        print(f"kiosk {args.command}: error: {exc}", file=sys.stderr)
+        print(f"kiosk {args.command}: error: {one_line(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except sqlite3.DatabaseError as exc:
         if os.environ.get("KIOSK_DEBUG"):
             raise
-        print(f"kiosk {args.command}: error: database problem: {exc}", file=sys.stderr)
+        print(f"kiosk {args.command}: error: database problem: {one_line(str(exc))}", file=sys.stderr)
         return 1
     except OSError as exc:
         if isinstance(exc, BrokenPipeError):
             return _quiet_pipe()
         if os.environ.get("KIOSK_DEBUG"):
             raise
-        where = f": {exc.filename}" if exc.filename else ""
+        where = f": {one_line(str(exc.filename))[:200]}" if exc.filename else ""
         print(f"kiosk {args.command}: error: {exc.strerror or exc}{where} — check the path and its permissions",
               file=sys.stderr)
         return 1
@@ -120,7 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug: still one line, never a traceback on a worker's screen
         if os.environ.get("KIOSK_DEBUG"):
             raise
-        text = " ".join(str(exc).split())[:200]
+        text = one_line(" ".join(str(exc).split()))[:200]
         print(f"kiosk {args.command}: internal error: {type(exc).__name__}: {text} — this is a bug of the kiosk; "
               "please report it with the command you ran (KIOSK_DEBUG=1 shows the details)", file=sys.stderr)
         return INTERNAL_ERROR_EXIT
