@@ -12,6 +12,8 @@ is also the working directory; all data here is synthetic (测试).
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import shutil
@@ -29,6 +31,7 @@ from kiosk.core import limits
 from kiosk.core.config import ConfigError, load_config
 from kiosk.core.db import connect
 from kiosk.core.errors import KioskError
+from kiosk.core.hsds import RESOURCES
 from kiosk.core.transfer import plan_import
 
 CASES = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -228,15 +231,35 @@ def test_data_dir_option_takes_hostile_folders(capsys: pytest.CaptureFixture[str
     run(capsys, f"--data-dir={data_dir}", "report")
 
 
+OUT = st.sampled_from(["sub", ".", "", "x" * 300, "nofile/deeper/out", "a\x00b", "\udcff", "sub/"])
+
+
+@FEW
+@given(out=OUT, fmt=st.sampled_from(["csv", "hsds"]))
+def test_export_takes_hostile_output_paths(capsys: pytest.CaptureFixture[str], out: str, fmt: str) -> None:
+    """`kiosk export OUT` into a folder, an over-long name or a path that is not text: written, or one line."""
+    run(capsys, "export", "--db", "kiosk.db", f"--format={fmt}", "--", out)
+
+
+@FEW
+@given(command=st.sampled_from(["update-content", "recognize"]), path=PATH)
+def test_bundle_and_strokes_readers_take_hostile_paths(capsys: pytest.CaptureFixture[str], command: str,
+                                                        path: str) -> None:
+    """`kiosk update-content FILE` / `kiosk recognize STROKES_JSON` on junk, folders and missing files: one line."""
+    code, _out, _err = run(capsys, command, "--db", "kiosk.db", "--", path)
+    assert code != 0
+
+
 def test_every_registered_command_is_covered_here() -> None:
     """A new command must get its hostile-input test here (or be listed as owned elsewhere)."""
     parser = cli.build_parser()
     sub = next(a for a in parser._actions if a.dest == "command")
     names = set(sub.choices)  # type: ignore[arg-type]
     covered = {"report", "feedback", "undo", "search", "hours", "history", "import", "check", "stats", "dump",
-               "backup", "restore", "config", "build-db"}
-    elsewhere = {"set-pin", "export", "admin", "bundle", "update-content", "recognize", "run", "doctor", "package",
-                 "screenshots"}
+               "backup", "restore", "config", "build-db", "export", "update-content", "recognize"}
+    # set-pin reads standard input; admin, run and screenshots need Qt; doctor takes seconds; package builds;
+    # bundle --out "" / "." still fails inside kiosk/core/bundle.py (reported to its owner)
+    elsewhere = {"set-pin", "admin", "bundle", "run", "doctor", "package", "screenshots"}
     assert names == covered | elsewhere
 
 
@@ -447,6 +470,52 @@ def test_a_symlinked_services_file_pointing_out_of_the_package_is_refused(tmp_pa
     (package / "services.csv").symlink_to(outside)
     problems = plan_problems(work, package, category="elderly")
     assert any("数据包文件夹以外" in p for p in problems) and not any(SECRET in p for p in problems)
+
+
+HSDS_TABLES = {name: (file, (*columns, *extra)) for name, file, columns, extra in RESOURCES}
+HSDS_CELL = st.one_of(st.text(max_size=12), st.sampled_from(
+    ["s1", "s2", "l1", "", "WEEKLY", "MONTHLY", "MO,TU", "1MO", "XX", "09:00", "17:00:00", "x" * 300, "፩", "9" * 5000,
+     "nan", "inf", "-91", "elderly", "12349", "0371-68000001", "Mo-Fr 08:00-12:00", "名" * 201]))
+
+
+@st.composite
+def hsds_tables(draw: st.DrawFn) -> dict[str, str]:
+    """A few HSDS tables (services.csv always) with real column names and hostile cells."""
+    chosen = set(draw(st.lists(st.sampled_from(sorted(HSDS_TABLES)), max_size=5, unique=True))) | {"service"}
+    files = {}
+    for name in sorted(chosen):
+        file, columns = HSDS_TABLES[name]
+        header = ["id", *draw(st.lists(st.sampled_from(columns[1:]), max_size=6, unique=True))]
+        if name == "service" and "name" not in header:
+            header.append("name")
+        rows = draw(st.lists(st.lists(HSDS_CELL, min_size=len(header), max_size=len(header)), max_size=3))
+        out = io.StringIO()
+        csv.writer(out).writerows([header, *rows])
+        files[file] = out.getvalue()
+    return files
+
+
+@CASES
+@given(files=hsds_tables())
+def test_hostile_hsds_tables_give_problems_not_tracebacks(tmp_path: Path, work: Path, files: dict[str, str]) -> None:
+    """HSDS tables with 5,000-digit counts, impossible schedules and over-long text: a plan or problems."""
+    package = tmp_path / "tables"
+    shutil.rmtree(package, ignore_errors=True)
+    package.mkdir()
+    for file, text in files.items():
+        (package / file).write_text(text, encoding="utf-8")
+    conn = connect(work / "kiosk.db")
+    try:
+        plan = plan_import(conn, package, category="elderly")
+    finally:
+        conn.close()
+    for problem in plan.problems + plan.warnings:
+        assert str(problem).strip()
+    if plan.ok:  # whatever got through is within the bounds
+        for incoming in plan.listings:
+            listing = incoming.listing
+            assert listing.count is None or 0 <= listing.count <= limits.COUNT_MAX
+            assert len(listing.name) <= limits.FIELD_MAX_CHARS["name"]
 
 
 # ------------------------------------------------------------------------------ input files: config.toml

@@ -262,6 +262,7 @@ def _resource_paths(folder: Path, parsed: Parsed) -> dict[str, Path]:
     the package) pointing at ``/etc/passwd`` or ``../../x`` is refused, never read.
     """
     paths = {name: folder / file for name, file, *_ in RESOURCES}
+    refused: set[str] = set()
     descriptor = folder / "datapackage.json"
     if descriptor.is_file():
         package = _read_descriptor(descriptor, parsed)
@@ -277,10 +278,17 @@ def _resource_paths(folder: Path, parsed: Parsed) -> dict[str, Path]:
                     parsed.problems.append(ImportProblem("datapackage.json", None, None,
                                                          f"资源“{res['name'][:40]}”的路径无效 (invalid resource path)"))
                     continue
-                paths[res["name"]] = folder / res["path"]
+                path = folder / res["path"]
+                if problem := _outside(folder, path):  # checked here: a later entry must not hide it
+                    parsed.problems.append(ImportProblem("datapackage.json", None, None, problem))
+                    refused.add(res["name"])
+                    continue
+                paths[res["name"]] = path
     inside = {}
     for name, path in paths.items():
-        problem = _outside(folder, path)
+        if name in refused:
+            continue
+        problem = _outside(folder, path)  # the usual file names too: services.csv may be a symlink out
         if problem:
             parsed.problems.append(ImportProblem("datapackage.json" if descriptor.is_file() else path.name,
                                                  None, None, problem))
