@@ -250,6 +250,21 @@ def test_bundle_and_strokes_readers_take_hostile_paths(capsys: pytest.CaptureFix
     assert code != 0
 
 
+def test_an_empty_file_given_as_db_is_refused_and_left_empty(capsys: pytest.CaptureFixture[str], work: Path) -> None:
+    """`kiosk backup --db EMPTY` refuses in one line; the empty file is not turned into a database."""
+    target = work / "not-a-db.txt"
+    target.write_bytes(b"")
+    code, _out, err = run(capsys, "backup", "--db", str(target))
+    assert code == 1 and "not a kiosk database" in err
+    assert target.read_bytes() == b""
+
+
+def test_a_quoted_line_break_keeps_the_message_on_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    """A service id with a line break is quoted as \\n, so the refusal is still one stderr line."""
+    code, _out, err = run(capsys, "history", "--db", "kiosk.db", "测试\n第二行")
+    assert code != 0 and len(err.strip().splitlines()) == 1 and "测试\\n第二行" in err
+
+
 def test_every_registered_command_is_covered_here() -> None:
     """A new command must get its hostile-input test here (or be listed as owned elsewhere)."""
     parser = cli.build_parser()
