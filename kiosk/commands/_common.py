@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sqlite3
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,11 +21,21 @@ def database_path(args: argparse.Namespace, positional: str | None = None) -> Pa
     The default is the runtime database in the data directory (the config's ``database`` setting or
     ``kiosk.db`` there) once it exists, and the bundled database until then.
     """
+    _refuse_empty(positional, getattr(args, "db", None))
     chosen = positional or getattr(args, "db", None)
     if chosen:
         return Path(chosen)
     runtime = runtime_database_path()
     return runtime if runtime.is_file() else bundled_db_path()
+
+
+def _refuse_empty(*paths: str | None) -> None:
+    """An empty PATH or ``--db ""`` (an unset shell variable) is a mistake, not "use the default"."""
+    from kiosk.core.errors import DatabaseError
+
+    if any(path is not None and not path.strip() for path in paths):
+        raise DatabaseError("the database path is empty: name a database file, or leave the option out "
+                            "for this terminal's database")
 
 
 def runtime_database_path(config: Config | None = None) -> Path:
@@ -51,12 +63,42 @@ def open_data_database(args: argparse.Namespace, config: Config | None = None) -
     from kiosk.core.runtime import open_runtime_database
 
     chosen = getattr(args, "db", None)
+    _refuse_empty(chosen)
     if chosen:
         path = Path(chosen)
         if not path.is_file():
             raise DatabaseError(f"database not found: {path}")
+        with path.open("rb") as fh:
+            if fh.read(16) != b"SQLite format 3\x00":  # connect() would turn an empty file into a database
+                raise DatabaseError(f"{path} is not a kiosk database (not an SQLite file): check the --db path")
         conn = connect(path)
         conn.execute("PRAGMA busy_timeout = 5000")
         return conn
     return open_runtime_database(default_data_dir(), bundled_db_path(), db_path=runtime_database_path(config),
                                  now=datetime.now(ZoneInfo("Asia/Shanghai")))
+
+
+def int_arg(low: int, high: int) -> Callable[[str], int]:
+    """An argparse ``type`` for a whole number in ``low``…``high`` (ASCII digits only; see kiosk.core.limits)."""
+    from kiosk.core.limits import LimitError, parse_int
+
+    def parse(text: str) -> int:
+        try:
+            return parse_int(text, what="", low=low, high=high)  # argparse names the argument
+        except LimitError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return parse
+
+
+def date_arg() -> Callable[[str], date]:
+    """An argparse ``type`` for a date YYYY-MM-DD within the kiosk's date bounds."""
+    from kiosk.core.limits import LimitError, parse_date
+
+    def parse(text: str) -> date:
+        try:
+            return parse_date(text, what="")  # argparse names the argument
+        except LimitError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return parse

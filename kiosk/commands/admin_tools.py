@@ -10,13 +10,14 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from kiosk.commands._common import open_data_database
+from kiosk.commands._common import date_arg, int_arg, open_data_database
 from kiosk.core.errors import KioskError
+from kiosk.core.limits import DATE_MAX, DATE_MIN, REPORT_DAYS_MAX, SQLITE_INT_MAX, TOP_MAX
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 CLI_ACTOR = "cli"
@@ -76,16 +77,21 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("feedback", parents=[common], help="list resident feedback; mark items done",
                        description="Without options: the open items. --done ID marks items done.")
     p.add_argument("--all", action="store_true", help="list done items too")
-    p.add_argument("--done", metavar="ID", type=int, nargs="+", help="mark these items done")
-    p.add_argument("--reopen", metavar="ID", type=int, nargs="+", help="open these items again")
+    p.add_argument("--done", metavar="ID", type=int_arg(1, SQLITE_INT_MAX), nargs="+",
+                   help="mark these items done")
+    p.add_argument("--reopen", metavar="ID", type=int_arg(1, SQLITE_INT_MAX), nargs="+",
+                   help="open these items again")
     p.set_defaults(func=cmd_feedback)
 
     p = sub.add_parser("report", parents=[common], help="most viewed, searches with no result, open feedback",
                        description="Anonymous usage report by day or week.")
-    p.add_argument("--days", type=int, default=28, help="how many days back from --end (default 28)")
-    p.add_argument("--end", type=date.fromisoformat, default=None, help="last day, YYYY-MM-DD (default today)")
+    p.add_argument("--days", type=int_arg(1, REPORT_DAYS_MAX), default=28,
+                   help=f"how many days back from --end (default 28, at most {REPORT_DAYS_MAX})")
+    p.add_argument("--end", type=date_arg(), default=None,
+                   help=f"last day, YYYY-MM-DD (default today; {DATE_MIN.year}–{DATE_MAX.year})")
     p.add_argument("--by", choices=("day", "week"), default="week", help="group by day or week (default week)")
-    p.add_argument("--top", type=int, default=10, help="lines per top list (default 10)")
+    p.add_argument("--top", type=int_arg(1, TOP_MAX), default=10,
+                   help=f"lines per top list (default 10, at most {TOP_MAX})")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("history", parents=[common], help="the changes of one listing (for undo)")
@@ -94,7 +100,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
     p = sub.add_parser("undo", parents=[common], help="undo one change of a listing (see `kiosk history`)",
                        description="Put the listing back exactly as it was before change ENTRY.")
-    p.add_argument("entry", metavar="ENTRY", type=int, help="the change number shown by `kiosk history`")
+    p.add_argument("entry", metavar="ENTRY", type=int_arg(1, SQLITE_INT_MAX),
+                   help="the change number shown by `kiosk history`")
     p.set_defaults(func=cmd_undo)
 
     p = sub.add_parser("admin", parents=[common], help="open the worker tools in a window (office PC)",
@@ -274,12 +281,13 @@ def cmd_feedback(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from kiosk.core.limits import check_date
     from kiosk.core.reports import build_report, format_report
 
     if args.days < 1:
         raise KioskError("--days must be at least 1")
     end = args.end or _now().date()
-    start = end - timedelta(days=args.days - 1)
+    start = check_date(end - timedelta(days=args.days - 1), what="--end minus --days (the first day)")
     conn = open_data_database(args)
     try:
         report = build_report(conn, start, end, by=args.by, top=args.top)

@@ -34,13 +34,11 @@ class _BadMoment(KioskError):
 
 def _moment(text: str | None) -> datetime:
     from kiosk.core.hours import SHANGHAI
+    from kiosk.core.limits import parse_moment
 
     if text is None:
         return datetime.now(SHANGHAI)
-    try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise _BadMoment(f"--at '{text}' is not an ISO date-time; write e.g. 2026-10-01T10:00") from None
+    moment = parse_moment(text, what="--at")  # an ISO date-time within the kiosk's date bounds
     return moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
 
 

@@ -6,7 +6,8 @@ import argparse
 import json
 from typing import Any
 
-from kiosk.commands._common import database_path
+from kiosk.commands._common import database_path, int_arg
+from kiosk.core.limits import TOP_MAX
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -16,7 +17,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
                     "initials (ylfw), mixed (养lao), English (library), everyday words (看病, 借书) and "
                     "numbers (12349). Prints the ranked hits; exit status 0 even when nothing matches.")
     p.add_argument("query", metavar="QUERY", help="what to look for (quote it if it has spaces)")
-    p.add_argument("--limit", metavar="N", type=int, default=20, help="at most N hits (default 20)")
+    p.add_argument("--limit", metavar="N", type=int_arg(0, TOP_MAX), default=20,
+                   help=f"at most N hits (default 20, at most {TOP_MAX})")
     p.add_argument("--json", action="store_true",
                    help="print a JSON list of {kind, id, name, name_en, category, score, snippet}")
     p.set_defaults(func=cmd_search)

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from kiosk.core.limits import SQLITE_INT_MAX
+
 
 @dataclass(frozen=True)
 class AuditEntry:
@@ -60,6 +62,9 @@ def mark_undone(conn: sqlite3.Connection, entry_id: int, undone_by: int) -> None
 
 
 def get_entry(conn: sqlite3.Connection, entry_id: int) -> AuditEntry | None:
+    """The change ``entry_id``, or None when there is none (also for an id SQLite cannot hold)."""
+    if not 0 < entry_id <= SQLITE_INT_MAX:
+        return None
     row = conn.execute("SELECT * FROM audit_log WHERE id = ?", (entry_id,)).fetchone()
     return _entry(row) if row is not None else None
 

@@ -177,17 +177,29 @@ def load_config(path: Path | None) -> Config:
     if path is None:
         return Config()
     path = Path(path)
+    from kiosk.core.limits import CONFIG_FILE_MAX_BYTES
+
     try:
         with path.open("rb") as fh:
-            raw = tomllib.load(fh)
+            data = fh.read(CONFIG_FILE_MAX_BYTES + 1)
+        if len(data) > CONFIG_FILE_MAX_BYTES:
+            raise ConfigError(f"{path}: larger than the limit of {CONFIG_FILE_MAX_BYTES // 1024} KiB; "
+                              "a config file is a few lines (see `kiosk config --example`)")
+        raw = tomllib.loads(data.decode("utf-8"))
     except FileNotFoundError as exc:
         raise ConfigError(f"config file not found: {path}") from exc
     except IsADirectoryError as exc:
         raise ConfigError(f"{path} is a folder, not a config file") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the config file: {exc.strerror or exc}") from exc
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not UTF-8 text; save the file as UTF-8") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    except RecursionError as exc:
+        raise ConfigError(f"{path}: not a config file: arrays or tables nested too deep") from exc
+    except ValueError as exc:  # an integer of thousands of digits (Python's int-string limit)
+        raise ConfigError(f"{path}: a number in the file is far too long; see `kiosk config --example`") from exc
     return config_from_mapping(raw, where=str(path), base=path.resolve().parent)
 
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kiosk.core.limits import CELL_MAX_CHARS, IMPORT_COLUMNS_MAX, IMPORT_FILE_MAX_BYTES, IMPORT_ROWS_MAX
 from kiosk.core.listings import (
     DocumentEntry,
     HoursEntry,
@@ -55,7 +56,8 @@ class ImportProblem:
             where.append(f"第 {self.row} 行 (row {self.row})")
         if self.column:
             label = column_label(self.column)
-            where.append(f"列 {self.column}" + (f"（{label}）" if label != self.column else ""))
+            column = self.column if len(self.column) <= 40 else self.column[:37] + "…"
+            where.append(f"列 {column}" + (f"（{label}）" if label != self.column else ""))
         return "，".join(where) + "：" + self.message
 
 
@@ -122,6 +124,9 @@ def read_table(path: Path, *, name: str | None = None) -> tuple[Table | None, li
     """Read one CSV file; encoding problems and a missing header are reported, not raised."""
     label = name or path.name
     try:
+        size = path.stat().st_size
+        if size > IMPORT_FILE_MAX_BYTES:
+            return None, [ImportProblem(label, None, None, file_too_big(size))]
         data = path.read_bytes()
     except OSError as exc:
         return None, [ImportProblem(label, None, None, f"无法读取文件 (cannot read): {exc.strerror or exc}")]
@@ -131,14 +136,31 @@ def read_table(path: Path, *, name: str | None = None) -> tuple[Table | None, li
     first_line = text.split("\n", 1)[0]
     delimiter = "," if "," in first_line or "\t" not in first_line else "\t"
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records: list[list[str]] = []
     try:
-        records = list(reader)
+        for record in reader:
+            records.append(record)
+            if len(records) > IMPORT_ROWS_MAX + 1:
+                return None, [ImportProblem(label, None, None, f"超过 {IMPORT_ROWS_MAX} 行的上限，请分成几个文件导入 "
+                                                               f"(more than {IMPORT_ROWS_MAX} rows: split the file)")]
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            return None, [ImportProblem(label, reader.line_num, None, cell_too_long(None))]
         return None, [ImportProblem(label, reader.line_num, None, f"CSV 格式错误 (malformed CSV): {exc}")]
     if not records or not any(cell.strip() for cell in records[0]):
         return None, [ImportProblem(label, 1, None, "第一行应是列名（表头），文件却是空的 (no header row)")]
+    if len(records[0]) > IMPORT_COLUMNS_MAX:
+        return None, [ImportProblem(label, 1, None, f"有 {len(records[0])} 列，超过 {IMPORT_COLUMNS_MAX} 列的上限 "
+                                                    f"(more than {IMPORT_COLUMNS_MAX} columns)")]
     header = [cell.strip() for cell in records[0]]
     problems = []
+    for index, record in enumerate(records, start=1):
+        for n, cell in enumerate(record):
+            if len(cell) > CELL_MAX_CHARS:
+                column = header[n] if n < len(header) and header[n] else None
+                problems.append(ImportProblem(label, index, column, cell_too_long(len(cell))))
+    if problems:
+        return None, problems
     seen: set[str] = set()
     for cell in header:
         if cell and cell in seen:
@@ -155,6 +177,20 @@ def read_table(path: Path, *, name: str | None = None) -> tuple[Table | None, li
         values = {col: (record[i] if i < len(record) else "").strip() for i, col in enumerate(header) if col}
         rows.append((index, values))
     return Table(label, header, rows), problems
+
+
+def file_too_big(size: int) -> str:
+    """The message for an import file above :data:`IMPORT_FILE_MAX_BYTES`."""
+    limit = IMPORT_FILE_MAX_BYTES // (1024 * 1024)
+    return (f"文件有 {size / (1024 * 1024):.1f} MB，超过 {limit} MB 的上限，请分成几个文件导入 "
+            f"(larger than the limit of {limit} MB: split the file)")
+
+
+def cell_too_long(length: int | None) -> str:
+    """The message for a cell above :data:`CELL_MAX_CHARS` (``length`` when known)."""
+    now = f"（现在 {length} 字）" if length is not None else ""
+    return (f"格子里的文字超过 {CELL_MAX_CHARS} 字的上限{now}，请检查是否少了引号 "
+            f"(a cell is longer than the limit of {CELL_MAX_CHARS} characters; an unclosed quote?)")
 
 
 def column_label(column: str) -> str:
@@ -215,8 +251,9 @@ LOCATION_PARTS = ("id", "name", "name_en", "address", "address_en", "community",
                   "longitude", "accessibility")
 REQUIRED_COLUMNS = ("id", "name", "category")
 
-_GROUP = re.compile(r"^(phone|hours|document)_(\d+)(?:_(type|description_en|description|extension|en))?$")
-_LOCATION = re.compile(r"^location_(\d+)_(" + "|".join(LOCATION_PARTS) + r")$")
+# Entry numbers have at most 3 digits: a column number of 5,000 digits is an unknown column, not an int() error.
+_GROUP = re.compile(r"^(phone|hours|document)_([0-9]{1,3})(?:_(type|description_en|description|extension|en))?$")
+_LOCATION = re.compile(r"^location_([0-9]{1,3})_(" + "|".join(LOCATION_PARTS) + r")$")
 
 _ALIASES = {
     "编号": "id", "类别": "category", "状态": "status", "名称": "name", "英文名称": "name_en", "别名": "alternate_name",
@@ -235,10 +272,10 @@ def canonical_column(column: str) -> str | None:
         return low
     if text in _ALIASES:
         return _ALIASES[text]
-    match = re.match(r"^(电话|营业时间|所需材料|材料)\s*(\d+)$", text)
+    match = re.match(r"^(电话|营业时间|所需材料|材料)\s*([0-9]{1,3})$", text)
     if match:
         return f"{_NUMBERED_ALIASES[match.group(1)]}_{match.group(2)}"
-    match = re.match(r"^地址\s*(\d+)$", text)
+    match = re.match(r"^地址\s*([0-9]{1,3})$", text)
     if match:
         return f"location_{match.group(1)}_address"
     return None
@@ -438,7 +475,9 @@ def _flat_listing(conn: sqlite3.Connection, file: str, row: int, values: dict[st
             n = cols[index] if 0 <= index < len(cols) else index + 1
             if prefix == "location":
                 return file, row, f"location_{n}_{parts[2]}"
-            return file, row, f"{prefix}_{n}"
+            part = {"number": "", "opening_hours": "", "document": "", "document_en": "_en"}.get(parts[2],
+                                                                                              f"_{parts[2]}")
+            return file, row, f"{prefix}_{n}{part}"
         return file, row, {"category_id": "category"}.get(field_key, field_key)
 
     return Incoming(file, row, listing, exists, locate)

@@ -14,6 +14,7 @@ from datetime import datetime
 from kiosk.core import audit
 from kiosk.core.db import transaction
 from kiosk.core.errors import KioskError
+from kiosk.core.limits import SQLITE_INT_MAX
 
 KINDS: dict[str, tuple[str, str]] = {
     "wrong_phone": ("电话不对", "Wrong phone number"),
@@ -93,6 +94,9 @@ def reopen(conn: sqlite3.Connection, feedback_id: int, *, now: datetime, actor: 
 
 
 def _set_status(conn: sqlite3.Connection, feedback_id: int, status: str, *, now: datetime, actor: str) -> None:
+    if not 0 < feedback_id <= SQLITE_INT_MAX:
+        raise FeedbackError(f"no feedback item #{feedback_id if feedback_id.bit_length() < 256 else '(a huge number)'}"
+                            f"; item numbers run from 1 (see `kiosk feedback --all`)")
     with transaction(conn):
         row = conn.execute("SELECT status, resolved_at FROM feedback WHERE id = ?", (feedback_id,)).fetchone()
         if row is None:

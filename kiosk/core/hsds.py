@@ -40,9 +40,11 @@ from kiosk.core.csv_io import (
     Parsed,
     Table,
     categories_of,
+    file_too_big,
     read_table,
     resolve_category,
 )
+from kiosk.core.limits import IMPORT_FILE_MAX_BYTES, JSON_DEPTH_MAX, too_long
 from kiosk.core.listings import (
     DocumentEntry,
     HoursEntry,
@@ -52,7 +54,7 @@ from kiosk.core.listings import (
     get_listing,
     list_listings,
 )
-from kiosk.core.validation import check_coordinate
+from kiosk.core.validation import check_coordinate, check_count
 
 TAXONOMY_ID = "shangjie-kiosk-categories"
 
@@ -254,19 +256,117 @@ def is_package(path: Path) -> bool:
 
 
 def _resource_paths(folder: Path, parsed: Parsed) -> dict[str, Path]:
-    """Resource name → file, from datapackage.json when there is one, else HSDS's usual file names."""
+    """Resource name → file, from datapackage.json when there is one, else HSDS's usual file names.
+
+    Every file must lie inside ``folder`` once symlinks are followed: a descriptor (or a symlink in
+    the package) pointing at ``/etc/passwd`` or ``../../x`` is refused, never read.
+    """
     paths = {name: folder / file for name, file, *_ in RESOURCES}
+    refused: set[str] = set()
     descriptor = folder / "datapackage.json"
     if descriptor.is_file():
-        try:
-            package = json.loads(descriptor.read_text(encoding="utf-8-sig"))
-            for res in package.get("resources", []):
-                if isinstance(res, dict) and isinstance(res.get("name"), str) and isinstance(res.get("path"), str):
-                    paths[res["name"]] = folder / res["path"]
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            parsed.problems.append(ImportProblem("datapackage.json", None, None,
-                                                 f"不是有效的 JSON (not valid JSON): {exc}"))
-    return paths
+        package = _read_descriptor(descriptor, parsed)
+        resources = package.get("resources", []) if isinstance(package, dict) else None
+        if package is not _UNREADABLE and not isinstance(resources, list):
+            parsed.problems.append(ImportProblem(
+                "datapackage.json", None, None, "应是一个对象，其中 resources 是资源列表 "
+                "(a data package descriptor is an object whose 'resources' is a list)"))
+            resources = []
+        for res in resources or []:
+            if isinstance(res, dict) and isinstance(res.get("name"), str) and isinstance(res.get("path"), str):
+                if "\x00" in res["path"] or not res["path"].strip():
+                    parsed.problems.append(ImportProblem("datapackage.json", None, None,
+                                                         f"资源“{res['name'][:40]}”的路径无效 (invalid resource path)"))
+                    continue
+                path = folder / res["path"]
+                if problem := _outside(folder, path):  # checked here: a later entry must not hide it
+                    parsed.problems.append(ImportProblem("datapackage.json", None, None, problem))
+                    refused.add(res["name"])
+                    continue
+                paths[res["name"]] = path
+    inside = {}
+    for name, path in paths.items():
+        if name in refused:
+            continue
+        problem = _outside(folder, path)  # the usual file names too: services.csv may be a symlink out
+        if problem:
+            parsed.problems.append(ImportProblem("datapackage.json" if descriptor.is_file() else path.name,
+                                                 None, None, problem))
+        else:
+            inside[name] = path
+    return inside
+
+
+_UNREADABLE = object()
+"""What :func:`_read_descriptor` returns for a descriptor it reported as unreadable."""
+
+
+def _read_descriptor(descriptor: Path, parsed: Parsed) -> Any:
+    """The parsed datapackage.json, or _UNREADABLE with a problem (too big, not UTF-8, not JSON, too deep)."""
+    def problem(message: str) -> None:
+        parsed.problems.append(ImportProblem("datapackage.json", None, None, message))
+
+    try:
+        size = descriptor.stat().st_size
+        if size > IMPORT_FILE_MAX_BYTES:
+            problem(file_too_big(size))
+            return _UNREADABLE
+        text = descriptor.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        problem(f"无法读取文件 (cannot read): {exc.strerror or exc}")
+        return _UNREADABLE
+    except UnicodeDecodeError:
+        problem("不是 UTF-8 文本 (not UTF-8 text): 请另存为 UTF-8 (save it as UTF-8)")
+        return _UNREADABLE
+    depth = _nesting(text)
+    if depth > JSON_DEPTH_MAX:
+        problem(f"嵌套超过 {JSON_DEPTH_MAX} 层的上限，不是数据包描述 "
+                f"(nested deeper than the limit of {JSON_DEPTH_MAX} levels: not a data package descriptor)")
+        return _UNREADABLE
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        problem(f"不是有效的 JSON (not valid JSON): {exc}")
+    except (ValueError, RecursionError):  # a number of thousands of digits (Python's int-string limit)
+        problem("有一个数字长得离谱，不是数据包描述 "
+                "(a number in the file is far too long: not a data package descriptor)")
+    return _UNREADABLE
+
+
+def _nesting(text: str) -> int:
+    """How deep ``[``/``{`` nest in JSON text (outside strings) — checked before json.loads can recurse."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
+def _outside(folder: Path, path: Path) -> str | None:
+    """None when ``path`` (symlinks followed) lies inside ``folder``, else why it is refused."""
+    try:
+        root = folder.resolve()
+        target = path.resolve()
+    except (OSError, RuntimeError, ValueError):
+        return f"资源路径“{path.name[:60]}”无法解析 (resource path cannot be resolved)"
+    if target == root or not target.is_relative_to(root):
+        shown = str(path.relative_to(folder) if path.is_relative_to(folder) else path)[:80]
+        return (f"资源文件“{shown}”在数据包文件夹以外（或是指向外面的链接），不读取；请把 CSV 文件放进数据包文件夹 "
+                "(resource path outside the package folder, or a symlink pointing out of it: refused)")
+    return None
 
 
 def parse_hsds(conn: sqlite3.Connection, folder: Path, *, default_category: str | None = None) -> Parsed:
@@ -275,8 +375,8 @@ def parse_hsds(conn: sqlite3.Connection, folder: Path, *, default_category: str 
     paths = _resource_paths(folder, parsed)
     tables: dict[str, Table] = {}
     for name, *_spec in RESOURCES:
-        path = paths[name]
-        if not path.is_file():
+        path = paths.get(name)  # absent: refused as outside the package
+        if path is None or not path.is_file():
             continue
         table, problems = read_table(path, name=path.name)
         parsed.problems += problems
@@ -317,6 +417,10 @@ def _build(conn: sqlite3.Connection, tables: dict[str, Table], parsed: Parsed, d
         parsed.problems.append(ImportProblem(file, row, column, message))
 
     for row, r in _rows(tables, "organization"):
+        for column, limit in (("id", "organization_id"), ("name", "name"), ("name_en", "name_en"),
+                              ("description", "description"), ("email", "email"), ("website", "url")):
+            if message := too_long(r.get(column), limit):
+                error(tables["organization"].file, row, column, message)
         parsed.organizations.append({"id": r["id"], "name": r.get("name", ""),
                                      "description": r.get("description") or None, "email": r.get("email") or None,
                                      "url": r.get("website") or None, "name_en": r.get("name_en") or None,
@@ -423,10 +527,10 @@ def _build(conn: sqlite3.Connection, tables: dict[str, Table], parsed: Parsed, d
             if theirs in service_table.header:
                 setattr(listing, ours, r.get(theirs) or None)
         if "count" in service_table.header:
-            text = r.get("count", "")
-            if text and not text.isdigit():
-                error(service_table.file, row, "count", f"“{text}”应是一个整数 (a whole number)")
-            listing.count = int(text) if text.isdigit() else None
+            count, message = check_count(r.get("count", ""))
+            if message:
+                error(service_table.file, row, "count", message)
+            listing.count = count
         if "status" in service_table.header and r.get("status"):
             listing.status = STATUS_ALIASES.get(r["status"].strip().lower(), r["status"])
         if sid and sid in linked:

@@ -28,6 +28,7 @@ from typing import Any
 from kiosk.core import audit
 from kiosk.core.db import transaction
 from kiosk.core.errors import KioskError
+from kiosk.core.limits import COUNT_MAX, too_long
 from kiosk.core.models import Category, Location, Phone, Schedule, ServiceDetail
 from kiosk.core.validation import (
     FieldProblem,
@@ -412,6 +413,45 @@ def validate_listing(conn: sqlite3.Connection, listing: Listing, *, categories: 
             value = getattr(loc, attr)
             if value is not None and (msg := check_coordinate(str(value), latitude=is_lat)[1]):
                 add(attr, msg, n, f"locations.{n}.{attr}")
+    problems += _length_problems(listing)
+    return problems
+
+
+_ENTRY_LIMITS: dict[str, dict[str, str]] = {
+    "phones": {"number": "phone", "type": "phone_type", "description": "phone_description",
+               "description_en": "phone_description", "extension": "phone_extension"},
+    "hours": {"opening_hours": "opening_hours", "description": "hours_description",
+              "description_en": "hours_description"},
+    "documents": {"document": "document", "document_en": "document"},
+    "locations": {"id": "location_id", "name": "location_name", "name_en": "location_name", "address": "address",
+                  "address_en": "address", "community": "community", "transportation": "transportation"},
+}
+_ENTRY_LABELS = {"phones": "phone", "hours": "opening_hours", "documents": "document", "locations": "address"}
+
+
+def _length_problems(listing: Listing) -> list[FieldProblem]:
+    """Text longer than its limit (kiosk.core.limits.FIELD_MAX_CHARS), and a count above COUNT_MAX."""
+    problems: list[FieldProblem] = []
+    if listing.count is not None and listing.count > COUNT_MAX:
+        problems.append(FieldProblem("count", label_for("count"), f"不能超过 {COUNT_MAX} (at most {COUNT_MAX})。"))
+    for f in fields(Listing):
+        value = getattr(listing, f.name)
+        if f.name != "id" and isinstance(value, str) and (msg := too_long(value, f.name)):  # id: checked above
+            problems.append(FieldProblem(f.name, label_for(f.name), msg))
+    for kind, limits in _ENTRY_LIMITS.items():
+        for n, entry in enumerate(getattr(listing, kind), start=1):
+            for attr, limit in limits.items():
+                if msg := too_long(getattr(entry, attr), limit):
+                    problems.append(FieldProblem(f"{kind}.{n}.{attr}", label_for(_ENTRY_LABELS[kind], n), msg))
+    for n, loc in enumerate(listing.locations, start=1):
+        for item in loc.accessibility:
+            if msg := too_long(item, "accessibility"):
+                problems.append(FieldProblem(f"locations.{n}.accessibility", label_for("address", n), msg))
+                break
+    for item in listing.languages:
+        if msg := too_long(item, "language"):
+            problems.append(FieldProblem("languages", label_for("languages"), msg))
+            break
     return problems
 
 

@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Literal
 
 from kiosk.core.feedback import FeedbackItem, list_feedback
+from kiosk.core.limits import TOP_MAX, check_date, check_int
 from kiosk.core.usage import LOCAL
 
 Period = Literal["day", "week"]
@@ -69,7 +70,14 @@ def period_bounds(start: date, end: date, by: Period) -> list[tuple[date, date]]
 
 def build_report(conn: sqlite3.Connection, start: date, end: date, *, by: Period = "week",
                  top: int = 10) -> UsageReport:
-    """Top services and categories, zero-result searches and feedback for each period and in total."""
+    """Top services and categories, zero-result searches and feedback for each period and in total.
+
+    Raises :class:`kiosk.core.limits.LimitError` for days outside the kiosk's date bounds (a week
+    reaching past year 9999 would overflow) or a ``top`` outside 1…TOP_MAX.
+    """
+    check_date(start, what="report start")
+    check_date(end, what="report end")
+    check_int(top, what="top", low=1, high=TOP_MAX)
     names = {r["id"]: (r["name"], r["name_en"]) for r in conn.execute("SELECT id, name, name_en FROM services")}
     cats = {r["id"]: (r["name"], r["name_en"]) for r in conn.execute("SELECT id, name, name_en FROM categories")}
     periods = tuple(_period(conn, s, e, names, cats, top) for s, e in period_bounds(start, end, by))

@@ -24,6 +24,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from kiosk.core.limits import COUNT_MAX
+
 FIELD_LABELS: dict[str, str] = {
     "id": "编号",
     "category_id": "类别",
@@ -243,9 +245,17 @@ def check_count(value: str) -> tuple[int | None, str | None]:
     text = _ascii_digits(value)
     if not text:
         return None, None
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # not str.isdigit() alone: "፩" and "²" are digits int() refuses
+        if len(text) > len(str(COUNT_MAX)) or int(text) > COUNT_MAX:
+            return None, f"“{_quoted(value)}”太大：数量最多 {COUNT_MAX} (at most {COUNT_MAX})。"
         return int(text), None
-    return None, f"“{value.strip()}”应是一个整数（如 28），或者空着。"
+    return None, f"“{_quoted(value)}”应是一个整数（如 28），或者空着。"
+
+
+def _quoted(value: str) -> str:
+    """A cell fit to quote in a message: stripped, at most 40 characters."""
+    text = value.strip()
+    return text if len(text) <= 40 else text[:37] + "…"
 
 
 def check_coordinate(value: str, *, latitude: bool) -> tuple[float | None, str | None]:
