@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from kiosk.commands._common import int_arg
 from kiosk.core.errors import KioskError
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -24,7 +25,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
                     "counts, audit log and PIN are never exported.",
     )
     p.add_argument("--out", metavar="FILE", type=Path, required=True, help="bundle file to write (.zip)")
-    p.add_argument("--version", metavar="N", type=int, default=None, dest="bundle_version",
+    p.add_argument("--version", metavar="N", type=int_arg(1, 999_999_999), default=None, dest="bundle_version",
                    help="bundle number (default: one more than the last bundle made from this database)")
     p.set_defaults(func=cmd_bundle)
 

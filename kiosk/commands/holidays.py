@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from kiosk.commands._common import open_data_database
+from kiosk.commands._common import int_arg, open_data_database
 from kiosk.core.errors import KioskError
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -49,7 +49,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     r.set_defaults(func=cmd_remove)
 
     ls = hsub.add_parser("list", parents=[common], help="the entered dates and each year's status")
-    ls.add_argument("--year", type=int, default=None, help="only this year")
+    ls.add_argument("--year", type=int_arg(2000, 2099), default=None, help="only this year")
     ls.set_defaults(func=cmd_list)
 
     i = hsub.add_parser("import", parents=[common], help="enter a year's whole notice from a text or CSV file",
@@ -58,7 +58,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
                                     "line stops it. Replaces the dates entered before for that year and marks "
                                     "the year complete. See docs/hours.md.")
     i.add_argument("file", metavar="FILE", type=Path, help="the notice as text (UTF-8)")
-    i.add_argument("--year", type=int, default=None, help="the notice's year (default: the year of most dates)")
+    i.add_argument("--year", type=int_arg(2000, 2099), default=None, help="the notice's year (default: the year of most dates)")
     i.add_argument("--partial", action="store_true",
                    help="the file is not the whole notice: enter its dates, keep estimating the rest")
     i.set_defaults(func=cmd_import)
