@@ -28,9 +28,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic_core import PydanticCustomError
 
 from kiosk.core.provenance import SeedText
-from kiosk.core.seeds import NATIONAL_NUMBERS
-
-Record = dict[str, Any]
+from kiosk.core.seeds import NATIONAL_NUMBERS, Record
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _PHONE = re.compile(r"^[0-9][0-9-]{2,19}$")
