@@ -163,6 +163,10 @@ def test_bundled_database_matches_seeds(tmp_path: Path) -> None:
     finally:
         conn.close()
     assert bundled_hash == fresh.content_hash, "run `kiosk build-db` and commit data/kiosk.db"
+    # byte for byte too: nothing but the build may write the bundled file (a `kiosk bundle --db data/kiosk.db`
+    # records its counter there, which every terminal would then inherit)
+    assert bundled_db_path().read_bytes() == (tmp_path / "fresh.db").read_bytes(), \
+        "data/kiosk.db differs from a fresh build: run `kiosk build-db` and commit it"
 
 
 def test_check_detects_invalid_hours(writable_db: Path) -> None:
