@@ -335,5 +335,7 @@ def cmd_admin(args: argparse.Namespace) -> int:
     if not has_display():
         raise KioskError("no display found: run this on a desktop, or under `xvfb-run kiosk admin`")
     from kiosk.ui.admin.window import run_admin
+    from kiosk.ui.app import RunOptions, load_app_config
 
-    return run_admin(args)
+    config = load_app_config(RunOptions())
+    return run_admin(open_data_database(args, config), config)

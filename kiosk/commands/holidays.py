@@ -58,7 +58,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
                                     "line stops it. Replaces the dates entered before for that year and marks "
                                     "the year complete. See docs/hours.md.")
     i.add_argument("file", metavar="FILE", type=Path, help="the notice as text (UTF-8)")
-    i.add_argument("--year", type=int_arg(2000, 2099), default=None, help="the notice's year (default: the year of most dates)")
+    i.add_argument("--year", type=int_arg(2000, 2099), default=None,
+                   help="the notice's year (default: the year of most dates)")
     i.add_argument("--partial", action="store_true",
                    help="the file is not the whole notice: enter its dates, keep estimating the rest")
     i.set_defaults(func=cmd_import)

@@ -51,6 +51,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             "no display found: run this on a desktop, under `xvfb-run kiosk run --windowed`, "
             "or set QT_QPA_PLATFORM=offscreen to run without showing a window"
         )
-    from kiosk.ui.app import run
+    from kiosk.ui.app import RunOptions, run
 
-    return run(args)
+    return run(RunOptions(db=args.db, config=args.config, windowed=bool(args.windowed), size=args.size,
+                          self_test=bool(args.self_test), ready_report=args.ready_report))

@@ -25,11 +25,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 def cmd_screenshots(args: argparse.Namespace) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from kiosk.ui.app import create_application, open_database
+    from kiosk.ui.app import RunOptions, create_application, open_database
     from kiosk.ui.screenshots import render_screens
 
     create_application()
-    conn = open_database(args)
+    conn = open_database(RunOptions(db=args.db))
     try:
         paths = render_screens(conn, args.outdir, lang=args.lang, theme=args.theme, size=args.size)
     finally:

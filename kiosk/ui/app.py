@@ -6,13 +6,13 @@ and benchmarks build exactly the same window with :func:`build_kiosk`.
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import logging
 import os
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -42,7 +42,23 @@ DEFAULT_WINDOWED_SIZE = (1280, 800)
 log = logging.getLogger(__name__)
 
 
-def open_database(args: argparse.Namespace, config: Config | None = None, *,
+@dataclass(frozen=True)
+class RunOptions:
+    """What ``kiosk run`` (and the other commands that open a kiosk window) ask for — plain settings, so
+    the UI never depends on the command-line layer (kiosk/commands builds these from its arguments)."""
+
+    db: str | None = None
+    """work on this database file instead of the terminal's runtime database"""
+    config: str | None = None
+    """the terminal configuration file (default: config.toml in the data directory)"""
+    windowed: bool = False
+    size: tuple[int, int] | None = None
+    self_test: bool = False
+    ready_report: str | None = None
+    """benchmarks: print a JSON line once ready and quit (kiosk.ui.readiness)"""
+
+
+def open_database(args: RunOptions, config: Config | None = None, *,
                   path_problem: str | None = None) -> Connection:
     """The runtime database (made from the bundled one on first start, upgraded keeping worker edits):
     ``--db PATH``, else the ``database`` setting of ``config``, else kiosk.db in the data directory.
@@ -55,7 +71,7 @@ def open_database(args: argparse.Namespace, config: Config | None = None, *,
     from kiosk.core.paths import bundled_db_path, default_data_dir
     from kiosk.core.runtime import open_kiosk_database
 
-    chosen = getattr(args, "db", None)
+    chosen = args.db
     if chosen:
         path = Path(chosen)
         if not path.is_file():
@@ -70,12 +86,12 @@ def open_database(args: argparse.Namespace, config: Config | None = None, *,
     return open_kiosk_database(data_dir, bundled_db_path(), db_path=db_path, now=shanghai_now())
 
 
-def load_app_config(args: argparse.Namespace, data_dir: Path | None = None) -> Config:
+def load_app_config(args: RunOptions, data_dir: Path | None = None) -> Config:
     """``--config PATH``, else the terminal's config file in the data directory, else the defaults."""
     from kiosk.core.config import load_config, load_terminal_config
     from kiosk.core.paths import default_data_dir
 
-    path = getattr(args, "config", None)
+    path = args.config
     if path:
         return load_config(Path(path))
     config, _source = load_terminal_config(data_dir if data_dir is not None else default_data_dir())
@@ -95,7 +111,7 @@ def create_application() -> QApplication:
     return app
 
 
-def start_state(args: argparse.Namespace) -> tuple[Config, list[str], str | None]:
+def start_state(args: RunOptions) -> tuple[Config, list[str], str | None]:
     """The config ``kiosk run`` starts with, the bad start states found, and the database path problem.
 
     An unusable ``KIOSK_DATA_DIR`` or path setting (``~nosuchuser/…``) is reported, not fatal: log
@@ -116,7 +132,7 @@ def start_state(args: argparse.Namespace) -> tuple[Config, list[str], str | None
     if data_dir is not None:
         config = load_app_config(args, data_dir)
     else:  # no data directory to find config.toml in: only a file named explicitly
-        explicit = getattr(args, "config", None) or os.environ.get(CONFIG_ENV)
+        explicit = args.config or os.environ.get(CONFIG_ENV)
         config = load_config(Path(explicit)) if explicit else Config()
     bad_paths = config.path_problems()
     problems.extend(bad_paths.values())
@@ -310,7 +326,7 @@ def show_kiosk_window(window: KioskWindow, config: Config, *, windowed: bool = F
         window.showFullScreen()
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: RunOptions) -> int:
     """``kiosk run``: the fullscreen kiosk (``--windowed`` for development, ``--self-test``)."""
     started = time.perf_counter()
     config, problems, db_problem = start_state(args)
@@ -331,8 +347,8 @@ def run(args: argparse.Namespace) -> int:
         from kiosk.ui.out_of_service import show_out_of_service
 
         return show_out_of_service(str(exc), windowed=bool(args.windowed) or not config.fullscreen,
-                                   size=getattr(args, "size", None) or DEFAULT_WINDOWED_SIZE,
-                                   block_close=config.block_close, ready_report=getattr(args, "ready_report", None),
+                                   size=args.size or DEFAULT_WINDOWED_SIZE,
+                                   block_close=config.block_close, ready_report=args.ready_report,
                                    started=started)
     from kiosk.core.runtime import read_only_reason
 
@@ -344,12 +360,12 @@ def run(args: argparse.Namespace) -> int:
     if args.self_test:
         return self_test(window)
     install_crash_guard(window)  # no dead screens: an uncaught error is logged and the resident goes home
-    ready_report = getattr(args, "ready_report", None)
+    ready_report = args.ready_report
     if ready_report:
         from kiosk.ui.readiness import install as report_when_ready
 
         report_when_ready(window, ready_report, started)
-    show_kiosk_window(window, config, windowed=bool(args.windowed), size=getattr(args, "size", None))
+    show_kiosk_window(window, config, windowed=bool(args.windowed), size=args.size)
     if config.hide_cursor:
         app.setOverrideCursor(Qt.CursorShape.BlankCursor)
     prebuild_screens(window)  # while the attract screen waits for its first touch

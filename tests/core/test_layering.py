@@ -1,4 +1,4 @@
-"""kiosk.core never imports Qt; screens never import sqlite3."""
+"""The layers: kiosk.core never imports Qt, the UI or the CLI; the UI never imports the CLI; screens run no SQL."""
 
 from __future__ import annotations
 
@@ -37,7 +37,8 @@ def test_core_source_has_no_qt_imports() -> None:
 
 def test_importing_all_of_core_loads_no_qt() -> None:
     """Importing every core module in a fresh interpreter leaves Qt unloaded."""
-    modules = [f"kiosk.core.{p.stem}" for p in sorted((PACKAGE / "core").glob("*.py")) if p.stem != "__init__"]
+    modules = [".".join(("kiosk", *p.relative_to(PACKAGE).with_suffix("").parts)).removesuffix(".__init__")
+               for p in sorted((PACKAGE / "core").rglob("*.py"))]
     code = (
         "import importlib, sys\n"
         f"for m in {modules!r}: importlib.import_module(m)\n"
@@ -55,5 +56,17 @@ def test_screens_run_no_sql() -> None:
         for path in sorted((PACKAGE / "ui").rglob("*.py"))
         for name in _imports(path)
         if name.split(".")[0] in ("sqlite3", "sqlite_utils")
+    ]
+    assert offenders == []
+
+
+def test_ui_never_imports_the_command_line_layer() -> None:
+    """Nothing under kiosk/ui imports kiosk.commands or kiosk.cli: commands turn arguments into plain
+    settings (kiosk.ui.app.RunOptions) and call the UI, never the other way round."""
+    offenders = [
+        f"{path.relative_to(PACKAGE)}: {name}"
+        for path in sorted((PACKAGE / "ui").rglob("*.py"))
+        for name in _imports(path)
+        if name.startswith(("kiosk.commands", "kiosk.cli")) or name == "argparse"
     ]
     assert offenders == []

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 from kiosk.core.paths import default_data_dir
-from kiosk.ui.app import load_app_config, open_database
+from kiosk.ui.app import RunOptions, load_app_config, open_database
 
 
 def test_config_given_on_the_command_line_chooses_the_database(tmp_path: Path) -> None:
     chosen = tmp_path / "elsewhere" / "terminal.db"
     config_file = tmp_path / "kiosk.toml"
     config_file.write_text('database = "elsewhere/terminal.db"\n', encoding="utf-8")
-    args = argparse.Namespace(config=str(config_file), db=None)
+    args = RunOptions(config=str(config_file))
     config = load_app_config(args)
     conn = open_database(args, config)
     try:

@@ -7,8 +7,6 @@ and the same idle lock (``admin_idle_timeout_s``). It works on the runtime datab
 
 from __future__ import annotations
 
-import argparse
-
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
@@ -50,14 +48,11 @@ class AdminWindow(QWidget):
         event.accept()
 
 
-def run_admin(args: argparse.Namespace) -> int:
-    """Open the admin window on this machine's runtime database (or ``--db``)."""
-    from kiosk.commands._common import open_data_database
-    from kiosk.ui.app import create_application, load_app_config
+def run_admin(conn: Connection, config: Config) -> int:
+    """Open the admin window on ``conn`` (``kiosk admin`` opens this machine's runtime database, or ``--db``)."""
+    from kiosk.ui.app import create_application
 
-    config = load_app_config(args)
     app = create_application()
-    conn = open_data_database(args)
     window = AdminWindow(conn, config)
     window.show()
     return int(app.exec())
