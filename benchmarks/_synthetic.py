@@ -12,10 +12,10 @@ import sqlite3
 import time
 from pathlib import Path
 
-from kiosk.core.build import build_database
-from kiosk.core.db import connect, transaction
-from kiosk.core.paths import seeds_dir
-from kiosk.core.search_index import reindex
+from kiosk.core.content.build import build_database
+from kiosk.core.db.connection import connect, transaction
+from kiosk.core.search.index import reindex
+from kiosk.core.terminal.paths import seeds_dir
 
 PLACES = ["青松", "桂花", "育才", "丰收", "和平", "朝阳", "幸福", "友谊", "光明", "兴华", "长乐", "银杏",
           "向阳", "翠竹", "春晖", "明德", "安康", "永安", "新风", "枫林", "梧桐", "海棠", "石榴", "紫荆"]

@@ -5,7 +5,7 @@
 
 * command — ``python3 -m kiosk build-db --out <temp file>``, a whole process timed from outside
   (interpreter start and imports included), what a worker waits for;
-* in-process — ``kiosk.core.build.build_database(seeds_dir(), <temp file>)`` after the imports:
+* in-process — ``kiosk.core.content.build.build_database(seeds_dir(), <temp file>)`` after the imports:
   validating every seed passage, inserting, the search index, the content hash, VACUUM. The first
   in-process build also loads what the build imports lazily; it is printed apart, not in the median.
 
@@ -28,8 +28,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kiosk.core.build import build_database
-from kiosk.core.paths import bundled_db_path, seeds_dir
+from kiosk.core.content.build import build_database
+from kiosk.core.terminal.paths import bundled_db_path, seeds_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -25,11 +25,11 @@ from zoneinfo import ZoneInfo
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from kiosk.core.bundle import BundleError, apply_bundle, check_inbox, export_bundle  # noqa: E402
-from kiosk.core.db import connect, transaction  # noqa: E402
-from kiosk.core.feedback import add_feedback  # noqa: E402
-from kiosk.core.paths import bundled_db_path  # noqa: E402
-from kiosk.core.runtime import open_runtime_database  # noqa: E402
+from kiosk.core.db.connection import connect, transaction  # noqa: E402
+from kiosk.core.db.runtime import open_runtime_database  # noqa: E402
+from kiosk.core.exchange.bundle import BundleError, apply_bundle, apply_from_inbox, export_bundle  # noqa: E402
+from kiosk.core.terminal.paths import bundled_db_path  # noqa: E402
+from kiosk.core.workers.feedback import add_feedback  # noqa: E402
 
 NOW = datetime(2025, 3, 4, 10, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
 
@@ -54,7 +54,7 @@ def bomb_look(root: Path, mib: int) -> None:
     try:
         for n in (1, 2):
             started = time.perf_counter()
-            report = check_inbox(conn, inbox, now=NOW)
+            report = apply_from_inbox(conn, inbox, now=NOW)
             took = time.perf_counter() - started
             result = report.result.message if report.result else "nothing applied"
             print(f"  inbox look {n}: {took:.2f} s — {result}; skipped {len(report.skipped)}")

@@ -72,7 +72,7 @@ def measure_search(sizes: list[int], repeat: int) -> list[SearchFigures]:
     import search as search_bench
     from _synthetic import make_database, open_readonly
 
-    from kiosk.core.search import warm_up
+    from kiosk.core.search.ranking import warm_up
 
     out: list[SearchFigures] = []
     with tempfile.TemporaryDirectory(prefix="kiosk-search-bench-") as tmp:

@@ -44,9 +44,9 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QWidget
 
-from kiosk.core.config import Config
-from kiosk.core.paths import bundled_db_path
-from kiosk.core.runtime import open_runtime_database
+from kiosk.core.db.runtime import open_runtime_database
+from kiosk.core.terminal.config import Config
+from kiosk.core.terminal.paths import bundled_db_path
 from kiosk.ui import app as kiosk_app
 from kiosk.ui.app import build_kiosk
 from kiosk.ui.context import shanghai_now

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _synthetic import make_database, open_readonly
 
-from kiosk.core.search import search, warm_up
+from kiosk.core.search.ranking import search, warm_up
 
 QUERIES: dict[str, list[str]] = {
     "1-char": ["书", "医", "站", "馆", "健", "老"],

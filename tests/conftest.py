@@ -12,9 +12,9 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("KIOSK_SPEECH_ENGINE", "mock")  # read-aloud: Qt's silent engine, whatever is installed
 
-from kiosk.core.build import build_database
-from kiosk.core.db import connect
-from kiosk.core.paths import seeds_dir
+from kiosk.core.content.build import build_database
+from kiosk.core.db.connection import connect
+from kiosk.core.terminal.paths import seeds_dir
 
 
 @pytest.fixture(scope="session")

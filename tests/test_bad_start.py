@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core import migrations
-from kiosk.core.paths import app_root
-from kiosk.core.runtime import open_runtime_database
+from kiosk.core.db import migrations
+from kiosk.core.db.runtime import open_runtime_database
+from kiosk.core.terminal.paths import app_root
 from tests.helpers.worker import NOW
 
 PR_CAPBSET_DROP = 24
@@ -106,7 +106,7 @@ def test_read_only_data_folder_shows_the_runtime_copy_with_the_workers_edits(
                  "WHERE id = 'library-branches'")
     conn.close()
     read_only(data)
-    probe = ("from pathlib import Path; from kiosk.core.runtime import open_kiosk_database, read_only_reason; "
+    probe = ("from pathlib import Path; from kiosk.core.db.runtime import open_kiosk_database, read_only_reason; "
              f"c = open_kiosk_database(Path({str(data)!r}), Path({str(seed_db_path)!r})); "
              "print(c.source); print(read_only_reason(c)); "
              "print(c.execute(\"SELECT name FROM services WHERE id = 'library-branches'\").fetchone()[0])")

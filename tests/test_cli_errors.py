@@ -28,11 +28,11 @@ from hypothesis import strategies as st
 
 from kiosk import cli
 from kiosk.core import limits
-from kiosk.core.config import ConfigError, load_config
-from kiosk.core.db import connect
+from kiosk.core.db.connection import connect
 from kiosk.core.errors import KioskError
-from kiosk.core.hsds import RESOURCES
-from kiosk.core.transfer import plan_import
+from kiosk.core.exchange.hsds import RESOURCES
+from kiosk.core.exchange.transfer import plan_import
+from kiosk.core.terminal.config import ConfigError, load_config
 
 CASES = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 FEW = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -1,7 +1,7 @@
 """SIGKILL at random moments while a worker's edits are being saved: nothing committed is lost.
 
 A child process opens the runtime database the way the kiosk does and saves listing edits in a loop
-(kiosk.core.listings.save_listing), printing one line per edit *after* it has been committed. The test
+(kiosk.core.listings.editing.save_listing), printing one line per edit *after* it has been committed. The test
 kills it with SIGKILL a random 5–50 ms after it is ready, starts it again, and repeats ≥ 200 times.
 Then every edit that was reported as committed must be in the database, the listing must show the
 last one, the integrity check must pass and the start-up check must not have needed a recovery.
@@ -22,8 +22,8 @@ from typing import IO
 
 import pytest
 
-from kiosk.core.recovery import recovery_notice
-from kiosk.core.runtime import open_runtime_database, runtime_db_path
+from kiosk.core.db.recovery import recovery_notice
+from kiosk.core.db.runtime import open_runtime_database, runtime_db_path
 from tests.helpers.worker import NOW
 
 REPO = Path(__file__).resolve().parents[1]
@@ -39,8 +39,8 @@ import os, sys
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
-from kiosk.core.listings import Listing, get_listing, save_listing
-from kiosk.core.runtime import open_runtime_database
+from kiosk.core.listings.editing import Listing, get_listing, save_listing
+from kiosk.core.db.runtime import open_runtime_database
 
 data, bundled = Path(sys.argv[1]), Path(sys.argv[2])
 now = datetime(2026, 3, 2, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))

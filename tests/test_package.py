@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from kiosk.commands.package import SIZE_BUDGET_MB, PackageResult, build_package
-from kiosk.core.config import Config, load_config
-from kiosk.core.paths import bundled_db_path
+from kiosk.core.terminal.config import Config, load_config
+from kiosk.core.terminal.paths import bundled_db_path
 
 pytestmark = pytest.mark.slow
 

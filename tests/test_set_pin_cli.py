@@ -12,9 +12,9 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from kiosk.core import auth
-from kiosk.core.paths import app_root
-from kiosk.core.runtime import open_runtime_database
+from kiosk.core.db.runtime import open_runtime_database
+from kiosk.core.terminal.paths import app_root
+from kiosk.core.workers import auth
 from tests.helpers.worker import NOW, SHANGHAI
 
 FIRST, SECOND = "258013", "739146"

@@ -9,10 +9,10 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiosk.core.paths import bundled_db_path
+from kiosk.core.terminal.paths import bundled_db_path
 
 if TYPE_CHECKING:
-    from kiosk.core.config import Config
+    from kiosk.core.terminal.config import Config
 
 
 def database_path(args: argparse.Namespace, positional: str | None = None) -> Path:
@@ -41,8 +41,8 @@ def _refuse_empty(*paths: str | None) -> None:
 def runtime_database_path(config: Config | None = None) -> Path:
     """The runtime database file of this terminal (it may not exist yet): the ``database`` setting of
     ``config`` (default: the terminal's config file in the data directory), else kiosk.db there."""
-    from kiosk.core.config import load_terminal_config
-    from kiosk.core.paths import default_data_dir
+    from kiosk.core.terminal.config import load_terminal_config
+    from kiosk.core.terminal.paths import default_data_dir
 
     data_dir = default_data_dir()
     if config is None:
@@ -57,10 +57,10 @@ def open_data_database(args: argparse.Namespace, config: Config | None = None) -
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from kiosk.core.db import connect
+    from kiosk.core.db.connection import connect
+    from kiosk.core.db.runtime import open_runtime_database
     from kiosk.core.errors import DatabaseError
-    from kiosk.core.paths import default_data_dir
-    from kiosk.core.runtime import open_runtime_database
+    from kiosk.core.terminal.paths import default_data_dir
 
     chosen = getattr(args, "db", None)
     _refuse_empty(chosen)

@@ -131,7 +131,7 @@ def _pin_prompt(prompt: str, from_stdin: bool) -> str:
 
 
 def cmd_set_pin(args: argparse.Namespace) -> int:
-    from kiosk.core.auth import check_pin, pin_is_set, reset_pin, set_pin, validate_new_pin
+    from kiosk.core.workers.auth import check_pin, pin_is_set, reset_pin, set_pin, validate_new_pin
 
     if not args.pin_stdin and not sys.stdin.isatty():
         raise KioskError("no terminal to ask for the PIN: run it in a terminal, or pass --pin-stdin")
@@ -172,7 +172,7 @@ def _user() -> str:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from kiosk.core.transfer import apply_import, plan_import
+    from kiosk.core.exchange.transfer import apply_import, plan_import
 
     conn = open_data_database(args)
     try:
@@ -203,7 +203,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from kiosk.core.transfer import export
+    from kiosk.core.exchange.transfer import export
 
     conn = open_data_database(args)
     try:
@@ -215,7 +215,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from kiosk.core.backup import backup_database
+    from kiosk.core.db.backup import backup_database
 
     conn = open_data_database(args)
     try:
@@ -227,14 +227,21 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from kiosk.core.backup import BackupError, backups_dir, database_file, latest_backup, list_backups, restore_backup
-    from kiosk.core.migrations import NewerDatabaseError
+    from kiosk.core.db.backup import (
+        BackupError,
+        backups_dir,
+        database_file,
+        latest_backup,
+        list_backups,
+        restore_backup,
+    )
+    from kiosk.core.db.migrations import NewerDatabaseError
 
     try:
         conn = open_data_database(args)
     except NewerDatabaseError:  # a rolled-back terminal: a backup is the way out (the newer state is kept first)
         from kiosk.commands._common import runtime_database_path
-        from kiosk.core.runtime import open_without_migrating
+        from kiosk.core.db.runtime import open_without_migrating
 
         conn = open_without_migrating(Path(args.db) if args.db else runtime_database_path())
     try:
@@ -257,7 +264,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_feedback(args: argparse.Namespace) -> int:
-    from kiosk.core.feedback import list_feedback, mark_done, reopen
+    from kiosk.core.workers.feedback import list_feedback, mark_done, reopen
 
     conn = open_data_database(args)
     try:
@@ -282,7 +289,7 @@ def cmd_feedback(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from kiosk.core.limits import check_date
-    from kiosk.core.reports import build_report, format_report
+    from kiosk.core.workers.reports import build_report, format_report
 
     if args.days < 1:
         raise KioskError("--days must be at least 1")
@@ -298,7 +305,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    from kiosk.core.listings import ListingNotFound, describe_change, listing_history, snapshot
+    from kiosk.core.listings.editing import ListingNotFound, describe_change, listing_history, snapshot
 
     conn = open_data_database(args)
     try:
@@ -318,7 +325,7 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def cmd_undo(args: argparse.Namespace) -> int:
-    from kiosk.core.listings import undo
+    from kiosk.core.listings.editing import undo
 
     conn = open_data_database(args)
     try:

@@ -51,17 +51,17 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 def _source_database(args: argparse.Namespace) -> tuple[Path, bool]:
     """The database to export and whether it is this machine's own (writable) working copy."""
     from kiosk.commands._common import database_path
-    from kiosk.core.paths import bundled_db_path
+    from kiosk.core.terminal.paths import bundled_db_path
 
     path = database_path(args)
     return path, bool(args.db) or path.resolve() != bundled_db_path().resolve()
 
 
 def cmd_bundle(args: argparse.Namespace) -> int:
-    from kiosk.core.bundle import export_bundle, next_version, record_exported_version
-    from kiosk.core.db import connect
-    from kiosk.core.outputs import check_output
-    from kiosk.core.scratch import install_termination_handler
+    from kiosk.core.db.connection import connect
+    from kiosk.core.exchange.bundle import export_bundle, next_version, record_exported_version
+    from kiosk.core.exchange.outputs import check_output
+    from kiosk.core.terminal.scratch import install_termination_handler
 
     install_termination_handler()
     check_output(args.out, what="bundle file")  # a folder, a device or an unwritable place: say so first
@@ -93,9 +93,9 @@ def cmd_bundle(args: argparse.Namespace) -> int:
 def _open_terminal(args: argparse.Namespace) -> tuple[Any, Any, Path]:
     """The runtime database connection, the config and the data directory; logging is set up."""
     from kiosk.commands._common import open_data_database
-    from kiosk.core.config import load_terminal_config
-    from kiosk.core.logging_setup import setup_logging
-    from kiosk.core.paths import default_data_dir
+    from kiosk.core.terminal.config import load_terminal_config
+    from kiosk.core.terminal.logging_setup import setup_logging
+    from kiosk.core.terminal.paths import default_data_dir
 
     data_dir = default_data_dir()
     config, _ = load_terminal_config(data_dir)
@@ -111,11 +111,11 @@ def cmd_update_content(args: argparse.Namespace) -> int:
         raise KioskError("give a bundle FILE, or --watch [DIR] to look into a folder")
     if args.watch is not None and args.file is not None:
         raise KioskError("give either a bundle FILE or --watch, not both")
-    from kiosk.core.scratch import install_termination_handler
+    from kiosk.core.terminal.scratch import install_termination_handler
 
     install_termination_handler()  # SIGTERM removes the unpacked copy, then exits 143
     if args.file is not None:
-        from kiosk.core.bundle import apply_bundle
+        from kiosk.core.exchange.bundle import apply_bundle
 
         conn, _config, _ = _open_terminal(args)
         try:
@@ -155,11 +155,11 @@ def _watch(args: argparse.Namespace) -> int:
 
 
 def _look(args: argparse.Namespace, inbox: Path) -> None:
-    from kiosk.core.bundle import check_inbox
+    from kiosk.core.exchange.bundle import apply_from_inbox
 
     conn, _, _ = _open_terminal(args)
     try:
-        report = check_inbox(conn, inbox, now=datetime.now(SHANGHAI))
+        report = apply_from_inbox(conn, inbox, now=datetime.now(SHANGHAI))
     finally:
         conn.close()
     for path, reason in report.skipped:

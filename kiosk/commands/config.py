@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from kiosk.core.config import (
+from kiosk.core.terminal.config import (
     SETTINGS,
     Config,
     ConfigError,
@@ -16,7 +16,7 @@ from kiosk.core.config import (
     load_terminal_config,
     settings_table_markdown,
 )
-from kiosk.core.paths import default_data_dir
+from kiosk.core.terminal.paths import default_data_dir
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.commands._common import database_path
-from kiosk.core.paths import bundled_db_path, seeds_dir
+from kiosk.core.terminal.paths import bundled_db_path, seeds_dir
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -36,7 +36,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_build_db(args: argparse.Namespace) -> int:
-    from kiosk.core.build import build_database
+    from kiosk.core.content.build import build_database
 
     start = time.perf_counter()
     result = build_database(args.seeds or seeds_dir(), args.out or bundled_db_path())
@@ -48,13 +48,13 @@ def cmd_build_db(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from kiosk.core.check import check_database
-    from kiosk.core.db import connect
+    from kiosk.core.content.check import check_content
+    from kiosk.core.db.connection import connect
 
     path = database_path(args, args.path)
     conn = connect(path, readonly=True)
     try:
-        report = check_database(conn)
+        report = check_content(conn)
     finally:
         conn.close()
     for note in report.notes:
@@ -69,8 +69,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from kiosk.core.db import connect
-    from kiosk.core.stats import database_stats
+    from kiosk.core.content.stats import database_stats
+    from kiosk.core.db.connection import connect
 
     path = database_path(args, args.path)
     conn = connect(path, readonly=True)
@@ -91,8 +91,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_dump(args: argparse.Namespace) -> int:
-    from kiosk.core.db import connect
-    from kiosk.core.dump import dump_lines
+    from kiosk.core.content.dump import dump_lines
+    from kiosk.core.db.connection import connect
 
     conn = connect(database_path(args, args.path), readonly=True)
     try:

@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kiosk.core.doctor import OK, PROBLEM, WARN, Check, guarded, summary
+from kiosk.core.terminal.health import OK, PROBLEM, WARN, Check, guarded, summary
 
 PROBE_TIMEOUT_S = 30
 
@@ -45,8 +45,8 @@ def self_command() -> list[str]:
 def cmd_doctor(args: argparse.Namespace) -> int:
     if args.probe_display:
         return _probe_display()
-    from kiosk.core import doctor
-    from kiosk.core.paths import PathError, bundled_db_path, default_data_dir, platform_data_dir, resources_dir
+    from kiosk.core.terminal import health as doctor
+    from kiosk.core.terminal.paths import PathError, bundled_db_path, default_data_dir, platform_data_dir, resources_dir
 
     checks: list[Check] = []
     try:
@@ -99,7 +99,7 @@ def _applied_version(runtime: Path) -> int | None:
         return None
     import sqlite3
 
-    from kiosk.core.bundle import applied_bundle
+    from kiosk.core.exchange.bundle import applied_bundle
 
     try:
         conn = sqlite3.connect(f"{runtime.resolve().as_uri()}?mode=ro", uri=True)
@@ -185,8 +185,8 @@ def check_start_state(runtime: Path) -> Check:
     """The runtime database can be written and read by this program; else what ``kiosk run`` does instead."""
     import sqlite3
 
-    from kiosk.core.migrations import NewerDatabaseError, check_not_newer, missing_schema
-    from kiosk.core.runtime import LinkTargetMissing, follow_link, write_problem
+    from kiosk.core.db.migrations import NewerDatabaseError, check_not_newer, missing_schema
+    from kiosk.core.db.runtime import LinkTargetMissing, follow_link, write_problem
 
     name = "database access"
     try:

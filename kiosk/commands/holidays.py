@@ -2,7 +2,7 @@
 
 ``add DATE holiday|workday [--name N] [--partial]``, ``remove DATE``, ``list [--year Y]``,
 ``import FILE [--partial] [--year Y]``. The dates go to the worker tables of the runtime database
-(:mod:`kiosk.core.holiday_store`), which content and program updates keep.
+(:mod:`kiosk.core.hours.holiday_store`), which content and program updates keep.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def _now() -> datetime:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from kiosk.core import holiday_store
+    from kiosk.core.hours import holiday_store
 
     day = holiday_store.to_date(args.date)
     conn = open_data_database(args)
@@ -86,7 +86,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    from kiosk.core import holiday_store
+    from kiosk.core.hours import holiday_store
 
     day = holiday_store.to_date(args.date)
     conn = open_data_database(args)
@@ -99,7 +99,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from kiosk.core import holiday_store
+    from kiosk.core.hours import holiday_store
 
     conn = open_data_database(args)
     try:
@@ -119,8 +119,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from kiosk.core import holiday_store
-    from kiosk.core.holiday_notice import parse_notice
+    from kiosk.core.hours import holiday_store
+    from kiosk.core.hours.holiday_notice import parse_notice
 
     try:
         text = args.file.read_text(encoding="utf-8-sig")

@@ -33,7 +33,7 @@ class _BadMoment(KioskError):
 
 
 def _moment(text: str | None) -> datetime:
-    from kiosk.core.hours import SHANGHAI
+    from kiosk.core.hours.opening import SHANGHAI
     from kiosk.core.limits import parse_moment
 
     if text is None:
@@ -43,8 +43,8 @@ def _moment(text: str | None) -> datetime:
 
 
 def cmd_hours(args: argparse.Namespace) -> int:
-    from kiosk.core.db import connect
-    from kiosk.core.hours import HolidayCalendar, InvalidHoursError, hours_state, load_calendar, validate_hours
+    from kiosk.core.db.connection import connect
+    from kiosk.core.hours.opening import HolidayCalendar, InvalidHoursError, hours_state, load_calendar, validate_hours
 
     message = validate_hours(args.expr)
     if message is not None:

@@ -151,7 +151,7 @@ def _add_admin_files(root: Path, folder: Path) -> None:
         import bundle_plan
     finally:
         sys.path.pop(0)
-    from kiosk.core.config import example_config
+    from kiosk.core.terminal.config import example_config
 
     (folder / "config.example.toml").write_text(example_config(), encoding="utf-8")
     install = folder / "install"

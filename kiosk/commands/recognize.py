@@ -74,7 +74,7 @@ def cmd_recognize(args: argparse.Namespace) -> int:
         print(f"note: {strokes} strokes given; only the first {MAX_STROKES} were recognized", file=sys.stderr)
     chars: frozenset[str] | None = None
     if args.domain:
-        from kiosk.core.db import connect
+        from kiosk.core.db.connection import connect
         from kiosk.core.handwriting import domain_chars
 
         conn = connect(database_path(args), readonly=True)

@@ -25,9 +25,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from kiosk.core.db import connect
+    from kiosk.core.db.connection import connect
     from kiosk.core.errors import KioskError
-    from kiosk.core.search import search
+    from kiosk.core.search.ranking import search
 
     if args.limit < 0:
         raise KioskError("--limit must be 0 or more")

@@ -21,10 +21,10 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from kiosk.core import queries
-from kiosk.core.config import Config
 from kiosk.core.errors import KioskError
-from kiosk.core.paths import PathError
 from kiosk.core.queries import Connection
+from kiosk.core.terminal.config import Config
+from kiosk.core.terminal.paths import PathError
 from kiosk.ui.context import AppContext, shanghai_now
 from kiosk.ui.crash import install_crash_guard
 from kiosk.ui.earlyinit import early_init
@@ -65,11 +65,11 @@ def open_database(args: RunOptions, config: Config | None = None, *,
 
     A runtime database that cannot be written or used (read-only folder, newer program, missing link
     target, ``path_problem``: an unusable configured path) gives a read-only stand-in whose reason
-    the worker tools show (kiosk.core.runtime.open_kiosk_database)."""
-    from kiosk.core.db import connect
+    the worker tools show (kiosk.core.db.runtime.open_kiosk_database)."""
+    from kiosk.core.db.connection import connect
+    from kiosk.core.db.runtime import open_kiosk_database
     from kiosk.core.errors import DatabaseError
-    from kiosk.core.paths import bundled_db_path, default_data_dir
-    from kiosk.core.runtime import open_kiosk_database
+    from kiosk.core.terminal.paths import bundled_db_path, default_data_dir
 
     chosen = args.db
     if chosen:
@@ -88,8 +88,8 @@ def open_database(args: RunOptions, config: Config | None = None, *,
 
 def load_app_config(args: RunOptions, data_dir: Path | None = None) -> Config:
     """``--config PATH``, else the terminal's config file in the data directory, else the defaults."""
-    from kiosk.core.config import load_config, load_terminal_config
-    from kiosk.core.paths import default_data_dir
+    from kiosk.core.terminal.config import load_config, load_terminal_config
+    from kiosk.core.terminal.paths import default_data_dir
 
     path = args.config
     if path:
@@ -119,8 +119,8 @@ def start_state(args: RunOptions) -> tuple[Config, list[str], str | None]:
     database is then shown read-only from the bundled copy (a fresh default copy would split the
     workers' edits between two files).
     """
-    from kiosk.core.config import CONFIG_ENV, load_config
-    from kiosk.core.paths import default_data_dir
+    from kiosk.core.terminal.config import CONFIG_ENV, load_config
+    from kiosk.core.terminal.paths import default_data_dir
 
     problems: list[str] = []
     db_problem: str | None = None
@@ -213,12 +213,12 @@ def prebuild_screens(window: KioskWindow, *, delay_ms: int = PREBUILD_DELAY_MS) 
 
 
 def record_usage(ctx: AppContext, name: str, params: dict[str, Any]) -> None:
-    """Count the visit anonymously (kiosk.core.usage) for the workers' "most viewed" report.
+    """Count the visit anonymously (kiosk.core.workers.usage) for the workers' "most viewed" report.
 
     Counting never disturbs a resident: a read-only database or a missing module only skips it.
     """
     try:
-        from kiosk.core.usage import record_view
+        from kiosk.core.workers.usage import record_view
     except ImportError:
         return
     now = ctx.clock()
@@ -350,7 +350,7 @@ def run(args: RunOptions) -> int:
                                    size=args.size or DEFAULT_WINDOWED_SIZE,
                                    block_close=config.block_close, ready_report=args.ready_report,
                                    started=started)
-    from kiosk.core.runtime import read_only_reason
+    from kiosk.core.db.runtime import read_only_reason
 
     reason = read_only_reason(conn)
     if reason:

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, Signal
 
-from kiosk.core.config import Config
 from kiosk.core.models import pick
 from kiosk.core.queries import Connection
+from kiosk.core.terminal.config import Config
 from kiosk.ui.i18n import Translations
 from kiosk.ui.theme import Theme, make_theme
 

@@ -8,7 +8,7 @@ traceback and leaves whatever half-built screen the error interrupted. The guard
 1. logs the error with its context — the screen's name and the names of the screens behind it,
    the exception type and the stack (file, line, function) — and never what a resident typed: on
    input screens (search, admin) the exception's message is left out, elsewhere it is shortened and
-   masked (:func:`kiosk.core.logging_setup.redact`);
+   masked (:func:`kiosk.core.terminal.logging_setup.redact`);
 2. once the failing event is over, brings the resident back to the home screen with a calm banner
    "抱歉，出了点问题，已返回首页 / Sorry, something went wrong — back to the home screen" (it does
    not block touches and fades after a few seconds);
@@ -38,10 +38,10 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QFrame, QLabel, QVBoxLayout, QWidget
 
-from kiosk.core.logging_setup import redact
+from kiosk.core.terminal.logging_setup import redact
 
 if TYPE_CHECKING:
-    from kiosk.core.config import Config
+    from kiosk.core.terminal.config import Config
     from kiosk.ui.window import KioskWindow
 
 log = logging.getLogger("kiosk.crash")
@@ -245,7 +245,7 @@ class RecoveryNoticeBar(QFrame):
         layout.addWidget(self.dismiss_button, 0, Qt.AlignmentFlag.AlignRight)
 
     def dismiss(self) -> None:
-        from kiosk.core.recovery import clear_recovery_notice
+        from kiosk.core.db.recovery import clear_recovery_notice
 
         try:
             clear_recovery_notice(self.conn)
@@ -256,7 +256,7 @@ class RecoveryNoticeBar(QFrame):
 
 def recovery_notice_bar(conn: Any) -> RecoveryNoticeBar | None:
     """The notice bar when the database was recovered and no worker has dismissed it yet, else None."""
-    from kiosk.core.recovery import recovery_notice
+    from kiosk.core.db.recovery import recovery_notice
 
     message = recovery_notice(conn)
     return RecoveryNoticeBar(conn, message) if message else None
@@ -283,8 +283,8 @@ def start_logging(config: Config) -> Path | None:
 
     A terminal whose disk is read-only or full must still run, so a failure here is not fatal.
     """
-    from kiosk.core.logging_setup import setup_logging
-    from kiosk.core.paths import default_data_dir
+    from kiosk.core.terminal.logging_setup import setup_logging
+    from kiosk.core.terminal.paths import default_data_dir
 
     try:
         path = setup_logging(config.log_path(default_data_dir()), terminal_id=config.terminal_id,

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from kiosk.core.config import Config
+    from kiosk.core.terminal.config import Config
 
 log = logging.getLogger("kiosk.earlyinit")
 
@@ -35,7 +35,7 @@ _fault_file: IO[str] | None = None
 
 def early_init(config: Config) -> Path | None:
     """Run the start-up steps in order; returns the log file (None when logging to the console only)."""
-    from kiosk.core.paths import PathError
+    from kiosk.core.terminal.paths import PathError
     from kiosk.ui.crash import start_logging
 
     log_path = None

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics
 
-from kiosk.core.paths import resources_dir
+from kiosk.core.terminal.paths import resources_dir
 
 FONT_FILE = "wqy-microhei.ttc"
 DEFAULT_FAMILY = "WenQuanYi Micro Hei"

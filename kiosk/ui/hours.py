@@ -1,11 +1,11 @@
-"""Opening-hours state for the screens, when the hours module (kiosk.core.hours) is present.
+"""Opening-hours state for the screens, when the hours module (kiosk.core.hours.opening) is present.
 
 Every function returns None when the module is missing or the expression cannot be read, so
 screens simply show nothing about "open now" then.
 
 The holiday calendar follows the database: it is cached per connection and made again when the
 holiday rows change (a content update, a worker's entry — from this connection or another one),
-without a restart (:class:`kiosk.core.holidays.CalendarCache`).
+without a restart (:class:`kiosk.core.hours.holidays.CalendarCache`).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ _calendars: Any | None = None
 
 def _module() -> Any | None:
     try:
-        from kiosk.core import hours
+        from kiosk.core.hours import opening as hours
     except ImportError:
         return None
     return hours
@@ -43,7 +43,7 @@ def calendar(ctx: AppContext) -> Any:
     """The holiday calendar of ``ctx.conn``, as of the database's current content."""
     global _calendars
     if _calendars is None:
-        from kiosk.core.holidays import CalendarCache
+        from kiosk.core.hours.holidays import CalendarCache
 
         _calendars = CalendarCache()
     return _calendars.get(ctx.conn)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QTranslator
 
-from kiosk.core.paths import resources_dir
+from kiosk.core.terminal.paths import resources_dir
 
 LANGUAGES = ("zh", "en")
 

@@ -44,14 +44,14 @@ def release_free_memory() -> bool:
 
 def release_idle_memory() -> bool:
     """After the idle reset: close the handwriting model (reopened on the next stroke), forget
-    pypinyin if a worker's edit loaded it (kiosk.core.pinyin_store), then :func:`release_free_memory`."""
+    pypinyin if a worker's edit loaded it (kiosk.core.search.pinyin_store), then :func:`release_free_memory`."""
     try:
         from kiosk.core.handwriting import release_shared
     except ImportError:
         pass
     else:
         release_shared()
-    from kiosk.core.pinyin_store import unload_pypinyin
+    from kiosk.core.search.pinyin_store import unload_pypinyin
 
     unload_pypinyin()
     return release_free_memory()

@@ -1,7 +1,7 @@
 """The screen ``kiosk run`` shows when it cannot show the resident screens at all.
 
 Every bad start state the kiosk can work around (a read-only folder, a newer database, a damaged
-font, an unusable path) still gets the resident screens (kiosk.core.runtime.open_kiosk_database).
+font, an unusable path) still gets the resident screens (kiosk.core.db.runtime.open_kiosk_database).
 When no database can be shown at all — the bundled one missing or damaged as well, the runtime
 database locked by another program — exiting would leave the bare desktop on the terminal (and a
 service manager restarting it in a loop). Instead this screen says, calmly, that the terminal is

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
-from kiosk.core.config import Config
 from kiosk.core.queries import Connection
+from kiosk.core.terminal.config import Config
 from kiosk.ui.app import build_kiosk, sample_params, show_screen
 from kiosk.ui.registry import RESIDENT_SCREENS
 

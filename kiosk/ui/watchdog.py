@@ -17,7 +17,7 @@ import os
 from PySide6.QtCore import QCoreApplication, QObject, QTimer
 from PySide6.QtWidgets import QWidget
 
-from kiosk.core import sdnotify
+from kiosk.core.terminal import sdnotify
 from kiosk.ui.readiness import when_painted
 
 log = logging.getLogger(__name__)

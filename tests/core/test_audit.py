@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core.db import connect
-from kiosk.core.listings import (
+from kiosk.core.db.connection import connect
+from kiosk.core.listings.editing import (
     HoursEntry,
     PhoneEntry,
     UndoRefused,

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core import auth
-from kiosk.core.db import connect
+from kiosk.core.db.connection import connect
+from kiosk.core.workers import auth
 from tests.helpers.worker import NOW
 
 PIN = "2580"

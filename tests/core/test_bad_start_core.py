@@ -11,18 +11,19 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core import auth, migrations
-from kiosk.core.config import config_from_mapping
-from kiosk.core.listings import PhoneEntry, get_listing, save_listing, snapshot
-from kiosk.core.migrations import NewerDatabaseError
-from kiosk.core.paths import PathError, default_data_dir
-from kiosk.core.runtime import (
+from kiosk.core.db import migrations
+from kiosk.core.db.migrations import NewerDatabaseError
+from kiosk.core.db.runtime import (
     LinkTargetMissing,
     ReadOnlyConnection,
     open_kiosk_database,
     open_runtime_database,
     read_only_reason,
 )
+from kiosk.core.listings.editing import PhoneEntry, get_listing, save_listing, snapshot
+from kiosk.core.terminal.config import config_from_mapping
+from kiosk.core.terminal.paths import PathError, default_data_dir
+from kiosk.core.workers import auth
 from tests.core.test_runtime import _newer_build
 from tests.helpers.worker import NOW
 
@@ -176,7 +177,7 @@ def test_restore_brings_a_rolled_back_terminal_back_to_a_backup_and_keeps_the_ne
     """`kiosk restore` over a database from a newer program: the older backup comes back (this program's
     schema, the edit made before it), and the newer database is kept as the safety backup."""
     from kiosk.cli import main
-    from kiosk.core.backup import backup_database, list_backups
+    from kiosk.core.db.backup import backup_database, list_backups
 
     data = default_data_dir()  # the conftest's private data directory
     conn = open_runtime_database(data, seed_db_path, now=NOW)
@@ -208,7 +209,7 @@ def test_config_check_names_an_unusable_path(tmp_path: Path, capsys: pytest.Capt
 def test_damaged_link_target_is_recovered_in_its_own_folder_and_the_link_kept(seed_db_path: Path,
                                                                               tmp_path: Path) -> None:
     """A damaged file behind the link is moved aside next to itself and restored from its backup; the link stays."""
-    from kiosk.core.backup import backup_database
+    from kiosk.core.db.backup import backup_database
 
     data, disk = tmp_path / "data", tmp_path / "disk"
     data.mkdir()

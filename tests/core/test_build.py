@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core.build import build_database
-from kiosk.core.check import check_database
-from kiosk.core.db import connect
-from kiosk.core.dump import dump_lines
+from kiosk.core.content.build import build_database
+from kiosk.core.content.check import check_content
+from kiosk.core.content.dump import dump_lines
+from kiosk.core.content.provenance import SeedText
+from kiosk.core.db.connection import connect
 from kiosk.core.errors import SeedError
-from kiosk.core.paths import seeds_dir
-from kiosk.core.provenance import SeedText
+from kiosk.core.terminal.paths import seeds_dir
 
 
 @pytest.fixture
@@ -55,7 +55,7 @@ def test_article_figures_present(seed_conn: sqlite3.Connection) -> None:
 
 def test_every_stated_fact_is_verified(seed_conn: sqlite3.Connection) -> None:
     """`kiosk check` finds no problem in the seed database."""
-    report = check_database(seed_conn)
+    report = check_content(seed_conn)
     assert report.ok, report.problems
     assert report.verified > 50
 
@@ -145,7 +145,7 @@ def test_check_detects_tampered_fact(writable_db: Path) -> None:
     conn = connect(writable_db)
     conn.execute("UPDATE figures SET source_quote = '常住人口从13.7万增至29.7万' WHERE rowid = "
                  "(SELECT MIN(rowid) FROM figures)")
-    report = check_database(conn)
+    report = check_content(conn)
     conn.close()
     assert not report.ok
     assert any("figures" in p for p in report.problems)
@@ -153,8 +153,8 @@ def test_check_detects_tampered_fact(writable_db: Path) -> None:
 
 def test_bundled_database_matches_seeds(tmp_path: Path) -> None:
     """data/kiosk.db is up to date: rebuilding from seeds/ gives the same content hash."""
-    from kiosk.core.paths import bundled_db_path
-    from kiosk.core.stats import database_stats
+    from kiosk.core.content.stats import database_stats
+    from kiosk.core.terminal.paths import bundled_db_path
 
     fresh = build_database(seeds_dir(), tmp_path / "fresh.db")
     conn = connect(bundled_db_path(), readonly=True)
@@ -173,6 +173,6 @@ def test_check_detects_invalid_hours(writable_db: Path) -> None:
     """An opening-hours string the parser cannot read is reported by check."""
     conn = connect(writable_db)
     conn.execute("INSERT INTO schedules(id, service_id, opening_hours) VALUES ('x', 'fitness-venues', 'Mon-Fri 9-5')")
-    report = check_database(conn)
+    report = check_content(conn)
     conn.close()
     assert any("schedules 'x'" in p for p in report.problems)

@@ -14,26 +14,26 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from kiosk.core.bundle import (
+from kiosk.core.content.dump import content_hash
+from kiosk.core.db.connection import connect
+from kiosk.core.db.migrations import SCHEMA_VERSION
+from kiosk.core.db.runtime import open_runtime_database
+from kiosk.core.exchange.bundle import (
     DB_NAME,
     MANIFEST_NAME,
     BundleError,
     applied_bundle,
     apply_bundle,
-    check_inbox,
+    apply_from_inbox,
     export_bundle,
     next_version,
     open_bundle,
     read_manifest,
     record_exported_version,
 )
-from kiosk.core.db import connect
-from kiosk.core.dump import content_hash
-from kiosk.core.feedback import add_feedback
-from kiosk.core.listings import get_listing, save_listing
-from kiosk.core.migrations import SCHEMA_VERSION
-from kiosk.core.runtime import open_runtime_database
-from kiosk.core.usage import record_view
+from kiosk.core.listings.editing import get_listing, save_listing
+from kiosk.core.workers.feedback import add_feedback
+from kiosk.core.workers.usage import record_view
 
 NOW = datetime(2025, 3, 4, 10, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
 EDITED = "（测试用合成文字）办公室修改后的说明"  # synthetic test text, never in data/
@@ -267,13 +267,13 @@ def test_inbox_applies_the_newest_usable_bundle(office: Path, terminal: sqlite3.
     (inbox / "content-v2.zip").write_bytes(data[: len(data) // 2])  # still being copied
     (inbox / ".syncthing.content-v3.zip.tmp").write_bytes(b"partial")
     (inbox / "readme.txt").write_text("ignored", encoding="utf-8")
-    report = check_inbox(terminal, inbox, now=NOW)
+    report = apply_from_inbox(terminal, inbox, now=NOW)
     assert report.result is not None and report.result.applied and report.result.manifest.version == 1
     assert [p.name for p, _ in report.skipped] == ["content-v2.zip"]
     (inbox / "content-v2.zip").write_bytes(data)  # the copy finished
-    report = check_inbox(terminal, inbox, now=NOW)
+    report = apply_from_inbox(terminal, inbox, now=NOW)
     assert report.result is not None and report.result.applied and applied_bundle(terminal)[0] == 2
-    report = check_inbox(terminal, inbox, now=NOW)
+    report = apply_from_inbox(terminal, inbox, now=NOW)
     assert report.result is not None and not report.result.applied and "up to date" in report.result.message
     assert sorted(os.listdir(inbox)) == [".syncthing.content-v3.zip.tmp", "content-v1.zip", "content-v2.zip",
                                          "readme.txt"]
@@ -282,9 +282,9 @@ def test_inbox_applies_the_newest_usable_bundle(office: Path, terminal: sqlite3.
 def test_inbox_empty_or_missing(terminal: sqlite3.Connection, tmp_path: Path) -> None:
     """An empty inbox applies nothing; a missing one (share not mounted) is a BundleError."""
     (tmp_path / "empty").mkdir()
-    assert check_inbox(terminal, tmp_path / "empty", now=NOW).result is None
+    assert apply_from_inbox(terminal, tmp_path / "empty", now=NOW).result is None
     with pytest.raises(BundleError, match="mounted"):
-        check_inbox(terminal, tmp_path / "nope", now=NOW)
+        apply_from_inbox(terminal, tmp_path / "nope", now=NOW)
 
 
 def test_reapplied_after_a_program_upgrade(office: Path, tmp_path: Path, seed_db_path: Path) -> None:
@@ -294,7 +294,7 @@ def test_reapplied_after_a_program_upgrade(office: Path, tmp_path: Path, seed_db
     export_bundle(office, inbox / "c.zip", version=1)
     data_dir = tmp_path / "t"
     conn = open_runtime_database(data_dir, seed_db_path)
-    check_inbox(conn, inbox, now=NOW)
+    apply_from_inbox(conn, inbox, now=NOW)
     conn.close()
     newer = tmp_path / "newer-bundled.db"  # a program upgrade with different built-in content
     newer.write_bytes(seed_db_path.read_bytes())
@@ -303,14 +303,14 @@ def test_reapplied_after_a_program_upgrade(office: Path, tmp_path: Path, seed_db
         c.execute("UPDATE meta SET value = 'f' || substr(value, 2) WHERE key = 'content_hash'")
     c.close()
     conn = open_runtime_database(data_dir, newer)
-    report = check_inbox(conn, inbox, now=NOW)
+    report = apply_from_inbox(conn, inbox, now=NOW)
     assert report.result is not None and report.result.applied
     assert _description(conn, "elderly-care-facilities") == EDITED
     current = conn.execute("SELECT value FROM meta WHERE key = 'content_hash'").fetchone()[0]
     assert current == report.result.manifest.content_hash
     conn.close()
     conn = open_runtime_database(data_dir, newer)  # and the next start leaves it alone
-    assert not check_inbox(conn, inbox, now=NOW).result.applied  # type: ignore[union-attr]
+    assert not apply_from_inbox(conn, inbox, now=NOW).result.applied  # type: ignore[union-attr]
     conn.close()
 
 

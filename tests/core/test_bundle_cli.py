@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.cli import main
-from kiosk.core.logging_setup import teardown_logging
+from kiosk.core.terminal.logging_setup import teardown_logging
 
 EDITED = "（测试用合成文字）新说明"  # synthetic test text
 
@@ -114,7 +114,7 @@ def test_watch_needs_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 
 def test_bundle_from_the_bundled_database_leaves_it_alone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """With no runtime database, `bundle` exports the bundled database without writing to it."""
-    from kiosk.core.paths import bundled_db_path
+    from kiosk.core.terminal.paths import bundled_db_path
 
     before = bundled_db_path().read_bytes()
     assert main(["bundle", "--out", str(tmp_path / "c.zip")]) == 0

@@ -26,7 +26,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.core.bundle import (
+from kiosk.core.content.dump import content_hash
+from kiosk.core.db.connection import connect, transaction
+from kiosk.core.db.runtime import open_runtime_database
+from kiosk.core.exchange.bundle import (
     DB_NAME,
     MANIFEST_NAME,
     QUARANTINE_DIR,
@@ -35,21 +38,18 @@ from kiosk.core.bundle import (
     _parse_manifest,
     applied_bundle,
     apply_bundle,
-    check_inbox,
+    apply_from_inbox,
     export_bundle,
     open_bundle,
     parse_manifest_text,
     quarantined,
     read_manifest,
 )
-from kiosk.core.config import Config
-from kiosk.core.db import connect, transaction
-from kiosk.core.doctor import WARN
-from kiosk.core.doctor import check_inbox as doctor_inbox
-from kiosk.core.dump import content_hash
-from kiosk.core.feedback import add_feedback
-from kiosk.core.runtime import open_runtime_database
-from kiosk.core.scratch import remove_stale
+from kiosk.core.terminal.config import Config
+from kiosk.core.terminal.health import WARN
+from kiosk.core.terminal.health import apply_from_inbox as doctor_inbox
+from kiosk.core.terminal.scratch import remove_stale
+from kiosk.core.workers.feedback import add_feedback
 
 NOW = datetime(2025, 3, 4, 10, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
 ENDLESS = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x AS id FROM c"
@@ -218,7 +218,7 @@ def test_inbox_quarantines_bad_bundles_and_applies_the_valid_one(good: Path, ter
     _write_zip(inbox / "digits.zip", text.encode(), None)
     _write_zip(inbox / "deep.zip", b"{\"a\":" * 10_000 + b"1" + b"}" * 10_000, None)
     _with_db(good, inbox / "view-v8.zip", lambda c: c.execute(f"CREATE VIEW forever AS {ENDLESS}"), version=8)
-    report = check_inbox(terminal, inbox, now=NOW)
+    report = apply_from_inbox(terminal, inbox, now=NOW)
     assert report.result is not None and report.result.applied and applied_bundle(terminal)[0] == 3
     assert sorted(p.name for p, _ in report.skipped) == ["deep.zip", "digits.zip", "view-v8.zip"]
     assert sorted(p.name for p in inbox.glob("*.zip")) == ["content-v3.zip"]
@@ -237,7 +237,7 @@ def test_partial_copy_and_newer_program_bundles_stay_in_the_inbox(good: Path, te
     data = good.read_bytes()
     (inbox / "copying.zip").write_bytes(data[: len(data) // 2])
     _write_zip(inbox / "future.zip", json.dumps({**_manifest(good), "schema_version": 99}).encode(), b"x")
-    report = check_inbox(terminal, inbox, now=NOW)
+    report = apply_from_inbox(terminal, inbox, now=NOW)
     assert report.result is None
     assert sorted(p.name for p in inbox.glob("*.zip")) == ["copying.zip", "future.zip"]
     assert quarantined(inbox) == []

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core.config import (
+from kiosk.core.terminal.config import (
     SETTINGS,
     Config,
     ConfigError,

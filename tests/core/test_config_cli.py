@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.cli import main
-from kiosk.core.config import SETTINGS
+from kiosk.core.terminal.config import SETTINGS
 
 
 def test_example_then_check_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

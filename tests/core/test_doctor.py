@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core.bundle import export_bundle
-from kiosk.core.config import Config
-from kiosk.core.doctor import (
+from kiosk.core.exchange.bundle import export_bundle
+from kiosk.core.terminal.config import Config
+from kiosk.core.terminal.health import (
     OK,
     PROBLEM,
     WARN,
@@ -23,7 +23,7 @@ from kiosk.core.doctor import (
     guarded,
     summary,
 )
-from kiosk.core.paths import resources_dir
+from kiosk.core.terminal.paths import resources_dir
 
 
 def test_config_absent_bad_and_good(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

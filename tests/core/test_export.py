@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core.db import connect
-from kiosk.core.listings import PhoneEntry, get_listing, list_listings, retire_listing, save_listing
-from kiosk.core.transfer import export, import_path, plan_import
+from kiosk.core.db.connection import connect
+from kiosk.core.exchange.transfer import export, import_path, plan_import
+from kiosk.core.listings.editing import PhoneEntry, get_listing, list_listings, retire_listing, save_listing
 from tests.helpers.worker import NOW, content, synthetic_listing
 
 

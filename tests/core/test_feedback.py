@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core import feedback
-from kiosk.core.db import connect
+from kiosk.core.db.connection import connect
+from kiosk.core.workers import feedback
 from tests.helpers.worker import NOW
 
 

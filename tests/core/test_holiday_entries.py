@@ -14,14 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core import holiday_store
-from kiosk.core.db import connect
-from kiosk.core.doctor import OK, WARN, check_holiday_schedule
-from kiosk.core.holiday_notice import NoticeError, parse_notice
-from kiosk.core.holiday_store import HolidayEntryError
-from kiosk.core.holidays import CalendarCache, load_calendar
-from kiosk.core.hours import SHANGHAI, hours_state
-from kiosk.core.runtime import merge_content, open_runtime_database
+from kiosk.core.db.connection import connect
+from kiosk.core.db.runtime import merge_content, open_runtime_database
+from kiosk.core.hours import holiday_store
+from kiosk.core.hours.holiday_notice import NoticeError, parse_notice
+from kiosk.core.hours.holiday_store import HolidayEntryError
+from kiosk.core.hours.holidays import CalendarCache, load_calendar
+from kiosk.core.hours.opening import SHANGHAI, hours_state
+from kiosk.core.terminal.health import OK, WARN, check_holiday_schedule
 
 NOW = datetime(2026, 12, 2, 9, 0, tzinfo=SHANGHAI)
 OFFICE = "Mo-Fr 08:30-12:00,14:30-17:30; PH off"

@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from kiosk.core.holidays import HolidayCalendar, HolidayOverride
-from kiosk.core.hours import (
+from kiosk.core.hours.holidays import HolidayCalendar, HolidayOverride
+from kiosk.core.hours.opening import (
     SHANGHAI,
     InvalidHoursError,
     any_open_now,

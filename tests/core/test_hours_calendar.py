@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core.build import build_database
-from kiosk.core.db import connect
+from kiosk.core.content.build import build_database
+from kiosk.core.db.connection import connect
 from kiosk.core.errors import SeedError
-from kiosk.core.holidays import HolidayCalendar, HolidayOverride, load_calendar
-from kiosk.core.hours import SHANGHAI, hours_state
-from kiosk.core.paths import seeds_dir
+from kiosk.core.hours.holidays import HolidayCalendar, HolidayOverride, load_calendar
+from kiosk.core.hours.opening import SHANGHAI, hours_state
+from kiosk.core.terminal.paths import seeds_dir
 
 OFFICE = "Mo-Fr 08:30-12:00,14:30-17:30; PH off"
 FIRST_SERVICE_SOURCE = (
@@ -69,7 +69,7 @@ def test_one_seed_row_makes_a_year_partial_not_known() -> None:
 
 def test_seed_rows_naming_every_statutory_holiday_publish_the_year() -> None:
     """Seed rows covering all of 2027's statutory holidays make 2027 published: other dates ordinary."""
-    from kiosk.core.holidays import statutory_holidays
+    from kiosk.core.hours.holidays import statutory_holidays
 
     rows = [HolidayOverride(d, "holiday", n[0], n[1]) for d, n in statutory_holidays(2027).items()]
     cal = HolidayCalendar(rows)
@@ -179,7 +179,7 @@ def test_seed_holidays_become_overrides(seeds_copy: Path, tmp_path: Path) -> Non
 
 def test_statutory_holidays_are_the_law_only() -> None:
     """The law's days: 除夕 and 春节 count, the package's substituted days off of 2026 do not."""
-    from kiosk.core.holidays import statutory_holidays
+    from kiosk.core.hours.holidays import statutory_holidays
 
     law_2026 = statutory_holidays(2026)
     assert date(2026, 2, 16) in law_2026 and law_2026[date(2026, 2, 16)][0] == "春节"  # 除夕

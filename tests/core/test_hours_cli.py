@@ -61,7 +61,7 @@ def test_offset_is_converted_to_shanghai(capsys: pytest.CaptureFixture[str], see
 
 def test_invalid_expression_exits_2_with_the_editor_message(capsys: pytest.CaptureFixture[str]) -> None:
     """Invalid EXPR: exit 2, one line, the same message validate_hours gives."""
-    from kiosk.core.hours import validate_hours
+    from kiosk.core.hours.opening import validate_hours
 
     assert main(["hours", "Mon-Fri 08:30-17:30", "--at", "2026-05-14T09:00", "--json"]) == 2
     err = capsys.readouterr().err

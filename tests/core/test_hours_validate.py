@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.core.holidays import HolidayCalendar
-from kiosk.core.hours import (
+from kiosk.core.hours.holidays import HolidayCalendar
+from kiosk.core.hours.opening import (
     EXAMPLE,
     SHANGHAI,
     InvalidHoursError,

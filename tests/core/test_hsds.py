@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from kiosk.core import queries
-from kiosk.core.db import connect
-from kiosk.core.hsds import RESOURCES, rule_to_opening_hours, simple_rule
-from kiosk.core.transfer import export, import_path, plan_import
+from kiosk.core.db.connection import connect
+from kiosk.core.exchange.hsds import RESOURCES, rule_to_opening_hours, simple_rule
+from kiosk.core.exchange.transfer import export, import_path, plan_import
 from tests.helpers.worker import NOW, content
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "hsds-example"

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core.backup import list_backups, restore_backup
-from kiosk.core.db import connect
-from kiosk.core.listings import get_listing, listing_history
-from kiosk.core.transfer import ImportRejected, apply_import, export, import_path, plan_import
+from kiosk.core.db.backup import list_backups, restore_backup
+from kiosk.core.db.connection import connect
+from kiosk.core.exchange.transfer import ImportRejected, apply_import, export, import_path, plan_import
+from kiosk.core.listings.editing import get_listing, listing_history
 from tests.helpers.worker import NOW, content
 
 HEADER = ["id", "category", "name", "phone_1", "hours_1"]
@@ -129,7 +129,7 @@ def test_ten_thousand_rows_with_one_bad_change_nothing(conn: sqlite3.Connection,
 def test_failure_midway_rolls_everything_back(conn: sqlite3.Connection, tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """If writing fails half way (a crash in the middle), the transaction leaves the database untouched."""
-    import kiosk.core.transfer as transfer
+    import kiosk.core.exchange.transfer as transfer
 
     rows = [[f"synthetic-{n}", "elderly", f"合成测试服务{n}", "12349", ""] for n in range(20)]
     plan = plan_import(conn, write_csv(tmp_path / "in.csv", rows))

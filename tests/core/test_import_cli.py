@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from kiosk.cli import main
-from kiosk.core.db import connect
-from kiosk.core.runtime import runtime_db_path
+from kiosk.core.db.connection import connect
+from kiosk.core.db.runtime import runtime_db_path
 from tests.helpers.worker import content
 
 
@@ -51,7 +51,7 @@ def test_commands_default_to_the_runtime_database(tmp_path: Path, monkeypatch: p
 def test_set_pin_from_stdin_then_wrong_pin_is_refused(writable_db: Path, monkeypatch: pytest.MonkeyPatch,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
     """`kiosk set-pin --pin-stdin` stores a PIN; a weak one exits 1 with a one-line reason."""
-    from kiosk.core import auth
+    from kiosk.core.workers import auth
 
     monkeypatch.setattr("sys.stdin", io.StringIO("2580\n"))
     assert main(["set-pin", "--pin-stdin", "--db", str(writable_db)]) == 0
@@ -63,7 +63,7 @@ def test_set_pin_from_stdin_then_wrong_pin_is_refused(writable_db: Path, monkeyp
 
 def test_backup_and_restore(writable_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """`kiosk backup` then a change then `kiosk restore` (newest backup) gives the earlier content back."""
-    from kiosk.core import feedback
+    from kiosk.core.workers import feedback
     from tests.helpers.worker import NOW
 
     assert main(["backup", "--db", str(writable_db)]) == 0
@@ -111,7 +111,7 @@ def test_history_and_undo(writable_db: Path, tmp_path: Path, capsys: pytest.Capt
 
 def test_feedback_and_report_commands(writable_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """`kiosk feedback` lists open items, --done closes one; `kiosk report` prints the sections."""
-    from kiosk.core import feedback
+    from kiosk.core.workers import feedback
     from tests.helpers.worker import NOW
 
     item = feedback.add_feedback(connect(writable_db), "library-branches", "wrong_address", NOW)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.core.validation import check_coordinate, check_hours, check_phone, normalize_phone
+from kiosk.core.listings.validation import check_coordinate, check_phone, hours_message, normalize_phone
 
 
 @pytest.mark.parametrize(("raw", "stored"), [
@@ -50,8 +50,8 @@ def test_invalid_numbers_say_why(raw: str, hint: str) -> None:
 
 def test_hours_message_comes_from_the_hours_checker() -> None:
     """Bad opening hours give the hours module's message with an example; good ones pass."""
-    assert check_hours("Mo-Fr 08:30-12:00,14:30-17:30") is None
-    message = check_hours("Mo-Fr 25:00-26:00")
+    assert hours_message("Mo-Fr 08:30-12:00,14:30-17:30") is None
+    message = hours_message("Mo-Fr 25:00-26:00")
     assert message is not None and "Mo-Fr" in message
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core.logging_setup import redact, setup_logging, teardown_logging
+from kiosk.core.terminal.logging_setup import redact, setup_logging, teardown_logging
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core import migrations
-from kiosk.core.db import connect
+from kiosk.core.db import migrations
+from kiosk.core.db.connection import connect
 from kiosk.core.errors import DatabaseError
 
 

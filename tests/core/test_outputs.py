@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 
 from kiosk.cli import main
-from kiosk.core.backup import BackupError, backup_database
-from kiosk.core.build import build_database
-from kiosk.core.db import connect
-from kiosk.core.outputs import OutputError, atomic_output, check_output
-from kiosk.core.paths import seeds_dir
-from kiosk.core.transfer import export
+from kiosk.core.content.build import build_database
+from kiosk.core.db.backup import BackupError, backup_database
+from kiosk.core.db.connection import connect
+from kiosk.core.exchange.outputs import OutputError, atomic_output, check_output
+from kiosk.core.exchange.transfer import export
+from kiosk.core.terminal.paths import seeds_dir
 
 
 def _fifo(path: Path) -> Path:

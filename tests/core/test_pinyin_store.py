@@ -10,11 +10,11 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from kiosk.core import pinyin_store
-from kiosk.core.db import connect
-from kiosk.core.listings import save_listing
-from kiosk.core.runtime import open_runtime_database
-from kiosk.core.search_pinyin import char_readings, han_runs
+from kiosk.core.db.connection import connect
+from kiosk.core.db.runtime import open_runtime_database
+from kiosk.core.listings.editing import save_listing
+from kiosk.core.search import pinyin_store
+from kiosk.core.search.pinyin import char_readings, han_runs
 from tests.helpers.worker import synthetic_listing
 
 NOW = datetime(2026, 3, 4, 10, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -84,9 +84,9 @@ def test_runtime_database_from_before_the_tables_gets_them_filled(writable_db: P
 
 RESIDENT_FLOW = """
 import json, sys
-from kiosk.core.db import connect
-from kiosk.core.search import search
-from kiosk.core.search_candidates import PinyinVocabulary
+from kiosk.core.db.connection import connect
+from kiosk.core.search.ranking import search
+from kiosk.core.search.candidates import PinyinVocabulary
 conn = connect(sys.argv[1], readonly=True)
 vocab = PinyinVocabulary.from_connection(conn)
 print(json.dumps({

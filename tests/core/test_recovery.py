@@ -8,17 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core import feedback
-from kiosk.core.backup import backup_database, list_backups
-from kiosk.core.errors import DatabaseError
-from kiosk.core.recovery import (
+from kiosk.core.db.backup import backup_database, list_backups
+from kiosk.core.db.recovery import (
     NOTICE_KEY,
     check_database_file,
     clear_recovery_notice,
     recover_if_needed,
     recovery_notice,
 )
-from kiosk.core.runtime import open_runtime_database, runtime_db_path
+from kiosk.core.db.runtime import open_runtime_database, runtime_db_path
+from kiosk.core.errors import DatabaseError
+from kiosk.core.workers import feedback
 from tests.helpers.worker import NOW
 
 

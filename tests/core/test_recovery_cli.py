@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core.recovery import NOTICE_KEY
+from kiosk.core.db.recovery import NOTICE_KEY
 from tests.core.test_recovery import _damage_pages
 
 REPO = Path(__file__).resolve().parents[2]

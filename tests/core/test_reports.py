@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from kiosk.core import feedback, usage
-from kiosk.core.db import connect
-from kiosk.core.reports import build_report, format_report, period_bounds
+from kiosk.core.db.connection import connect
+from kiosk.core.workers import feedback, usage
+from kiosk.core.workers.reports import build_report, format_report, period_bounds
 from tests.helpers.worker import NOW
 
 

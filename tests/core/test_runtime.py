@@ -6,12 +6,12 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-from kiosk.core import auth, feedback, usage
-from kiosk.core.backup import backup_database, list_backups
-from kiosk.core.db import connect
-from kiosk.core.dump import content_hash
-from kiosk.core.listings import PhoneEntry, get_listing, save_listing, snapshot
-from kiosk.core.runtime import SEED_HASH_KEY, open_runtime_database, runtime_db_path
+from kiosk.core.content.dump import content_hash
+from kiosk.core.db.backup import backup_database, list_backups
+from kiosk.core.db.connection import connect
+from kiosk.core.db.runtime import SEED_HASH_KEY, open_runtime_database, runtime_db_path
+from kiosk.core.listings.editing import PhoneEntry, get_listing, save_listing, snapshot
+from kiosk.core.workers import auth, feedback, usage
 from tests.helpers.worker import NOW, content
 
 
@@ -98,7 +98,7 @@ def test_upgrade_keeps_worker_edits_and_brings_new_seed_content(seed_db_path: Pa
 
 def test_undone_edit_lets_seed_updates_through(seed_db_path: Path, tmp_path: Path) -> None:
     """A listing whose every edit was undone is a plain seed listing again and takes the new seed text."""
-    from kiosk.core.listings import undo
+    from kiosk.core.listings.editing import undo
 
     data = tmp_path / "data"
     conn = open_runtime_database(data, seed_db_path)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from kiosk.core import sdnotify
+from kiosk.core.terminal import sdnotify
 from tests.helpers.notify_socket import NotifyListener
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core.db import connect
-from kiosk.core.search import SCORES, SearchHit, search
+from kiosk.core.db.connection import connect
+from kiosk.core.search.ranking import SCORES, SearchHit, search
 
 TOP = 10
 """"Findable" means: among the first ten hits, i.e. on the resident's first screen of results."""

@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from kiosk.core.search_candidates import Candidate, PinyinVocabulary, split_letters
+from kiosk.core.search.candidates import Candidate, PinyinVocabulary, split_letters
 
 
 @pytest.mark.parametrize(("letters", "pieces"), [
@@ -25,7 +25,7 @@ def test_split_letters(letters: str, pieces: list[str]) -> None:
 
 @pytest.fixture(scope="module")
 def vocab(seed_db_path: object) -> PinyinVocabulary:
-    from kiosk.core.db import connect
+    from kiosk.core.db.connection import connect
 
     conn = connect(seed_db_path, readonly=True)  # type: ignore[arg-type]
     try:

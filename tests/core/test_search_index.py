@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core.db import connect, transaction
-from kiosk.core.search import search
-from kiosk.core.search_index import GENERATION_KEY, name_key, reindex
-from kiosk.core.search_pinyin import readings, segmentations
+from kiosk.core.db.connection import connect, transaction
+from kiosk.core.search.index import GENERATION_KEY, name_key, reindex
+from kiosk.core.search.pinyin import readings, segmentations
+from kiosk.core.search.ranking import search
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ import sqlite3
 from datetime import date
 from pathlib import Path
 
-from kiosk.core.db import connect
-from kiosk.core.search import record_miss, search
+from kiosk.core.db.connection import connect
+from kiosk.core.search.ranking import record_miss, search
 
 
 def rows(conn: sqlite3.Connection) -> list[tuple[str, str, int]]:

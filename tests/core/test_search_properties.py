@@ -10,14 +10,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kiosk.core.db import connect
-from kiosk.core.search import SearchHit, search
+from kiosk.core.db.connection import connect
+from kiosk.core.search.ranking import SearchHit, search
 
 
 @pytest.fixture(scope="module")
 def conn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sqlite3.Connection]:
-    from kiosk.core.build import build_database
-    from kiosk.core.paths import seeds_dir
+    from kiosk.core.content.build import build_database
+    from kiosk.core.terminal.paths import seeds_dir
 
     path: Path = tmp_path_factory.mktemp("search-props") / "kiosk.db"
     build_database(seeds_dir(), path)

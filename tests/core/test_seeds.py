@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core.db import connect
+from kiosk.core.content.seeds import load_seeds
+from kiosk.core.content.seeds.loader import KINDS
+from kiosk.core.content.seeds.records import Fact, RequiredDocument, Schedule, SeedRecord, Service, in_seed_text
+from kiosk.core.db.connection import connect
 from kiosk.core.errors import SeedError
-from kiosk.core.paths import seeds_dir
-from kiosk.core.seeds import load_seeds
-from kiosk.core.seeds.loader import KINDS
-from kiosk.core.seeds.records import Fact, RequiredDocument, Schedule, SeedRecord, Service, in_seed_text
+from kiosk.core.terminal.paths import seeds_dir
 
 GOOD = "图书分馆33个"  # a passage of the seed article
 BAD = "本段话不在种子文章里"  # a passage that is not
@@ -159,10 +159,10 @@ def test_holiday_date_may_be_toml_date_or_text(seeds_copy: Path) -> None:
 
 
 def test_reading_seed_types_does_not_load_the_schema_library() -> None:
-    """kiosk check and other importers of kiosk.core.seeds do not pay for pydantic; load_seeds does."""
-    code = ("import sys, kiosk.core.seeds, kiosk.core.check\n"
+    """kiosk check and other importers of kiosk.core.content.seeds do not pay for pydantic; load_seeds does."""
+    code = ("import sys, kiosk.core.content.seeds, kiosk.core.content.check\n"
             "assert 'pydantic' not in sys.modules, 'pydantic imported'\n"
-            "from pathlib import Path; from kiosk.core.paths import seeds_dir\n"
-            "kiosk.core.seeds.load_seeds(seeds_dir()); assert 'pydantic' in sys.modules\n")
+            "from pathlib import Path; from kiosk.core.terminal.paths import seeds_dir\n"
+            "kiosk.core.content.seeds.load_seeds(seeds_dir()); assert 'pydantic' in sys.modules\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr

@@ -9,8 +9,8 @@ import sqlite3
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from kiosk.core.dump import dump_lines
-from kiosk.core.listings import HoursEntry, Listing, LocationEntry, PhoneEntry
+from kiosk.core.content.dump import dump_lines
+from kiosk.core.listings.editing import HoursEntry, Listing, LocationEntry, PhoneEntry
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=SHANGHAI)

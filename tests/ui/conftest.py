@@ -7,8 +7,9 @@ from datetime import datetime
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QTimer
 
-from kiosk.core.config import Config
+from kiosk.core.terminal.config import Config
 from kiosk.ui.app import build_kiosk
 from kiosk.ui.context import TIMEZONE
 from kiosk.ui.window import KioskWindow
@@ -35,6 +36,8 @@ def make_window(qtbot: Any, seed_conn: Any) -> Iterator[Callable[..., KioskWindo
 
     yield make
     for window in windows:
+        for timer in window.findChildren(QTimer):  # a pending search or idle timer must not fire on the next
+            timer.stop()                           # test's event loop, after this test's database is closed
         window.ctx.release()  # translators are global to the application
         if window.idle is not None:
             window.idle.stop()

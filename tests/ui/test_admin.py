@@ -13,10 +13,10 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
-from kiosk.core import auth, feedback
-from kiosk.core.config import Config
-from kiosk.core.db import connect
-from kiosk.core.listings import get_listing
+from kiosk.core.db.connection import connect
+from kiosk.core.listings.editing import get_listing
+from kiosk.core.terminal.config import Config
+from kiosk.core.workers import auth, feedback
 from kiosk.ui.admin.editor import ListingEditor
 from kiosk.ui.admin.panel import AdminPanel, ToolsView
 from kiosk.ui.admin.screen import AdminScreen

@@ -15,9 +15,10 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from kiosk.core import auth, holiday_store
-from kiosk.core.db import connect
-from kiosk.core.hours import SHANGHAI
+from kiosk.core.db.connection import connect
+from kiosk.core.hours import holiday_store
+from kiosk.core.hours.opening import SHANGHAI
+from kiosk.core.workers import auth
 from kiosk.ui import hours
 from kiosk.ui.admin.holidays_page import HolidaysPage
 from kiosk.ui.admin.panel import AdminPanel

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from kiosk.core.runtime import ReadOnlyConnection, open_kiosk_database
+from kiosk.core.db.runtime import ReadOnlyConnection, open_kiosk_database
 from kiosk.ui.admin.screen import AdminScreen
 from kiosk.ui.app import build_kiosk
 from kiosk.ui.window import KioskWindow

@@ -11,7 +11,7 @@ from typing import Any
 from PySide6.QtGui import QImage
 
 from kiosk.cli import main
-from kiosk.core.paths import app_root
+from kiosk.core.terminal.paths import app_root
 from kiosk.ui.registry import RESIDENT_SCREENS
 
 ROOT = app_root()

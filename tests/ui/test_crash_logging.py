@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 
-from kiosk.core import auth, search
-from kiosk.core.config import Config
-from kiosk.core.db import connect
-from kiosk.core.logging_setup import teardown_logging
+from kiosk.core.db.connection import connect
+from kiosk.core.search import ranking as search
+from kiosk.core.terminal.config import Config
+from kiosk.core.terminal.logging_setup import teardown_logging
+from kiosk.core.workers import auth
 from kiosk.ui.crash import start_logging
 from kiosk.ui.window import KioskWindow
 from tests.helpers.worker import NOW

@@ -51,7 +51,7 @@ def test_idle_release_forgets_pypinyin_loaded_by_a_worker_edit() -> None:
     drops it, and the next re-index loads it again and still reads in context."""
     import sys
 
-    from kiosk.core.pinyin_store import word_syllables
+    from kiosk.core.search.pinyin_store import word_syllables
 
     assert word_syllables("银行") == ("yin", "hang")
     assert "pypinyin" in sys.modules

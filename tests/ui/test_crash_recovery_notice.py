@@ -10,10 +10,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from kiosk.core import auth
-from kiosk.core.backup import backup_database
-from kiosk.core.recovery import recovery_notice
-from kiosk.core.runtime import open_runtime_database, runtime_db_path
+from kiosk.core.db.backup import backup_database
+from kiosk.core.db.recovery import recovery_notice
+from kiosk.core.db.runtime import open_runtime_database, runtime_db_path
+from kiosk.core.workers import auth
 from kiosk.ui.admin.panel import ToolsView
 from kiosk.ui.app import build_kiosk
 from kiosk.ui.crash import RecoveryNoticeBar

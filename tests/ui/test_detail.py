@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from kiosk.core.db import connect
+from kiosk.core.db.connection import connect
 from kiosk.ui.app import build_kiosk
 from kiosk.ui.screens.detail import feedback_available
 from kiosk.ui.widgets.qr import qr_matrix
@@ -54,7 +54,7 @@ def test_qr_code_carries_the_listing_text(window: Any) -> None:
 
 
 def test_report_button_records_feedback_with_taps_only(qtbot: Any, writable_db: Any) -> None:
-    """信息有误 → a choice → kiosk.core.feedback stores it; the panel thanks the resident."""
+    """信息有误 → a choice → kiosk.core.workers.feedback stores it; the panel thanks the resident."""
     assert feedback_available()
     conn = connect(writable_db)
     window = build_kiosk(conn, clock=lambda: FIXED_NOW)
@@ -90,7 +90,7 @@ def test_report_on_a_read_only_database_says_sorry_instead_of_failing(qtbot: Any
 
 
 def test_report_button_hidden_without_the_feedback_module(monkeypatch: Any, window: Any) -> None:
-    """Before kiosk.core.feedback exists, the button is not shown (never a broken button)."""
+    """Before kiosk.core.workers.feedback exists, the button is not shown (never a broken button)."""
     import kiosk.ui.screens.detail as detail_module
 
     monkeypatch.setattr(detail_module, "feedback_available", lambda: False)

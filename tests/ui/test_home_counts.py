@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from kiosk.core.db import connect
-from kiosk.core.listings import save_listing
+from kiosk.core.db.connection import connect
+from kiosk.core.listings.editing import save_listing
 from kiosk.ui.app import build_kiosk
 from tests.helpers.worker import synthetic_listing
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from kiosk.core.config import Config
+from kiosk.core.terminal.config import Config
 from kiosk.ui.window import KioskWindow
 
 

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
-from kiosk.core.search_candidates import PinyinVocabulary
+from kiosk.core.search.candidates import PinyinVocabulary
 from kiosk.ui.theme import make_theme
 from kiosk.ui.widgets.keyboard import ABC, NUMBERS, PINYIN, TouchKeyboard
 
@@ -19,7 +19,7 @@ LEFT = Qt.MouseButton.LeftButton
 
 @pytest.fixture(scope="module")
 def vocabulary(seed_db_path: Any) -> PinyinVocabulary:
-    from kiosk.core.db import connect
+    from kiosk.core.db.connection import connect
 
     conn = connect(seed_db_path, readonly=True)
     try:

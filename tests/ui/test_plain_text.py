@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import Qt as QtGui_Qt
 from PySide6.QtWidgets import QAbstractButton, QLabel
 
-from kiosk.core.db import connect
+from kiosk.core.db.connection import connect
 from kiosk.ui.app import build_kiosk
 from kiosk.ui.window import KioskWindow
 from tests.ui.conftest import FIXED_NOW

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import segno
 
-from kiosk.core.db import connect
+from kiosk.core.db.connection import connect
 from kiosk.ui.app import build_kiosk
 from kiosk.ui.widgets.qr import MAX_BYTES, MAX_VERSION, QrCode, cut, fit_text, qr_matrix, utf8_size
 from tests.ui.conftest import FIXED_NOW

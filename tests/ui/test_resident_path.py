@@ -112,7 +112,7 @@ def test_residents_cannot_close_the_window(window: KioskWindow) -> None:
 
 def test_kiosk_mode_is_fullscreen_and_frameless_windowed_is_not(make_window: Any) -> None:
     """`kiosk run` shows a frameless fullscreen window; `--windowed` a normal one of the asked size."""
-    from kiosk.core.config import Config
+    from kiosk.core.terminal.config import Config
     from kiosk.ui.app import show_kiosk_window
 
     window = make_window()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kiosk.core.paths import default_data_dir
+from kiosk.core.terminal.paths import default_data_dir
 from kiosk.ui.app import RunOptions, load_app_config, open_database
 
 

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QApplication
 
-from kiosk.core.db import connect
+from kiosk.core.db.connection import connect
 from kiosk.ui.app import build_kiosk
 from kiosk.ui.screens.search import DEBOUNCE_MS, SearchScreen
 from kiosk.ui.window import KioskWindow
@@ -142,7 +142,7 @@ def test_hide_and_show_the_keyboard(qtbot: Any, window: KioskWindow) -> None:
 def test_open_now_filter(qtbot: Any, window: KioskWindow) -> None:
     """现在开放 keeps only services open now; the seed gives no opening hours, so nothing is claimed open."""
     screen = open_search(window)
-    assert screen.open_now_chip is not None  # kiosk.core.hours is there
+    assert screen.open_now_chip is not None  # kiosk.core.hours.opening is there
     screen.set_query("服务")
     assert screen.model.rowCount() > 0
     tap(qtbot, screen.open_now_chip)

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QLocale, Qt
 
-from kiosk.core.config import Config
+from kiosk.core.terminal.config import Config
 from kiosk.ui import speech
 from kiosk.ui.app import idle_reset
 from kiosk.ui.speech import Reader, read_aloud_button, readable_text, speakable, visible_text, voice_score

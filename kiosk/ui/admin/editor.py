@@ -1,9 +1,9 @@
 """The listing editor: large fields, messages that name the field, a live preview of the resident
 card, retire/restore, and the listing's history with undo.
 
-The editor works on a copy of the stored :class:`~kiosk.core.listings.Listing`; fields it does not
+The editor works on a copy of the stored :class:`~kiosk.core.listings.editing.Listing`; fields it does not
 show (English texts of phones, a phone's type, further locations, the organization…) are carried
-over unchanged. Saving goes through :func:`kiosk.core.listings.save_listing`, which validates,
+over unchanged. Saving goes through :func:`kiosk.core.listings.editing.save_listing`, which validates,
 writes, audits (the admin session is "who") and re-indexes search in one transaction.
 """
 
@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.core import listings
-from kiosk.core.listings import DocumentEntry, HoursEntry, Listing, LocationEntry, PhoneEntry
-from kiosk.core.validation import FieldProblem
+from kiosk.core.listings import editing as listings
+from kiosk.core.listings.editing import DocumentEntry, HoursEntry, Listing, LocationEntry, PhoneEntry
+from kiosk.core.listings.validation import FieldProblem
 from kiosk.ui.widgets.kinetic import enable_kinetic
 from kiosk.ui.widgets.text import button, label
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from kiosk.core import feedback
+from kiosk.core.workers import feedback
 from kiosk.ui.widgets.kinetic import enable_kinetic
 from kiosk.ui.widgets.text import button, label
 

@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.core import holiday_store
 from kiosk.core.errors import KioskError
-from kiosk.core.holiday_notice import parse_notice
+from kiosk.core.hours import holiday_store
+from kiosk.core.hours.holiday_notice import parse_notice
 from kiosk.ui.widgets.kinetic import enable_kinetic
 from kiosk.ui.widgets.text import button, label
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.core import listings
+from kiosk.core.listings import editing as listings
 from kiosk.ui.widgets.kinetic import enable_kinetic
 from kiosk.ui.widgets.text import button, label
 

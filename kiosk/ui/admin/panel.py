@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.core import auth
-from kiosk.core import feedback as feedback_core
+from kiosk.core.workers import auth
+from kiosk.core.workers import feedback as feedback_core
 from kiosk.ui.admin.pinpad import PinPad
 from kiosk.ui.admin.style import admin_qss
 from kiosk.ui.context import AppContext
@@ -95,7 +95,7 @@ class AdminPanel(QWidget):
         if self.is_open:
             return
         conn = self.ctx.conn
-        from kiosk.core.runtime import read_only_reason
+        from kiosk.core.db.runtime import read_only_reason
 
         read_only = read_only_reason(conn)  # started in a bad state (read-only folder, newer database, …)
         if read_only is not None:
@@ -199,7 +199,7 @@ class AdminPanel(QWidget):
     def _pinyin_candidates(self, letters: str) -> list[Any]:
         """Chinese candidates for typed pinyin (the search helper's vocabulary of the kiosk's texts)."""
         if self._vocabulary is None:
-            from kiosk.core.search_candidates import PinyinVocabulary
+            from kiosk.core.search.candidates import PinyinVocabulary
 
             self._vocabulary = PinyinVocabulary.from_connection(self.ctx.conn)
         return list(self._vocabulary.candidates(letters))

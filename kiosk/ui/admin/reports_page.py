@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QVBoxLayout, QWidget
 
-from kiosk.core.reports import build_report, format_report
+from kiosk.core.workers.reports import build_report, format_report
 from kiosk.ui.widgets.kinetic import enable_kinetic
 from kiosk.ui.widgets.text import button
 

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
-from kiosk.core import listings
-from kiosk.core.backup import backups_dir, database_file, latest_backup, restore_backup
+from kiosk.core.db.backup import backups_dir, database_file, latest_backup, restore_backup
 from kiosk.core.errors import KioskError
-from kiosk.core.paths import default_data_dir
-from kiosk.core.transfer import ImportPlan, apply_import, export, plan_import
+from kiosk.core.exchange.transfer import ImportPlan, apply_import, export, plan_import
+from kiosk.core.listings import editing as listings
+from kiosk.core.terminal.paths import default_data_dir
 from kiosk.ui.widgets.kinetic import enable_kinetic
 from kiosk.ui.widgets.text import button, label
 

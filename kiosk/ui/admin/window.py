@@ -10,8 +10,8 @@ from __future__ import annotations
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
-from kiosk.core.config import Config
 from kiosk.core.queries import Connection
+from kiosk.core.terminal.config import Config
 from kiosk.ui.admin.panel import AdminPanel
 from kiosk.ui.admin.style import office_theme
 from kiosk.ui.context import AppContext

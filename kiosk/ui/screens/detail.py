@@ -35,8 +35,8 @@ FEEDBACK_KINDS = ("wrong_phone", "wrong_address", "closed", "other")
 
 
 def feedback_available() -> bool:
-    """True once kiosk.core.feedback (the worker tools) exists."""
-    return importlib.util.find_spec("kiosk.core.feedback") is not None
+    """True once kiosk.core.workers.feedback (the worker tools) exists."""
+    return importlib.util.find_spec("kiosk.core.workers.feedback") is not None
 
 
 def source_text(source: SourceRef, prefix: str) -> str:
@@ -288,12 +288,12 @@ class DetailScreen(Screen):
         self.overlay.ask(self.tr("这条信息哪里不对？"), choices, self.tr("取消"), self.report)
 
     def report(self, kind: str) -> None:
-        """Record the resident's report (kiosk.core.feedback), then thank them."""
+        """Record the resident's report (kiosk.core.workers.feedback), then thank them."""
         if self.service is None or kind not in FEEDBACK_KINDS:
             self.overlay.close_overlay()
             return
         try:
-            from kiosk.core import feedback
+            from kiosk.core.workers import feedback
 
             feedback.add_feedback(self.ctx.conn, self.service.id, kind, self.ctx.clock())
         except Exception:

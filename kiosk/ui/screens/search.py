@@ -6,7 +6,7 @@ understands pinyin and initials itself (``ylfw`` shows 养老服务 before any c
 Quick chips type common needs in one tap; an "open now" chip filters services when the hours module
 is there. With nothing typed, or nothing found, the screen offers the categories and the 12349
 hotline instead of a blank page. A query that found nothing and that the resident settled on
-(no key for a few seconds, or leaving the screen) is counted by :func:`kiosk.core.search.record_miss`
+(no key for a few seconds, or leaving the screen) is counted by :func:`kiosk.core.search.ranking.record_miss`
 — the text and the day, nothing else.
 
 Portrait: field, chips, results, keyboard stacked. Landscape: the keyboard sits to the right of the
@@ -49,7 +49,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.core import queries
 from kiosk.core.models import Category, Figure, Hotline, ServiceSummary
-from kiosk.core.search import SearchHit, record_miss, search
+from kiosk.core.search.ranking import SearchHit, record_miss, search
 from kiosk.ui import hours, icons
 from kiosk.ui.context import AppContext
 from kiosk.ui.navigation import Navigator
@@ -389,7 +389,7 @@ class SearchScreen(Screen):
         self.record_pending_miss()
 
     def prepare(self) -> None:
-        from kiosk.core.search import warm_up
+        from kiosk.core.search.ranking import warm_up
 
         warm_up(self.ctx.conn)  # the in-memory index
         self._load_vocabulary()  # the candidate bar's words
@@ -636,7 +636,7 @@ class SearchScreen(Screen):
 
     def _load_vocabulary(self) -> None:
         if self._vocabulary is None:
-            from kiosk.core.search_candidates import PinyinVocabulary
+            from kiosk.core.search.candidates import PinyinVocabulary
 
             self._vocabulary = PinyinVocabulary.from_connection(self.ctx.conn)
 

@@ -6,7 +6,7 @@ Why not Qt Virtual Keyboard: it does work embedded (an ``InputPanel`` in a ``QQu
 changes every text field of the program and every test), its candidate bar is about 35 px high
 with ~18 px text at kiosk widths (its style is compiled in; restyling means writing a whole style),
 and its pinyin engine keeps a learning dictionary of what residents typed. This widget has keys of
-the theme's touch size, a candidate bar fed by :mod:`kiosk.core.search_candidates` (words of the
+the theme's touch size, a candidate bar fed by :mod:`kiosk.core.search.candidates` (words of the
 kiosk's own listings first), learns nothing and keeps nothing.
 
 Use::

@@ -1,0 +1,1 @@
+"""The bundled content: seed records, the build, provenance checks, dumps and counts."""

@@ -1,0 +1,108 @@
+"""Build the bundled SQLite database from ``seeds/``.
+
+The build writes to a temporary file beside the target and renames it at the end, so a failed
+build never leaves a partial database. It records no build time or host, so two builds of the
+same seeds produce the same content (and, with the same SQLite, the same bytes).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlite_utils
+
+from kiosk.core.content.dump import content_hash
+from kiosk.core.content.seeds import SeedData, load_seeds
+from kiosk.core.db.connection import connect, transaction
+from kiosk.core.exchange.outputs import OutputError, check_output
+from kiosk.core.search.index import reindex
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    path: Path
+    counts: dict[str, int]
+    content_hash: str
+
+
+def build_database(seeds_dir: Path, out: Path) -> BuildResult:
+    """Validate the seeds and build the database at ``out`` (atomically replaced)."""
+    out = check_output(Path(out), what="database file")  # a new or regular file (a symlink's target)
+    data = load_seeds(seeds_dir)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    except OSError as exc:
+        raise OutputError(f"database file {out}: cannot write in {out.parent}: {exc.strerror or exc}") from exc
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        tmp.unlink()
+        conn = connect(tmp)
+        try:
+            conn.execute("PRAGMA journal_mode = DELETE")
+            with transaction(conn):
+                counts = _insert(conn, data)
+                reindex(conn)  # the search index (names, pinyin, initials) of everything just inserted
+            digest = content_hash(conn)
+            with transaction(conn):
+                conn.execute("INSERT INTO meta(key, value) VALUES ('content_hash', ?)", (digest,))
+            conn.execute("VACUUM")
+        finally:
+            conn.close()
+        check_output(out, what="database file")
+        try:
+            os.replace(tmp, out)
+        except OSError as exc:
+            raise OutputError(f"database file {out}: cannot be written: {exc.strerror or exc}") from exc
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return BuildResult(out, counts, digest)
+
+
+def _insert(conn: sqlite3.Connection, data: SeedData) -> dict[str, int]:
+    db = sqlite_utils.Database(conn)
+    db["meta"].insert_all(  # type: ignore[union-attr]
+        [{"key": "source_sha256:" + s.id, "value": s.sha256} for s in data.sources]
+    )
+    db["sources"].insert_all(  # type: ignore[union-attr]
+        [{"id": s.id, "file": s.file, "title": s.title, "title_en": s.title_en, "byline": s.byline,
+          "year": s.year, "sha256": s.sha256, "text": s.text} for s in data.sources]
+    )
+    db["categories"].insert_all(data.categories)  # type: ignore[union-attr]
+    services, phones, schedules, documents = [], [], [], []
+    for svc in data.services:
+        row = {k: v for k, v in svc.items() if k not in ("phones", "schedules", "required_documents")}
+        services.append(row)
+        for n, phone in enumerate(svc["phones"]):
+            phones.append({"id": f"{svc['id']}-phone-{n + 1}", "service_id": svc["id"], **phone})
+        for n, sched in enumerate(svc["schedules"]):
+            sched = {k: v for k, v in sched.items() if k != "sort_order"}
+            schedules.append({"id": f"{svc['id']}-hours-{n + 1}", "service_id": svc["id"], **sched})
+        for n, doc in enumerate(svc["required_documents"]):
+            doc = {k: v for k, v in doc.items() if k != "sort_order"}
+            documents.append({"id": f"{svc['id']}-doc-{n + 1}", "service_id": svc["id"], **doc})
+    db["services"].insert_all(services)  # type: ignore[union-attr]
+    db["phones"].insert_all(phones)  # type: ignore[union-attr]
+    db["schedules"].insert_all(schedules)  # type: ignore[union-attr]
+    db["required_documents"].insert_all(documents)  # type: ignore[union-attr]
+    db["figures"].insert_all(data.figures)  # type: ignore[union-attr]
+    db["news"].insert_all(  # type: ignore[union-attr]
+        [{**n, "captions": json.dumps(n["captions"], ensure_ascii=False)} for n in data.news]
+    )
+    db["hotlines"].insert_all(data.hotlines)  # type: ignore[union-attr]
+    db["synonyms"].insert_all(  # type: ignore[union-attr]
+        [{"word": w, "category_id": c} for w, c in sorted(data.synonyms)]
+    )
+    db["holiday_overrides"].insert_all(data.holidays)  # type: ignore[union-attr]
+    return {
+        "sources": len(data.sources), "categories": len(data.categories), "services": len(services),
+        "phones": len(phones), "schedules": len(schedules), "figures": len(data.figures),
+        "news": len(data.news), "hotlines": len(data.hotlines), "synonyms": len(data.synonyms),
+        "holiday_overrides": len(data.holidays),
+    }

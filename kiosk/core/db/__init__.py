@@ -1,0 +1,1 @@
+"""Opening the database, its schema steps, the runtime copy, recovery and backups."""

@@ -1,0 +1,1 @@
+"""Content in and out: spreadsheets (CSV), HSDS packages, content bundles, safe output files."""

@@ -1,0 +1,1 @@
+"""Opening hours and the Chinese holiday calendar (published, estimated, entered by workers)."""

@@ -1,0 +1,1 @@
+"""Listings as workers edit them: editing, validation, the audit log."""

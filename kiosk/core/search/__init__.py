@@ -1,0 +1,1 @@
+"""Search: ranking, the index, pinyin readings and keyboard candidates."""

@@ -1,0 +1,438 @@
+"""Search over services, categories, hotlines, figures and news — Chinese, pinyin, English, everyday words.
+
+Usage::
+
+    hits = search(conn, "养老")        # → [SearchHit(kind="category", id="elderly", ...), ...]
+    hits = search(conn, "ylfw")        # pinyin initials
+    hits = search(conn, "看病")        # everyday word → 医疗卫生 and its services
+    if not hits:
+        record_miss(conn, "看病", today)
+
+How it works. The rows of the ``search_index`` table (see :mod:`kiosk.core.search.index`) are
+loaded once per connection into a few large strings — names, English names, pinyin, initials,
+descriptions — one segment per searchable thing, in a fixed order. A query is a handful of
+``str.find`` calls on those strings (C speed, any query length, Chinese of one character
+included), which stop as soon as enough hits are found. The in-memory copy reloads when
+:func:`kiosk.core.search.index.reindex` has bumped the generation counter in ``meta``.
+
+Ranking, best first (``SearchHit.score``): exact name 100 > name prefix 90 > name contains 80 >
+pinyin prefix 70 > pinyin contains 65 > initials prefix 60 > initials contains 55 > everyday word
+(synonym) 50/45 > description 20. Ties keep a fixed order: kind (category, service, hotline,
+figure, news), then display order. A thing appears once, at its best rank.
+
+No user text ever reaches SQL, so quotes, ``*``, ``NEAR(``, ``' OR 1=1 --`` are just characters.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+import unicodedata
+from bisect import bisect_right
+from collections import OrderedDict
+from collections.abc import Callable, Container, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from itertools import accumulate
+
+from kiosk.core.search.index import (
+    GENERATION_KEY,
+    KIND_RANK,
+    IndexRow,
+    body_key,
+    body_text,
+    english_key,
+    missing_rows,
+    name_key,
+)
+from kiosk.core.search.index import reindex as reindex
+from kiosk.core.search.pinyin import is_han, segmentations
+from kiosk.core.search.pinyin_store import chars_readings
+
+__all__ = ["MAX_QUERY_CHARS", "SCORES", "SearchHit", "record_miss", "reindex", "search", "warm_up"]
+
+MAX_QUERY_CHARS = 100
+"""Only the first 100 characters of a query are used (names are far shorter)."""
+
+MAX_MISS_CHARS = 100
+"""Recorded zero-result queries are cut to this length."""
+
+SCORES = {
+    "exact": 100.0, "prefix": 90.0, "contains": 80.0, "pinyin_prefix": 70.0, "pinyin_contains": 65.0,
+    "initials_prefix": 60.0, "initials_contains": 55.0, "synonym": 50.0, "synonym_partial": 45.0,
+    "description": 20.0,
+}
+
+_DOC = "\x00"   # starts every segment of a haystack
+_LINE = "\n"    # starts every name / reading line inside a segment
+_FRAGMENT = "\r"  # starts a fragment line (other readings of a character): matches, but never as a prefix
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One search result. ``kind`` says which screen opens it (service → detail, category → list…)."""
+
+    kind: str            # "service" | "category" | "hotline" | "figure" | "news"
+    id: str              # service/category/figure/news id, or the hotline number
+    name: str
+    name_en: str | None
+    category_id: str | None
+    score: float
+    snippet: str | None = None   # the matching part of the description, for description hits
+
+
+# --------------------------------------------------------------------------------------------
+# The query
+
+
+@dataclass(frozen=True)
+class _Query:
+    key: str                  # name_key form: letters, digits, characters only
+    en: str                   # english_key form: words separated by single spaces
+    body: str                 # lower-cased text as typed (white space collapsed)
+    letters: str              # key when it is only a–z, else ""
+    han: tuple[str, ...]      # the Chinese characters of a mixed query (养lao → 养)
+    mixed: bool               # Chinese characters and a–z letters, nothing else
+    readings: dict[str, tuple[str, ...]] = field(default_factory=dict)  # of the characters of a mixed query
+
+
+def _analyse(query: str) -> _Query:
+    text = unicodedata.normalize("NFKC", query)[: MAX_QUERY_CHARS * 2]
+    key = name_key(text)[:MAX_QUERY_CHARS]
+    en = english_key(text)[:MAX_QUERY_CHARS].strip()
+    body = body_key(body_text(text))[:MAX_QUERY_CHARS]
+    letters = key if key.isascii() and key.isalpha() else ""
+    han = tuple(ch for ch in key if is_han(ch))
+    mixed = bool(han) and len(han) < len(key) and all(is_han(ch) or (ch.isascii() and ch.isalpha()) for ch in key)
+    return _Query(key, en, body, letters, han if mixed else (), mixed)
+
+
+def _pinyin_needles(q: _Query) -> tuple[list[tuple[str, ...]], list[str]]:
+    """Syllable splits and initials strings to look for (empty when the query is not pinyin-like)."""
+    if q.letters:
+        return segmentations(q.letters), ([q.letters] if len(q.letters) >= 2 else [])
+    if not q.mixed:
+        return [], []
+    pieces: list[list[tuple[str, str]]] = []  # per character or letter run: (full reading, initial)
+    for han, group in itertools.groupby(q.key, key=is_han):
+        if han:
+            pieces.extend([(r, r[:1]) for r in q.readings.get(ch, ())[:4]] or [("", "")] for ch in group)
+        else:
+            run = "".join(group)
+            pieces.append([(run, run)])
+    splits: list[tuple[str, ...]] = []
+    initials: list[str] = []
+    for combo in itertools.islice(itertools.product(*pieces), 8):
+        splits.extend(segmentations("".join(full for full, _ in combo), limit=4))
+        initials.append("".join(initial for _, initial in combo))
+    return list(dict.fromkeys(splits)), list(dict.fromkeys(i for i in initials if len(i) >= 2))
+
+
+# --------------------------------------------------------------------------------------------
+# The in-memory index
+
+
+class _Haystack:
+    """One big string made of one segment per document, and where each segment starts."""
+
+    __slots__ = ("_ends", "starts", "text")
+
+    def __init__(self, segments: Iterable[str]) -> None:
+        parts = [_DOC + s for s in segments]
+        self.text = "".join(parts)
+        self.starts = [0, *accumulate(len(p) for p in parts)]  # starts[d] … starts[d + 1] is doc d
+        self._ends = len(self.text)
+
+    def segment(self, doc: int) -> str:
+        return self.text[self.starts[doc]:self.starts[doc + 1]]
+
+    def scan(self, needle: str, need: int, seen: Container[int],
+             accept: Callable[[int], bool] | None = None) -> list[int]:
+        """The first ``need`` documents (in order) containing ``needle``, skipping those in ``seen``."""
+        found: list[int] = []
+        text, starts = self.text, self.starts
+        pos = text.find(needle)
+        while pos != -1:
+            doc = bisect_right(starts, pos) - 1
+            if doc not in seen and (accept is None or accept(doc)):
+                found.append(doc)
+                if len(found) >= need:
+                    break
+            pos = text.find(needle, starts[doc + 1])
+        return found
+
+
+@dataclass(frozen=True)
+class _Synonym:
+    key: str
+    en: str
+    pinyin: str        # "\nKanBing" lines
+    full: frozenset[str]   # whole readings without separators ("kanbing")
+    initials: frozenset[str]
+    category_id: str
+
+
+class _MemoryIndex:
+    """Everything :func:`search` needs, built from the index rows of one database."""
+
+    def __init__(self, rows: Sequence[IndexRow]) -> None:
+        docs = sorted((r for r in rows if r.kind != "synonym"),
+                      key=lambda r: (_rank(r.kind), r.group_order, r.sort_order, r.id))
+        self.kinds = [r.kind for r in docs]
+        self.ids = [r.id for r in docs]
+        self.names = [r.name for r in docs]
+        self.names_en = [r.name_en for r in docs]
+        self.category_ids = [r.category_id for r in docs]
+        self.bodies = [r.body for r in docs]
+        self.exact: dict[str, list[int]] = {}
+        for n, r in enumerate(docs):
+            for key in itertools.chain(r.names.split(_LINE), r.names_en.split(_LINE)):
+                if key and n not in self.exact.setdefault(key, []):
+                    self.exact[key].append(n)
+        self.name_hay = _Haystack(
+            "".join(_LINE + line for line in r.names.split(_LINE)) if r.names else "" for r in docs)
+        self.en_hay = _Haystack(
+            "".join(_LINE + line for line in r.names_en.split(_LINE)) if r.names_en else "" for r in docs)
+        self.pinyin_hay = _Haystack(_pinyin_segment(r.pinyin) for r in docs)
+        self.initials_hay = _Haystack(_initials_segment(r.initials) for r in docs)
+        self.body_hay = _Haystack(" " + body_key(r.body).replace(_LINE, " ") for r in docs)
+        self.category_doc: dict[str, int] = {}
+        self.category_services: dict[str, list[int]] = {}
+        for n, r in enumerate(docs):
+            if r.kind == "category":
+                self.category_doc[r.id] = n
+            elif r.kind == "service" and r.category_id:
+                self.category_services.setdefault(r.category_id, []).append(n)
+        self.category_order = {cid: n for n, cid in enumerate(self.category_doc)}
+        self.synonyms = [
+            _Synonym(r.names, r.names_en, _pinyin_segment(r.pinyin),
+                     frozenset(line.replace(" ", "") for line in r.pinyin.split(_LINE) if line[:1] != "~"),
+                     frozenset(line for line in r.initials.split(_LINE) if line[:1] != "~"), r.category_id or "")
+            for r in rows if r.kind == "synonym" and r.category_id
+        ]
+
+    # ---- the search itself ------------------------------------------------------------------
+
+    def search(self, q: _Query, limit: int) -> list[SearchHit]:
+        hits: dict[int, tuple[float, str | None]] = {}  # doc → (score, snippet); insertion order = rank
+
+        def tier(score: float, found: Iterable[int]) -> bool:
+            for doc in found:
+                if doc not in hits:
+                    hits[doc] = (score, None)
+                    if len(hits) >= limit:
+                        return True
+            return False
+
+        def scans(hay: _Haystack, needles: Iterable[str], accept: Callable[[int], bool] | None = None) -> list[int]:
+            need = limit - len(hits)
+            merged: set[int] = set()
+            for needle in needles:
+                merged.update(hay.scan(needle, need, hits, accept))
+            return sorted(merged)[:need]
+
+        key, en = q.key, q.en
+        exact = sorted({*self.exact.get(key, ()), *self.exact.get(en, ())})
+        if tier(SCORES["exact"], exact):
+            return self._hits(hits)
+        prefix_needles_en = [_LINE + en] if en else []
+        if tier(SCORES["prefix"], sorted({*scans(self.name_hay, [_LINE + key] if key else []),
+                                          *scans(self.en_hay, prefix_needles_en)})):
+            return self._hits(hits)
+        if tier(SCORES["contains"], sorted({*scans(self.name_hay, [key] if key else []),
+                                            *scans(self.en_hay, [" " + en] if en else [])})):
+            return self._hits(hits)
+
+        splits, initials = _pinyin_needles(q)
+        accept = self._has_chars(q.han) if q.mixed else None
+        syllables = [_syllable_needle(s) for s in splits]
+        if syllables:
+            if tier(SCORES["pinyin_prefix"], scans(self.pinyin_hay, [_LINE + s for s in syllables], accept)):
+                return self._hits(hits)
+            if tier(SCORES["pinyin_contains"], scans(self.pinyin_hay, syllables, accept)):
+                return self._hits(hits)
+        if initials:
+            if tier(SCORES["initials_prefix"], scans(self.initials_hay, [_LINE + i for i in initials], accept)):
+                return self._hits(hits)
+            if tier(SCORES["initials_contains"], scans(self.initials_hay, initials, accept)):
+                return self._hits(hits)
+
+        for score, category_id in self._synonym_categories(q, splits):
+            found = [self.category_doc[category_id]] if category_id in self.category_doc else []
+            found.extend(self.category_services.get(category_id, ())[: limit * 2])
+            if tier(score, found):
+                return self._hits(hits)
+
+        text = q.body.strip()
+        if text and (not text.isascii() or len(text) >= 2):
+            # Latin text must start a word (so "ts" does not match "facilities"); Chinese matches anywhere.
+            needle = " " + text if text.isascii() and text[:1].isalpha() else text
+            for doc in scans(self.body_hay, [needle]):
+                hits[doc] = (SCORES["description"], self._snippet(doc, text))
+        return self._hits(hits)
+
+    def _has_chars(self, chars: tuple[str, ...]) -> Callable[[int], bool]:
+        def accept(doc: int) -> bool:
+            names = self.name_hay.segment(doc)
+            return all(ch in names for ch in chars)
+        return accept
+
+    def _synonym_categories(self, q: _Query, splits: list[tuple[str, ...]]) -> list[tuple[float, str]]:
+        """Categories whose everyday words match the query, best match first."""
+        best: dict[str, tuple[int, float]] = {}
+        needles = [_LINE + _syllable_needle(s) for s in splits]
+        for syn in self.synonyms:
+            score = _synonym_score(syn, q, needles)
+            if score is None:
+                continue
+            order = self.category_order.get(syn.category_id, len(self.category_order))
+            if syn.category_id not in best or (-score, order) < (-best[syn.category_id][1], order):
+                best[syn.category_id] = (order, score)
+        ranked = sorted(best.items(), key=lambda item: (-item[1][1], item[1][0], item[0]))
+        return [(score, cid) for cid, (_order, score) in ranked]
+
+    def _snippet(self, doc: int, needle: str) -> str:
+        body = self.bodies[doc].replace(_LINE, " ")
+        lower = body_key(body)
+        source = body if len(lower) == len(body) else lower
+        at = lower.find(needle)
+        if at < 0:
+            return source[:40]
+        start, end = max(0, at - 12), min(len(source), at + len(needle) + 24)
+        return ("…" if start > 0 else "") + source[start:end] + ("…" if end < len(source) else "")
+
+    def _hits(self, hits: dict[int, tuple[float, str | None]]) -> list[SearchHit]:
+        return [SearchHit(self.kinds[d], self.ids[d], self.names[d], self.names_en[d], self.category_ids[d],
+                          score, snippet) for d, (score, snippet) in hits.items()]
+
+
+def _synonym_score(syn: _Synonym, q: _Query, needles: list[str]) -> float | None:
+    """How well an everyday word matches the query (None: not at all)."""
+    if (syn.key and syn.key == q.key) or (syn.en and syn.en == q.en):
+        return SCORES["synonym"]
+    if q.letters and (q.letters in syn.full or (len(q.letters) >= 2 and q.letters in syn.initials)):
+        return SCORES["synonym"]                               # kanbing, kb → 看病
+    if len(syn.key) >= 2 and syn.key in q.key:
+        return SCORES["synonym_partial"]                       # 我要看病 contains 看病
+    if syn.en and len(q.en) >= 3 and f" {syn.en} " in f" {q.en} ":
+        return SCORES["synonym_partial"]                       # "a doctor please"
+    if ((q.han and not q.mixed) or len(q.key) >= 3) and len(q.key) >= 2 and syn.key.startswith(q.key):
+        return SCORES["synonym_partial"]                       # still typing: 日间 → 日间照料, doc → doctor
+    if q.letters and len(q.letters) >= 3 and any(n in syn.pinyin for n in needles):
+        return SCORES["synonym_partial"]                       # kanbi… → 看病
+    return None
+
+
+def _rank(kind: str) -> int:
+    return KIND_RANK.get(kind, 8)
+
+
+def _pinyin_segment(pinyin: str) -> str:
+    """``"yang lao\n~ she ou"`` → ``"\nYangLao\rSheOu"``: a capital starts every syllable, so a needle
+    built the same way can only match at syllable starts; ``\r`` starts a fragment line (no prefix)."""
+    if not pinyin:
+        return ""
+    return (_LINE + pinyin).title().replace(" ", "").replace(_LINE + "~", _FRAGMENT)
+
+
+def _initials_segment(initials: str) -> str:
+    if not initials:
+        return ""
+    return (_LINE + initials).replace(_LINE + "~", _FRAGMENT)
+
+
+def _syllable_needle(pieces: tuple[str, ...]) -> str:
+    return "".join(p.capitalize() for p in pieces)
+
+
+# --------------------------------------------------------------------------------------------
+# Loading, caching, the public functions
+
+_CACHE_SIZE = 4
+_cache: OrderedDict[int, tuple[sqlite3.Connection, str, _MemoryIndex]] = OrderedDict()
+
+
+def _generation(conn: sqlite3.Connection) -> str:
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (GENERATION_KEY,)).fetchone()
+    return str(row[0]) if row else "0"
+
+
+def _load(conn: sqlite3.Connection) -> _MemoryIndex:
+    rows = [
+        IndexRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11])
+        for r in conn.execute(
+            """SELECT i.kind, i.id, i.group_order, i.sort_order, i.category_id, i.name, i.name_en, i.names,
+                      i.names_en, i.pinyin, i.initials, i.body
+               FROM search_index i
+               WHERE i.kind != 'service'
+                  OR EXISTS (SELECT 1 FROM services s WHERE s.id = i.id AND s.status = 'active')""")
+    ]
+    rows.extend(missing_rows(conn))
+    return _MemoryIndex(rows)
+
+
+def _index_for(conn: sqlite3.Connection) -> _MemoryIndex:
+    generation = _generation(conn)
+    cached = _cache.get(id(conn))
+    if cached is not None and cached[0] is conn and cached[1] == generation:
+        _cache.move_to_end(id(conn))
+        return cached[2]
+    index = _load(conn)
+    _cache[id(conn)] = (conn, generation, index)  # holding conn keeps its id from being reused
+    _cache.move_to_end(id(conn))
+    while len(_cache) > _CACHE_SIZE:
+        _cache.popitem(last=False)
+    return index
+
+
+def warm_up(conn: sqlite3.Connection) -> None:
+    """Load the in-memory index now (e.g. while the attract screen shows) rather than on the first search."""
+    _index_for(conn)
+
+
+def forget(conn: sqlite3.Connection) -> None:
+    """Drop the in-memory index of ``conn`` (before closing it, to free the memory at once)."""
+    _cache.pop(id(conn), None)
+
+
+def search(conn: sqlite3.Connection, query: str, *, limit: int = 50) -> list[SearchHit]:
+    """Ranked hits for ``query`` (at most ``limit``); ``[]`` for an empty or unmatched query.
+
+    Never raises for any query text. See the module docstring for what matches and how it ranks.
+    """
+    if limit <= 0 or not isinstance(query, str):
+        return []
+    q = _analyse(query)
+    if not q.key and not q.en:
+        return []
+    index = _index_for(conn)
+    if q.mixed:  # 养lao: the readings of 养, from the database (kiosk.core.search.pinyin_store)
+        q = replace(q, readings=chars_readings(conn, q.han))
+    return index.search(q, limit)
+
+
+def normalise_miss(query: str) -> str:
+    """The form a zero-result query is recorded in: NFKC, white space collapsed, at most 100 characters."""
+    text = query.encode("utf-8", "replace").decode("utf-8")  # a lone surrogate cannot be stored
+    return body_text(text)[:MAX_MISS_CHARS].strip()
+
+
+def record_miss(conn: sqlite3.Connection, query: str, day: date) -> bool:
+    """Count one search with no result: (day, query text, count) — nothing about the person.
+
+    Returns False when nothing was recorded: an empty query, or a read-only database (the
+    bundled fallback), which is not an error for the resident.
+    """
+    text = normalise_miss(query)
+    if not text:
+        return False
+    try:
+        conn.execute(
+            """INSERT INTO search_misses(day, query, count) VALUES (?, ?, 1)
+               ON CONFLICT(day, query) DO UPDATE SET count = count + 1""",
+            (day.isoformat(), text))
+    except sqlite3.OperationalError as exc:
+        if "readonly" in str(exc) or "read-only" in str(exc):
+            return False
+        raise
+    return True

@@ -1,0 +1,1 @@
+"""One terminal: its configuration, file locations, logging, health checks, systemd, temp folders."""

@@ -1,0 +1,1 @@
+"""What workers and residents leave behind: the PIN, feedback, usage counts, reports."""
