@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 def pick(zh: str | None, en: str | None, lang: str) -> str:
@@ -203,11 +203,3 @@ class Hotline:
     source: SourceRef | None
 
 
-@dataclass(frozen=True)
-class Overview:
-    """What the home and attract screens need in one call."""
-
-    categories: tuple[Category, ...]
-    hotlines: tuple[Hotline, ...]
-    headlines: tuple[NewsItem, ...]
-    highlights: tuple[Figure, ...] = field(default=())

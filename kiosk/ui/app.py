@@ -187,8 +187,8 @@ def prebuild_screens(window: KioskWindow, *, delay_ms: int = PREBUILD_DELAY_MS) 
             QTimer.singleShot(0, lambda n=name: build(n))  # importing, building, preparing: a turn each
             try:
                 importlib.import_module(RESIDENT_SCREENS[name][0])
-            except Exception:  # a missing optional screen gets its placeholder when built
-                log.debug("importing the %s screen ahead of time failed", name, exc_info=True)
+            except Exception:  # it fails again, and is reported by the crash guard, when a resident opens it
+                log.exception("importing the %s screen ahead of time failed", name)
             return
 
     def build(name: str) -> None:
@@ -236,12 +236,9 @@ def record_usage(ctx: AppContext, name: str, params: dict[str, Any]) -> None:
 
 
 def install_worker_tools(window: KioskWindow) -> None:
-    """The worker tools' "admin" screen and its hidden corner entry (kiosk.ui.admin), when present."""
-    try:
-        from kiosk.ui.admin import install_worker_tools as install
-    except ImportError:
-        log.info("worker tools not available (kiosk.ui.admin missing)")
-        return
+    """The worker tools' "admin" screen and its hidden corner entry (kiosk.ui.admin)."""
+    from kiosk.ui.admin import install_worker_tools as install
+
     install(window)
 
 

@@ -1,7 +1,7 @@
-"""Opening-hours state for the screens, when the hours module (kiosk.core.hours.opening) is present.
+"""Opening-hours state for the screens (kiosk.core.hours.opening at the window's clock and calendar).
 
-Every function returns None when the module is missing or the expression cannot be read, so
-screens simply show nothing about "open now" then.
+Every function returns None when the expression cannot be read (a listing is never broken by its
+hours), so screens simply show nothing about "open now" then.
 
 The holiday calendar follows the database: it is cached per connection and made again when the
 holiday rows change (a content update, a worker's entry — from this connection or another one),
@@ -12,26 +12,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from kiosk.core.hours import opening as hours
 from kiosk.ui.context import AppContext
 
 _calendars: Any | None = None
 """The CalendarCache, made on first use."""
 
 
-def _module() -> Any | None:
-    try:
-        from kiosk.core.hours import opening as hours
-    except ImportError:
-        return None
-    return hours
-
-
 def state(ctx: AppContext, expr: str | None) -> Any | None:
     """The HoursState of ``expr`` now (``.state``, ``.label(lang)``), or None when unknown."""
     if not expr:
-        return None
-    hours = _module()
-    if hours is None:
         return None
     try:
         return hours.hours_state(expr, ctx.clock(), calendar(ctx))
@@ -67,6 +57,3 @@ def is_open(ctx: AppContext, expr: str | None) -> bool | None:
         return None
     return bool(st.state == "open")
 
-
-def available() -> bool:
-    return _module() is not None

@@ -47,7 +47,7 @@ from kiosk.core.exchange.bundle import (
 )
 from kiosk.core.terminal.config import Config
 from kiosk.core.terminal.health import WARN
-from kiosk.core.terminal.health import apply_from_inbox as doctor_inbox
+from kiosk.core.terminal.health import check_inbox as doctor_inbox
 from kiosk.core.terminal.scratch import remove_stale
 from kiosk.core.workers.feedback import add_feedback
 

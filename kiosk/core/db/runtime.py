@@ -320,19 +320,6 @@ def _meta(path: Path, key: str) -> str | None:
     return None if row is None else str(row[0])
 
 
-def _sound(path: Path) -> bool:
-    try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            ok = conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
-            return ok and conn.execute(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'services'").fetchone() is not None
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError:
-        return False
-
-
 def _recover(path: Path, bundled: Path) -> None:
     """Move a damaged runtime database aside; put the newest sound backup in its place (if any)."""
     n = 1

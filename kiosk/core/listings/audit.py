@@ -77,16 +77,6 @@ def history(conn: sqlite3.Connection, table: str, record_id: str) -> list[AuditE
     return [_entry(r) for r in rows]
 
 
-def recent(conn: sqlite3.Connection, limit: int = 50, *, table: str | None = None) -> list[AuditEntry]:
-    """The latest changes (of one table, or all), newest first."""
-    if table is None:
-        rows = conn.execute("SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", (limit,))
-    else:
-        rows = conn.execute("SELECT * FROM audit_log WHERE table_name = ? ORDER BY id DESC LIMIT ?",
-                            (table, limit))
-    return [_entry(r) for r in rows]
-
-
 def _json(value: Any) -> str | None:
     if value is None:
         return None

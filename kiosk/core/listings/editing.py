@@ -791,10 +791,6 @@ def reindex(conn: sqlite3.Connection, service_ids: list[str] | None) -> None:
     It runs in a savepoint, so callers call it inside their transaction: the listing and its index
     row change together or not at all.
     """
-    try:
-        from kiosk.core.search import ranking as search
-    except ImportError:
-        return
-    func = getattr(search, "reindex", None)
-    if func is not None:
-        func(conn, service_ids)
+    from kiosk.core.search import ranking  # imported here: the search index imports listings' neighbours
+
+    ranking.reindex(conn, service_ids)

@@ -192,28 +192,16 @@ HOURS_EXAMPLE = "Mo-Fr 08:30-12:00,14:30-17:30"
 def hours_message(expr: str) -> str | None:
     """None when ``expr`` is a valid opening_hours string, else a message for a worker.
 
-    Uses :func:`kiosk.core.hours.opening.validate_hours` (its messages name the wrong part and give an
-    example); falls back to the opening_hours parser directly while that module is absent.
+    The message is :func:`kiosk.core.hours.opening.validate_hours`'s: it names the wrong part and gives
+    an example.
     """
+    from kiosk.core.hours.opening import validate_hours
+
     expr = (expr or "").strip()
     if not expr:
         return f"没有填写营业时间。示例：{HOURS_EXAMPLE}（周一至周五 8:30–12:00、14:30–17:30）。"
-    try:
-        from kiosk.core.hours import opening as hours
-    except ImportError:
-        hours = None  # type: ignore[assignment]
-    validate = getattr(hours, "validate_hours", None) if hours is not None else None
-    if validate is not None:
-        message = validate(expr)
-        return None if message is None else str(message)
-    import opening_hours
-
-    try:
-        opening_hours.OpeningHours(expr)
-    except Exception:  # the parser raises ParserError and friends
-        return (f"营业时间“{expr}”的写法不对。示例：{HOURS_EXAMPLE}（周一至周五 8:30–12:00、14:30–17:30）；"
-                "Sa 09:00-17:00（周六）；24/7（全天）。")
-    return None
+    message = validate_hours(expr)
+    return None if message is None else str(message)
 
 
 # ------------------------------------------------------------------------------ other fields
@@ -232,12 +220,6 @@ def check_url(value: str) -> str | None:
     if _URL.match(value.strip()):
         return None
     return f"“{value.strip()}”不像网址（应像 https://www.example.cn）。"
-
-
-def check_required(value: str | None) -> str | None:
-    if value is None or not str(value).strip():
-        return "必填，不能空着。"
-    return None
 
 
 def check_count(value: str) -> tuple[int | None, str | None]:

@@ -390,11 +390,6 @@ def warm_up(conn: sqlite3.Connection) -> None:
     _index_for(conn)
 
 
-def forget(conn: sqlite3.Connection) -> None:
-    """Drop the in-memory index of ``conn`` (before closing it, to free the memory at once)."""
-    _cache.pop(id(conn), None)
-
-
 def search(conn: sqlite3.Connection, query: str, *, limit: int = 50) -> list[SearchHit]:
     """Ranked hits for ``query`` (at most ``limit``); ``[]`` for an empty or unmatched query.
 

@@ -34,11 +34,3 @@ def record_view(conn: sqlite3.Connection, kind: str, key: str, now: datetime) ->
     )
 
 
-def try_record_view(conn: sqlite3.Connection, kind: str, key: str, now: datetime) -> bool:
-    """Like :func:`record_view`, but a database that cannot be written (read-only, busy) only
-    returns False: counting views must never disturb a resident."""
-    try:
-        record_view(conn, kind, key, now)
-    except (sqlite3.Error, ValueError, KioskError):
-        return False
-    return True

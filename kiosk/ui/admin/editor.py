@@ -312,17 +312,12 @@ class ListingEditor(QWidget):
 
     def _make_preview(self) -> QWidget:
         """The resident detail screen itself, fed with the unsaved draft."""
-        try:
-            from kiosk.ui.navigation import Navigator
-            from kiosk.ui.screens.detail import DetailScreen
+        from kiosk.ui.navigation import Navigator
+        from kiosk.ui.screens.detail import DetailScreen
 
-            screen = DetailScreen(self.ctx, Navigator(self.ctx, parent=self))
-            screen.report_button.setEnabled(False)
-            return screen
-        except Exception:  # the resident screen changed shape: fall back to plain text
-            fallback = label("", "body", wrap=True)
-            fallback.setObjectName("previewText")
-            return fallback
+        screen = DetailScreen(self.ctx, Navigator(self.ctx, parent=self))
+        screen.report_button.setEnabled(False)
+        return screen
 
     # -- loading and reading the form ---------------------------------------------------------
     def load(self, service_id: str | None) -> None:

@@ -7,7 +7,6 @@ destroyed when the panel locks again, so nothing of them is reachable without th
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -73,7 +72,7 @@ class AdminPanel(QWidget):
         self.lock_timer.setInterval(5000)
         self.lock_timer.timeout.connect(self.refresh_pin_state)
         self.apply_theme(self.theme)
-        if hasattr(ctx, "themeChanged") and touch:
+        if touch:
             ctx.themeChanged.connect(self.apply_theme)
         self.refresh_pin_state()
 
@@ -170,26 +169,17 @@ class AdminPanel(QWidget):
 
     # -- on-screen keyboard ---------------------------------------------------------------------
     def _attach_keyboard(self, layout: QVBoxLayout) -> None:
-        """The search helper's touch keyboard (pinyin/ABC/123), when it exists, under the tools."""
-        try:
-            module = importlib.import_module("kiosk.ui.widgets.keyboard")
-            keyboard_class: Any = module.TouchKeyboard
-            keyboard = keyboard_class(theme=self.theme)
-        except Exception:  # not there yet (or cannot start): fields still take a hardware keyboard
-            return
+        """The touch keyboard (pinyin/ABC/123, and 手写 where the recognizer is installed) under the tools."""
+        from kiosk.core.handwriting import domain_chars
+        from kiosk.ui.widgets.handwriting import add_handwriting_page
+        from kiosk.ui.widgets.keyboard import TouchKeyboard
+
+        keyboard = TouchKeyboard(theme=self.theme)
         self.keyboard = keyboard
         self._vocabulary: Any = None
-        if hasattr(keyboard, "set_candidate_source"):
-            keyboard.set_candidate_source(self._pinyin_candidates)
-        if hasattr(keyboard, "hideRequested"):
-            keyboard.hideRequested.connect(keyboard.hide)
-        try:
-            from kiosk.core.handwriting import domain_chars
-            from kiosk.ui.widgets.handwriting import add_handwriting_page
-
-            add_handwriting_page(keyboard, theme=self.theme, domain_chars=domain_chars(self.ctx.conn))
-        except Exception:  # no recognizer on this machine: pinyin, ABC and 123 remain
-            pass
+        keyboard.set_candidate_source(self._pinyin_candidates)
+        keyboard.hideRequested.connect(keyboard.hide)
+        add_handwriting_page(keyboard, theme=self.theme, domain_chars=domain_chars(self.ctx.conn))  # None: no Zinnia
         keyboard.hide()
         layout.addWidget(keyboard)
         app = QApplication.instance()

@@ -131,7 +131,7 @@ class CategoryScreen(Screen):
 
     def _update_chips(self) -> None:
         """The "open now" chip only where some service of the category has known hours."""
-        has_hours = hours.available() and any(s.opening_hours for s in self.services)
+        has_hours = any(s.opening_hours for s in self.services)
         if has_hours:
             self.chips.add_chip(OPEN_NOW)
         else:

@@ -3,7 +3,6 @@ listing, the seed passage it comes from, and a large "信息有误 / Report a pr
 
 from __future__ import annotations
 
-import importlib.util
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -32,11 +31,6 @@ from kiosk.ui.widgets.text import TextBlock, button, label
 
 QWIDGETSIZE_MAX = 16777215
 FEEDBACK_KINDS = ("wrong_phone", "wrong_address", "closed", "other")
-
-
-def feedback_available() -> bool:
-    """True once kiosk.core.workers.feedback (the worker tools) exists."""
-    return importlib.util.find_spec("kiosk.core.workers.feedback") is not None
 
 
 def source_text(source: SourceRef, prefix: str) -> str:
@@ -110,7 +104,6 @@ class DetailScreen(Screen):
         self.report_button = button("", "report")
         self.report_button.setObjectName("reportButton")
         self.report_button.clicked.connect(self.ask_report)
-        self.report_button.setVisible(feedback_available())
         self.read_button = read_aloud_button(reader_for(ctx, nav), lambda: visible_text(self.scroll_area))
         self.side = QFrame()
         self.side.setProperty("role", "panel")

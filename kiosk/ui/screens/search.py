@@ -312,13 +312,11 @@ class SearchScreen(Screen):
             chip.clicked.connect(lambda _=False, z=zh: self.quick(z))
             chips.addWidget(chip)
             self.chip_buttons[zh] = chip
-        self.open_now_chip: QPushButton | None = None
-        if hours.available():
-            self.open_now_chip = button("", "chip")
-            self.open_now_chip.setObjectName("chip-open-now")
-            self.open_now_chip.setCheckable(True)
-            self.open_now_chip.toggled.connect(lambda _on: self.run_search())
-            chips.addWidget(self.open_now_chip)
+        self.open_now_chip: QPushButton | None = button("", "chip")
+        self.open_now_chip.setObjectName("chip-open-now")
+        self.open_now_chip.setCheckable(True)
+        self.open_now_chip.toggled.connect(lambda _on: self.run_search())
+        chips.addWidget(self.open_now_chip)
         self.chips_row = chips
 
         # results / empty state
