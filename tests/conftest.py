@@ -34,6 +34,14 @@ def seed_conn(seed_db_path: Path) -> Iterator[sqlite3.Connection]:
 
 
 @pytest.fixture
+def conn(writable_db: Path) -> Iterator[sqlite3.Connection]:
+    """A writable connection to a private copy of the seed database (closed after the test)."""
+    c = connect(writable_db)
+    yield c
+    c.close()
+
+
+@pytest.fixture
 def writable_db(seed_db_path: Path, tmp_path: Path) -> Path:
     """A private writable copy of the seed database."""
     target = tmp_path / "kiosk.db"

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
-from kiosk.core.db.connection import connect
 from kiosk.core.listings.editing import (
     HoursEntry,
     PhoneEntry,
@@ -22,13 +19,6 @@ from kiosk.core.listings.editing import (
     undo,
 )
 from tests.helpers.worker import NOW, content, synthetic_listing
-
-
-@pytest.fixture
-def conn(writable_db: Path) -> Iterator[sqlite3.Connection]:
-    c = connect(writable_db)
-    yield c
-    c.close()
 
 
 def _fix_phone_and_add_hours(conn: sqlite3.Connection, actor: str = "admin-20260302-0930-abc123") -> int:

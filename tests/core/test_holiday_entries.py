@@ -80,13 +80,6 @@ def test_bad_notice_lines_give_one_line_errors(text: str, words: list[str]) -> N
 # -- entering dates ---------------------------------------------------------------------------
 
 
-@pytest.fixture
-def conn(writable_db: Path) -> sqlite3.Connection:
-    c = connect(writable_db)
-    yield c  # type: ignore[misc]
-    c.close()
-
-
 def test_single_date_refused_for_an_unpublished_year_without_partial(conn: sqlite3.Connection) -> None:
     """add in 2027 without --partial is refused and writes nothing."""
     with pytest.raises(HolidayEntryError) as info:

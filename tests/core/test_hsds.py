@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 from kiosk.core import queries
-from kiosk.core.db.connection import connect
 from kiosk.core.exchange.hsds import RESOURCES, rule_to_opening_hours, simple_rule
 from kiosk.core.exchange.transfer import export, import_path, plan_import
 from tests.helpers.worker import NOW, content
@@ -18,13 +14,6 @@ from tests.helpers.worker import NOW, content
 EXAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "hsds-example"
 """Open Referral's HSDS 3.0 example package, copied unchanged (CC BY-SA 4.0, see its LICENSE)."""
 SERVICE = "ac148810-d857-441c-9679-408f346de14b"
-
-
-@pytest.fixture
-def conn(writable_db: Path) -> Iterator[sqlite3.Connection]:
-    c = connect(writable_db)
-    yield c
-    c.close()
 
 
 def test_example_without_category_is_a_clear_error(conn: sqlite3.Connection) -> None:

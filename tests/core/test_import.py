@@ -4,25 +4,16 @@ from __future__ import annotations
 
 import csv
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from kiosk.core.db.backup import list_backups, restore_backup
-from kiosk.core.db.connection import connect
 from kiosk.core.exchange.transfer import ImportRejected, apply_import, export, import_path, plan_import
 from kiosk.core.listings.editing import get_listing, listing_history
 from tests.helpers.worker import NOW, content
 
 HEADER = ["id", "category", "name", "phone_1", "hours_1"]
-
-
-@pytest.fixture
-def conn(writable_db: Path) -> Iterator[sqlite3.Connection]:
-    c = connect(writable_db)
-    yield c
-    c.close()
 
 
 def write_csv(path: Path, rows: list[list[str]], header: list[str] = HEADER, encoding: str = "utf-8-sig") -> Path:

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from kiosk.core import queries
-from kiosk.core.db.connection import connect
 from kiosk.core.listings.editing import (
     DocumentEntry,
     HoursEntry,
@@ -26,13 +23,6 @@ from kiosk.core.listings.editing import (
     validate_listing,
 )
 from tests.helpers.worker import NOW, synthetic_listing
-
-
-@pytest.fixture
-def conn(writable_db: Path) -> Iterator[sqlite3.Connection]:
-    c = connect(writable_db)
-    yield c
-    c.close()
 
 
 def test_create_listing_appears_for_residents(conn: sqlite3.Connection) -> None:

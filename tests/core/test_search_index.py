@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,13 +11,6 @@ from kiosk.core.db.connection import connect, transaction
 from kiosk.core.search.index import GENERATION_KEY, name_key, reindex
 from kiosk.core.search.pinyin import readings, segmentations
 from kiosk.core.search.ranking import search
-
-
-@pytest.fixture
-def conn(writable_db: Path) -> Iterator[sqlite3.Connection]:
-    c = connect(writable_db)
-    yield c
-    c.close()
 
 
 def add_service(conn: sqlite3.Connection, ident: str, name: str, category: str = "community") -> None:

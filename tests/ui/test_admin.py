@@ -13,7 +13,6 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
-from kiosk.core.db.connection import connect
 from kiosk.core.listings.editing import get_listing
 from kiosk.core.terminal.config import Config
 from kiosk.core.workers import auth, feedback
@@ -36,13 +35,6 @@ class Clock:
 
     def __call__(self) -> datetime:
         return self.now
-
-
-@pytest.fixture
-def conn(writable_db: Path) -> Iterator[sqlite3.Connection]:
-    c = connect(writable_db)
-    yield c
-    c.close()
 
 
 @pytest.fixture

@@ -50,13 +50,6 @@ class Clock:
 
 
 @pytest.fixture
-def conn(writable_db: Path) -> Iterator[sqlite3.Connection]:
-    c = connect(writable_db)
-    yield c
-    c.close()
-
-
-@pytest.fixture
 def window(qtbot: Any, conn: sqlite3.Connection) -> Iterator[Callable[[Clock], KioskWindow]]:
     made: list[KioskWindow] = []
 

@@ -87,17 +87,6 @@ def test_report_on_a_read_only_database_says_sorry_instead_of_failing(qtbot: Any
     assert isinstance(window.ctx.conn, sqlite3.Connection)
 
 
-def test_report_button_hidden_without_the_feedback_module(monkeypatch: Any, window: Any) -> None:
-    """Before kiosk.core.workers.feedback exists, the button is not shown (never a broken button)."""
-    import kiosk.ui.screens.detail as detail_module
-
-    monkeypatch.setattr(detail_module, "feedback_available", lambda: False)
-    window.nav.home()
-    screen = detail_module.DetailScreen(window.ctx, window.nav)
-    assert screen.report_button.isHidden()
-    screen.deleteLater()
-
-
 def test_visits_are_counted_anonymously_for_the_workers_report(qtbot: Any, writable_db: Any) -> None:
     """Opening a category and a listing adds to usage_counts (day, kind, key: nothing about the person)."""
     conn = connect(writable_db)

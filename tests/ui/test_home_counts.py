@@ -3,27 +3,15 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pytest
-
-from kiosk.core.db.connection import connect
 from kiosk.core.listings.editing import save_listing
 from kiosk.ui.app import build_kiosk
 from tests.helpers.worker import synthetic_listing
 
 NOW = datetime(2026, 3, 4, 10, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
-
-
-@pytest.fixture
-def conn(writable_db: Path) -> Iterator[sqlite3.Connection]:
-    c = connect(writable_db)
-    yield c
-    c.close()
 
 
 def test_home_count_goes_up_after_a_new_listing(qtbot: Any, conn: sqlite3.Connection) -> None:
