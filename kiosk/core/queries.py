@@ -18,6 +18,7 @@ from kiosk.core.models import (
     ServiceSummary,
     SourceRef,
 )
+from kiosk.core.search.index import content_generation as content_generation
 
 Connection: TypeAlias = sqlite3.Connection
 """The connection type screens hold (they never import sqlite3 themselves)."""

@@ -171,6 +171,14 @@ def other_rows(conn: sqlite3.Connection) -> Iterable[IndexRow]:
                        category_id=r["category_id"])
 
 
+def content_generation(conn: sqlite3.Connection) -> str:
+    """A counter that changes whenever the searchable content changes (every re-index: a worker's save,
+    an import, a content update). What is derived from the content — the search index in memory, the
+    search screen's categories and hotlines — is kept until this changes, then made again."""
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (GENERATION_KEY,)).fetchone()
+    return str(row[0]) if row else "0"
+
+
 def _bump_generation(conn: sqlite3.Connection) -> None:
     conn.execute(
         """INSERT INTO meta(key, value) VALUES (?, '1')

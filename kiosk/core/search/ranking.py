@@ -36,11 +36,11 @@ from datetime import date
 from itertools import accumulate
 
 from kiosk.core.search.index import (
-    GENERATION_KEY,
     KIND_RANK,
     IndexRow,
     body_key,
     body_text,
+    content_generation,
     english_key,
     missing_rows,
     name_key,
@@ -353,8 +353,7 @@ _cache: OrderedDict[int, tuple[sqlite3.Connection, str, _MemoryIndex]] = Ordered
 
 
 def _generation(conn: sqlite3.Connection) -> str:
-    row = conn.execute("SELECT value FROM meta WHERE key = ?", (GENERATION_KEY,)).fetchone()
-    return str(row[0]) if row else "0"
+    return content_generation(conn)
 
 
 def _load(conn: sqlite3.Connection) -> _MemoryIndex:

@@ -240,11 +240,8 @@ class EmptyState(QWidget):
         self.categories_label = label("", "heading")
         self.category_buttons: dict[str, QPushButton] = {}
         self.grid = QGridLayout()
-        for cat in screen.primary_categories:
-            btn = button("", "choice")
-            btn.setObjectName(f"emptyCategory-{cat.id}")
-            btn.clicked.connect(lambda _=False, cid=cat.id: screen.nav.push("category", category_id=cid))
-            self.category_buttons[cat.id] = btn
+        self.columns = 2
+        self.set_categories(screen)
         self.hotline_card = ClickCard()
         self.hotline_card.setObjectName("emptyHotline")
         self.hotline_number = label("", "big")
@@ -262,7 +259,21 @@ class EmptyState(QWidget):
         self.box.addStretch(1)
         self.arrange(2)
 
+    def set_categories(self, screen: SearchScreen) -> None:
+        """One button per primary category of ``screen`` (again after a content change)."""
+        for btn in self.category_buttons.values():
+            self.grid.removeWidget(btn)
+            btn.deleteLater()
+        self.category_buttons = {}
+        for cat in screen.primary_categories:
+            btn = button("", "choice")
+            btn.setObjectName(f"emptyCategory-{cat.id}")
+            btn.clicked.connect(lambda _=False, cid=cat.id: screen.nav.push("category", category_id=cid))
+            self.category_buttons[cat.id] = btn
+        self.arrange(self.columns)
+
     def arrange(self, columns: int) -> None:
+        self.columns = columns
         for btn in self.category_buttons.values():
             self.grid.removeWidget(btn)
         for i, btn in enumerate(self.category_buttons.values()):
@@ -274,9 +285,7 @@ class SearchScreen(Screen):
 
     def __init__(self, ctx: AppContext, nav: Navigator, parent: QWidget | None = None) -> None:
         super().__init__(ctx, nav, parent)
-        self.categories: dict[str, Category] = {c.id: c for c in queries.list_categories(ctx.conn)}
-        self.primary_categories = [c for c in self.categories.values() if c.is_primary]
-        self.hotlines = queries.list_hotlines(ctx.conn)
+        self._read_content()
         self._hits: list[SearchHit] = []
         self._query = ""
         self._last_recorded: str | None = None
@@ -375,7 +384,25 @@ class SearchScreen(Screen):
     def title(self) -> str:
         return self.tr("搜索")
 
+    def _read_content(self) -> None:
+        """Categories and hotlines as the database has them now (and the generation they are from)."""
+        self._generation = queries.content_generation(self.ctx.conn)
+        self.categories: dict[str, Category] = {c.id: c for c in queries.list_categories(self.ctx.conn)}
+        self.primary_categories = [c for c in self.categories.values() if c.is_primary]
+        self.hotlines = queries.list_hotlines(self.ctx.conn)
+
+    def _follow_content(self) -> None:
+        """A content update or a worker's change since the last visit: read categories and hotlines again."""
+        if queries.content_generation(self.ctx.conn) == self._generation:
+            return
+        self._read_content()
+        self._figure_map = None
+        self.empty_state.set_categories(self)
+        self.retranslate()
+        self.apply_theme(self.ctx.theme)
+
     def on_enter(self, **params: Any) -> None:
+        self._follow_content()
         query = params.get("query")
         if isinstance(query, str):
             self.set_query(query)
