@@ -569,14 +569,11 @@ def write_snapshot(conn: sqlite3.Connection, service_id: str, snap: Snapshot) ->
             _insert(conn, table, row)
 
 
-_COLUMNS: dict[tuple[int, str], list[str]] = {}
-
-
 def table_columns(conn: sqlite3.Connection, table: str) -> list[str]:
-    key = (id(conn), table)
-    if key not in _COLUMNS:
-        _COLUMNS[key] = [r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')]
-    return _COLUMNS[key]
+    """The columns of ``table`` as this connection's schema has them now (not cached: a cache keyed by the
+    connection's id went stale when a new connection got the id of a closed one, or a migration added a
+    column; asking SQLite takes microseconds)."""
+    return [r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')]
 
 
 def _insert(conn: sqlite3.Connection, table: str, row: Row) -> None:
