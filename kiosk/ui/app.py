@@ -212,6 +212,21 @@ def prebuild_screens(window: KioskWindow, *, delay_ms: int = PREBUILD_DELAY_MS) 
     QTimer.singleShot(delay_ms, build_next)
 
 
+SCREEN_BUSY_TIMEOUT_MS = 300
+
+
+def wait_briefly_for_writes(conn: Connection) -> None:
+    """The kiosk screen waits at most :data:`SCREEN_BUSY_TIMEOUT_MS` for another writer's lock (a content
+    update swapping in, ``kiosk import`` on the same terminal), not the 5 s a command line waits.
+
+    Every write of the screen — a usage count on a tap, a resident's report, a worker's save — runs on
+    the GUI thread; a long wait there is a frozen window. A count that cannot wait is skipped; a report
+    or a save that cannot is refused with a calm "try again" (their screens already say so). Reading
+    never waits: the database is in WAL mode, so readers do not block on a writer.
+    """
+    conn.execute(f"PRAGMA busy_timeout = {SCREEN_BUSY_TIMEOUT_MS}")
+
+
 def record_usage(ctx: AppContext, name: str, params: dict[str, Any]) -> None:
     """Count the visit anonymously (kiosk.core.workers.usage) for the workers' "most viewed" report.
 
@@ -353,6 +368,7 @@ def run(args: RunOptions) -> int:
     if reason:
         log.warning("start: database shown read-only: %s", reason)
         print(f"kiosk run: {reason}", file=sys.stderr)
+    wait_briefly_for_writes(conn)
     window = build_kiosk(conn, config, count_usage=not args.self_test)
     if args.self_test:
         return self_test(window)
