@@ -295,3 +295,27 @@ def test_touch_keyboard_types_into_the_focused_field(kiosk: Callable[..., KioskW
     assert "养老" in [c.text for c in panel._pinyin_candidates("yanglao")]  # Chinese by pinyin too
     panel.leave()
     assert not panel.keyboard.isVisible()
+
+
+def test_a_save_while_another_program_writes_keeps_the_form_and_says_try_again(
+        kiosk: Callable[..., KioskWindow], conn: sqlite3.Connection, writable_db: Path) -> None:
+    """Another connection holds the write lock (an import on the same terminal): 保存 says the database is
+    busy, nothing is written, the worker's typing stays in the form, and the next 保存 goes through."""
+    conn.execute("PRAGMA busy_timeout = 100")
+    window = kiosk()
+    panel = unlock(window, conn)
+    assert panel.tools is not None
+    editor = panel.tools.show_section("listings").open_editor("smart-elderly-care-12349")  # type: ignore[attr-defined]
+    editor.phones.edits(0)[0].setText("0371-68000002")
+    other = sqlite3.connect(writable_db, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        assert not editor.save()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert "数据库正忙" in editor.message.text()
+    assert editor.phones.edits(0)[0].text() == "0371-68000002"
+    stored = get_listing(conn, "smart-elderly-care-12349")
+    assert stored is not None and stored.phones[0].number != "0371-68000002"
+    assert editor.save() and "已保存" in editor.message.text()

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from kiosk.core.db.migrations import SCHEMA_VERSION, migrate, schema_version
-from kiosk.core.errors import DatabaseError
+from kiosk.core.errors import DatabaseBusyError, DatabaseError
 
 
 def connect(path: Path | str, *, readonly: bool = False, migrate_schema: bool = True) -> sqlite3.Connection:
@@ -54,7 +54,12 @@ def connect(path: Path | str, *, readonly: bool = False, migrate_schema: bool = 
 @contextmanager
 def transaction(conn: sqlite3.Connection, *, immediate: bool = True) -> Iterator[sqlite3.Connection]:
     """Run the block in one transaction: commit at the end, roll back on any exception."""
-    conn.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    try:
+        conn.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise DatabaseBusyError(str(exc)) from exc
+        raise
     try:
         yield conn
     except BaseException:

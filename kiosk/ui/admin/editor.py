@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.core.errors import DatabaseError
 from kiosk.core.listings import editing as listings
 from kiosk.core.listings.editing import DocumentEntry, HoursEntry, Listing, LocationEntry, PhoneEntry
 from kiosk.core.listings.validation import FieldProblem
@@ -487,22 +488,34 @@ class ListingEditor(QWidget):
         except listings.ListingInvalid as exc:
             self.show_problems(exc.problems)
             return False
+        except DatabaseError as exc:  # busy or read-only: the form keeps what the worker typed
+            self._say_problem(str(exc))
+            return False
         self.load(result.service_id)
         self.message.setProperty("role", "ok")
         self.message.setText("已保存。居民现在看到的就是预览的样子。" if result.changed else "没有改动。")
         self.message.style().polish(self.message)
         return True
 
+    def _say_problem(self, text: str) -> None:
+        self.message.setProperty("role", "error")
+        self.message.setText(text)
+        self.message.style().polish(self.message)
+
     def toggle_retired(self) -> None:
         sid = self.original.id
         if sid is None:
             return
-        if self.original.status == "retired":
-            listings.restore_listing(self.ctx.conn, sid, actor=self._actor(), now=self.ctx.clock())
-            note = "已恢复，居民又能看到这条服务。"
-        else:
-            listings.retire_listing(self.ctx.conn, sid, actor=self._actor(), now=self.ctx.clock())
-            note = "已停用：居民看不到了，信息仍保留，可以恢复或撤销。"
+        try:
+            if self.original.status == "retired":
+                listings.restore_listing(self.ctx.conn, sid, actor=self._actor(), now=self.ctx.clock())
+                note = "已恢复，居民又能看到这条服务。"
+            else:
+                listings.retire_listing(self.ctx.conn, sid, actor=self._actor(), now=self.ctx.clock())
+                note = "已停用：居民看不到了，信息仍保留，可以恢复或撤销。"
+        except DatabaseError as exc:
+            self._say_problem(str(exc))
+            return
         self.load(sid)
         self.message.setText(note)
 
@@ -589,7 +602,7 @@ class HistoryView(QWidget):
     def undo(self, entry_id: int) -> None:
         try:
             listings.undo(self.editor.ctx.conn, entry_id, actor=self.editor._actor(), now=self.editor.ctx.clock())
-        except listings.UndoRefused as exc:
+        except (listings.UndoRefused, DatabaseError) as exc:
             self.message.setText(str(exc))
             return
         assert self.service_id is not None
