@@ -18,7 +18,6 @@ from kiosk.core.models import (
     ServiceSummary,
     SourceRef,
 )
-from kiosk.core.search.index import content_generation as content_generation
 
 Connection: TypeAlias = sqlite3.Connection
 """The connection type screens hold (they never import sqlite3 themselves)."""
@@ -181,3 +180,11 @@ def list_hotlines(conn: sqlite3.Connection) -> list[Hotline]:
                 sources.ref(r["source_id"], r["source_quote"]))
         for r in conn.execute("SELECT * FROM hotlines ORDER BY sort_order, number")
     ]
+
+
+def content_generation(conn: sqlite3.Connection) -> str:
+    """The content generation (:func:`kiosk.core.search.index.content_generation`): it changes whenever the
+    content changes, so a screen knows when what it read is out of date."""
+    from kiosk.core.search.index import content_generation as generation  # not at start-up: pinyin tables
+
+    return generation(conn)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from kiosk.core.hours import opening as hours
 from kiosk.ui.context import AppContext
 
 _calendars: Any | None = None
@@ -23,6 +22,8 @@ def state(ctx: AppContext, expr: str | None) -> Any | None:
     """The HoursState of ``expr`` now (``.state``, ``.label(lang)``), or None when unknown."""
     if not expr:
         return None
+    from kiosk.core.hours import opening as hours  # on the first listing with hours, not at start-up
+
     try:
         return hours.hours_state(expr, ctx.clock(), calendar(ctx))
     except Exception:  # a bad expression never breaks a screen
