@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 
 from kiosk.core.content.dump import content_hash
 from kiosk.core.db.connection import connect, transaction
-from kiosk.core.db.runtime import open_runtime_database
+from kiosk.core.db.runtime import merge_content, open_runtime_database
 from kiosk.core.exchange.bundle import (
     DB_NAME,
     MANIFEST_NAME,
@@ -206,6 +206,26 @@ def test_deadline_stops_an_endless_query() -> None:
         conn.execute(ENDLESS.replace("SELECT x AS id FROM c", "SELECT max(x) FROM c")).fetchone()
     assert time.monotonic() - started < 5
     conn.close()
+
+
+def test_the_merge_reads_the_bundle_database_under_the_time_limit(writable_db: Path, seed_db_path: Path,
+                                                                  tmp_path: Path) -> None:
+    """merge_content sets the apply's time limit on its own connection to the bundle's database too: a
+    limit already passed stops the read at once, and the terminal's database is left as it was."""
+    big = tmp_path / "big.db"  # a bundle database with 2,000 generated listings (test data)
+    big.write_bytes(seed_db_path.read_bytes())
+    with sqlite3.connect(big) as db:
+        db.executemany("INSERT INTO services (id, category_id, name, description, status) "
+                       "VALUES (?, 'elderly', ?, '合成测试数据', 'active')",
+                       [(f"synthetic-{i}", f"测试服务 {i}") for i in range(2000)])
+    conn = connect(writable_db)
+    try:
+        before = content_hash(conn)
+        with pytest.raises(sqlite3.OperationalError, match="interrupted"):
+            merge_content(conn, big, now=NOW, backup=False, guard=Deadline(-1).guard)
+        assert content_hash(conn) == before
+    finally:
+        conn.close()
 
 
 def test_inbox_quarantines_bad_bundles_and_applies_the_valid_one(good: Path, terminal: sqlite3.Connection,

@@ -36,6 +36,7 @@ import os
 import shutil
 import sqlite3
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -366,15 +367,18 @@ def touched(service: dict[str, Any]) -> bool:
 
 
 def merge_content(conn: sqlite3.Connection, new_db: Path, *, now: datetime | None = None,
-                  backup: bool = True) -> MergeReport:
+                  backup: bool = True, guard: Callable[[sqlite3.Connection], None] | None = None) -> MergeReport:
     """Bring the content of a newer build ``new_db`` into the runtime database, keeping worker edits.
 
     Runs in one transaction after a backup (reason ``before-merge``); see the module docstring for
-    the rules. Also used by the content roll-out to terminals.
+    the rules. Also used by the content roll-out to terminals, which passes ``guard`` (its time limit,
+    set on the connection that reads ``new_db`` too, so a bundle's database cannot stall the merge).
     """
     new_db = Path(new_db)
     report = MergeReport()
     src = connect(new_db, readonly=True, migrate_schema=False)
+    if guard is not None:
+        guard(src)
     try:
         new_hash = src.execute("SELECT value FROM meta WHERE key = 'content_hash'").fetchone()
         report.content_hash = str(new_hash[0]) if new_hash else None

@@ -744,7 +744,7 @@ def _prepare(conn: sqlite3.Connection, db: Path, manifest: Manifest, path: Path,
             meta_before = _meta(copy)
             seed_row = copy.execute("SELECT value FROM meta WHERE key = ?", (SEED_HASH_KEY,)).fetchone()
             local = local_edits(copy)
-            report = merge_content(copy, db, now=now, backup=False)
+            report = merge_content(copy, db, now=now, backup=False, guard=deadline.guard)
             deadline.check(path, "merging")
             src = connect(db, readonly=True)
             try:
