@@ -181,3 +181,29 @@ def _shown(text: str) -> str:
     """Text fit to quote in a one-line message: controls escaped, long text cut."""
     escaped = text.encode("unicode_escape", "backslashreplace").decode("ascii") if not text.isprintable() else text
     return escaped if len(escaped) <= 40 else escaped[:37] + "…"
+
+
+def json_nesting(text: str) -> int:
+    """How deeply ``[``/``{`` nest in JSON ``text`` (brackets inside strings do not count).
+
+    Checked before :func:`json.loads`, which recurses once per level and would raise RecursionError (or
+    take the stack) on a hostile file: a bundle manifest, an HSDS ``datapackage.json``.
+    """
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest

@@ -58,6 +58,7 @@ from kiosk.core.db.connection import connect, transaction
 from kiosk.core.db.migrations import MIGRATIONS, SCHEMA_VERSION, schema_version
 from kiosk.core.errors import KioskError
 from kiosk.core.exchange.outputs import atomic_output
+from kiosk.core.limits import json_nesting
 from kiosk.core.listings import audit
 from kiosk.core.listings.editing import LISTING, Snapshot, reindex, snapshot, write_snapshot
 from kiosk.core.terminal.scratch import TERMINATED_EXIT, scratch_dir, terminating
@@ -296,28 +297,6 @@ class Deadline:
         conn.set_progress_handler(lambda: 1 if self.expired() else 0, PROGRESS_STEPS)
 
 
-def _json_depth(text: str) -> int:
-    """How deeply arrays and objects nest in JSON ``text`` (brackets inside strings do not count)."""
-    depth = deepest = 0
-    in_string = escaped = False
-    for ch in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-        elif ch in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif ch in "]}":
-            depth -= 1
-    return deepest
-
-
 def _bounded_int(text: str) -> int:
     if len(text.lstrip("-")) > MAX_NUMBER_DIGITS:
         raise ValueError(f"a number with {len(text.lstrip('-'))} digits (at most {MAX_NUMBER_DIGITS})")
@@ -342,7 +321,7 @@ def parse_manifest_text(data: bytes, name: str) -> dict[str, Any]:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise BundleError(f"{name}: {MANIFEST_NAME} is not valid UTF-8 JSON: {exc}") from exc
-    depth = _json_depth(text)
+    depth = json_nesting(text)
     if depth > MAX_JSON_DEPTH:
         raise BundleError(f"{name}: {MANIFEST_NAME} nests {depth} levels deep (at most {MAX_JSON_DEPTH}); "
                           "this is not a kiosk manifest")

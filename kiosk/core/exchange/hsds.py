@@ -44,7 +44,7 @@ from kiosk.core.exchange.csv_io import (
     read_table,
     resolve_category,
 )
-from kiosk.core.limits import IMPORT_FILE_MAX_BYTES, JSON_DEPTH_MAX, too_long
+from kiosk.core.limits import IMPORT_FILE_MAX_BYTES, JSON_DEPTH_MAX, json_nesting, too_long
 from kiosk.core.listings.editing import (
     DocumentEntry,
     HoursEntry,
@@ -318,7 +318,7 @@ def _read_descriptor(descriptor: Path, parsed: Parsed) -> Any:
     except UnicodeDecodeError:
         problem("不是 UTF-8 文本 (not UTF-8 text): 请另存为 UTF-8 (save it as UTF-8)")
         return _UNREADABLE
-    depth = _nesting(text)
+    depth = json_nesting(text)
     if depth > JSON_DEPTH_MAX:
         problem(f"嵌套超过 {JSON_DEPTH_MAX} 层的上限，不是数据包描述 "
                 f"(nested deeper than the limit of {JSON_DEPTH_MAX} levels: not a data package descriptor)")
@@ -331,28 +331,6 @@ def _read_descriptor(descriptor: Path, parsed: Parsed) -> Any:
         problem("有一个数字长得离谱，不是数据包描述 "
                 "(a number in the file is far too long: not a data package descriptor)")
     return _UNREADABLE
-
-
-def _nesting(text: str) -> int:
-    """How deep ``[``/``{`` nest in JSON text (outside strings) — checked before json.loads can recurse."""
-    depth = deepest = 0
-    in_string = escaped = False
-    for char in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char in "]}":
-            depth -= 1
-    return deepest
 
 
 def _outside(folder: Path, path: Path) -> str | None:
