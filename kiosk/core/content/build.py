@@ -14,11 +14,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import sqlite_utils
-
 from kiosk.core.content.dump import content_hash
 from kiosk.core.content.seeds import SeedData, load_seeds
 from kiosk.core.db.connection import connect, transaction
+from kiosk.core.db.rows import insert_all
 from kiosk.core.exchange.outputs import OutputError, check_output
 from kiosk.core.search.index import reindex
 
@@ -66,15 +65,11 @@ def build_database(seeds_dir: Path, out: Path) -> BuildResult:
 
 
 def _insert(conn: sqlite3.Connection, data: SeedData) -> dict[str, int]:
-    db = sqlite_utils.Database(conn)
-    db["meta"].insert_all(  # type: ignore[union-attr]
-        [{"key": "source_sha256:" + s.id, "value": s.sha256} for s in data.sources]
-    )
-    db["sources"].insert_all(  # type: ignore[union-attr]
-        [{"id": s.id, "file": s.file, "title": s.title, "title_en": s.title_en, "byline": s.byline,
-          "year": s.year, "sha256": s.sha256, "text": s.text} for s in data.sources]
-    )
-    db["categories"].insert_all(data.categories)  # type: ignore[union-attr]
+    insert_all(conn, "meta", [{"key": "source_sha256:" + s.id, "value": s.sha256} for s in data.sources])
+    insert_all(conn, "sources", [{"id": s.id, "file": s.file, "title": s.title, "title_en": s.title_en,
+                                  "byline": s.byline, "year": s.year, "sha256": s.sha256, "text": s.text}
+                                 for s in data.sources])
+    insert_all(conn, "categories", data.categories)
     services, phones, schedules, documents = [], [], [], []
     for svc in data.services:
         row = {k: v for k, v in svc.items() if k not in ("phones", "schedules", "required_documents")}
@@ -87,19 +82,15 @@ def _insert(conn: sqlite3.Connection, data: SeedData) -> dict[str, int]:
         for n, doc in enumerate(svc["required_documents"]):
             doc = {k: v for k, v in doc.items() if k != "sort_order"}
             documents.append({"id": f"{svc['id']}-doc-{n + 1}", "service_id": svc["id"], **doc})
-    db["services"].insert_all(services)  # type: ignore[union-attr]
-    db["phones"].insert_all(phones)  # type: ignore[union-attr]
-    db["schedules"].insert_all(schedules)  # type: ignore[union-attr]
-    db["required_documents"].insert_all(documents)  # type: ignore[union-attr]
-    db["figures"].insert_all(data.figures)  # type: ignore[union-attr]
-    db["news"].insert_all(  # type: ignore[union-attr]
-        [{**n, "captions": json.dumps(n["captions"], ensure_ascii=False)} for n in data.news]
-    )
-    db["hotlines"].insert_all(data.hotlines)  # type: ignore[union-attr]
-    db["synonyms"].insert_all(  # type: ignore[union-attr]
-        [{"word": w, "category_id": c} for w, c in sorted(data.synonyms)]
-    )
-    db["holiday_overrides"].insert_all(data.holidays)  # type: ignore[union-attr]
+    insert_all(conn, "services", services)
+    insert_all(conn, "phones", phones)
+    insert_all(conn, "schedules", schedules)
+    insert_all(conn, "required_documents", documents)
+    insert_all(conn, "figures", data.figures)
+    insert_all(conn, "news", [{**n, "captions": json.dumps(n["captions"], ensure_ascii=False)} for n in data.news])
+    insert_all(conn, "hotlines", data.hotlines)
+    insert_all(conn, "synonyms", [{"word": w, "category_id": c} for w, c in sorted(data.synonyms)])
+    insert_all(conn, "holiday_overrides", data.holidays)
     return {
         "sources": len(data.sources), "categories": len(data.categories), "services": len(services),
         "phones": len(phones), "schedules": len(schedules), "figures": len(data.figures),

@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from kiosk.core.db.migrations import SCHEMA_VERSION, migrate
+from kiosk.core.db.rows import copy_database
 from kiosk.core.errors import KioskError
 from kiosk.core.exchange.outputs import OutputError, atomic_output
 
@@ -83,11 +84,7 @@ def backup_database(conn: sqlite3.Connection, reason: str, *, now: datetime | No
     target = folder / f"{seq:04d}-{stamp}{label}.db"
     try:
         with atomic_output(target, what="backup") as tmp:  # never over a device or a folder of that name
-            dest = sqlite3.connect(tmp)
-            try:
-                conn.backup(dest)
-            finally:
-                dest.close()
+            copy_database(conn, tmp)
     except (OutputError, OSError, sqlite3.Error) as exc:
         raise BackupError(f"cannot write a backup into {folder}: {exc}") from exc
     for old in list_backups(folder)[:-keep] if keep > 0 else []:
@@ -135,11 +132,7 @@ def restore_backup(conn: sqlite3.Connection, backup: Path, *, now: datetime | No
         raise BackupError("cannot restore while a change is in progress")
     safety = backup_database(conn, "before-restore", now=now)
     try:
-        src = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            src.backup(conn)
-        finally:
-            src.close()
+        copy_database(backup, conn)
     except sqlite3.Error as exc:
         raise BackupError(f"cannot restore {backup}: {exc}; the previous state is in {safety}") from exc
     migrate(conn)

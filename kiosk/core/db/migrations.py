@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import sqlite3
 
+from kiosk.core.db.rows import table_columns
 from kiosk.core.errors import DatabaseError
 
 SCHEMA_V1 = """
@@ -376,7 +377,7 @@ def expected_columns() -> dict[str, frozenset[str]]:
     try:
         migrate(mem)
         tables = [str(r[0]) for r in mem.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        return {t: frozenset(str(c[1]) for c in mem.execute(f'PRAGMA table_info("{t}")')) for t in tables}
+        return {t: frozenset(table_columns(mem, t)) for t in tables}
     finally:
         mem.close()
 
@@ -388,7 +389,7 @@ def missing_schema(conn: sqlite3.Connection) -> list[str]:
     """
     missing: list[str] = []
     for table, columns in expected_columns().items():
-        have = {str(c[1]) for c in conn.execute(f'PRAGMA table_info("{table}")')}
+        have = set(table_columns(conn, table))
         if not have:
             missing.append(table)
         else:

@@ -30,11 +30,13 @@ import json
 import logging
 import os
 import sqlite3
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from kiosk.core.db.backup import backups_dir, check_backup_file, list_backups
+from kiosk.core.db.rows import copy_database
 from kiosk.core.errors import DatabaseError, KioskError
 
 log = logging.getLogger(__name__)
@@ -176,14 +178,9 @@ def restore_latest_backup(path: Path) -> Path | None:
         tmp = path.with_name(f".{path.name}.restoring")
         tmp.unlink(missing_ok=True)
         try:
-            src = sqlite3.connect(f"{info.path.resolve().as_uri()}?mode=ro", uri=True)
-            dest = sqlite3.connect(tmp)
-            try:
-                src.backup(dest)
+            copy_database(info.path, tmp)
+            with closing(sqlite3.connect(tmp)) as dest:
                 dest.execute("PRAGMA journal_mode = DELETE")  # one self-contained file until reopened
-            finally:
-                src.close()
-                dest.close()
             os.replace(tmp, path)
         except (OSError, sqlite3.Error) as exc:
             tmp.unlink(missing_ok=True)

@@ -37,6 +37,7 @@ import shutil
 import sqlite3
 import tempfile
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -46,6 +47,7 @@ from kiosk.core.db.backup import backup_database, backups_dir, check_backup_file
 from kiosk.core.db.connection import connect, transaction
 from kiosk.core.db.migrations import PROGRAM_VERSION_KEY, NewerDatabaseError, check_not_newer, missing_schema
 from kiosk.core.db.recovery import prepare_connection, recover_if_needed
+from kiosk.core.db.rows import copy_database, insert_all, table_columns, table_rows, upsert
 from kiosk.core.errors import DatabaseError, KioskError
 from kiosk.core.listings import audit
 from kiosk.core.listings.editing import (
@@ -55,7 +57,6 @@ from kiosk.core.listings.editing import (
     _same,
     reindex,
     snapshot,
-    table_columns,
     write_snapshot,
 )
 from kiosk.core.search import pinyin_store
@@ -344,17 +345,12 @@ def _copy_bundled(bundled: Path, path: Path) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.unlink(missing_ok=True)
     try:
-        src = sqlite3.connect(f"{bundled.resolve().as_uri()}?mode=ro", uri=True)
-        dest = sqlite3.connect(tmp)
-        try:
-            src.backup(dest)
-            digest = src.execute("SELECT value FROM meta WHERE key = 'content_hash'").fetchone()
+        copy_database(bundled, tmp)
+        with closing(sqlite3.connect(tmp)) as dest:  # the copy's content hash is the bundled one's
+            digest = dest.execute("SELECT value FROM meta WHERE key = 'content_hash'").fetchone()
             if digest is not None:
                 dest.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (SEED_HASH_KEY, digest[0]))
                 dest.commit()
-        finally:
-            src.close()
-            dest.close()
         os.replace(tmp, path)
     except (OSError, sqlite3.Error) as exc:
         tmp.unlink(missing_ok=True)
@@ -383,7 +379,7 @@ def merge_content(conn: sqlite3.Connection, new_db: Path, *, now: datetime | Non
         new_hash = src.execute("SELECT value FROM meta WHERE key = 'content_hash'").fetchone()
         report.content_hash = str(new_hash[0]) if new_hash else None
         new_listings = _listings(src)
-        reference = {t: _table(src, t) for t in _REFERENCE_TABLES + _SEED_TABLES}
+        reference = {t: table_rows(src, t) for t in _REFERENCE_TABLES + _SEED_TABLES}
     finally:
         src.close()
     if backup:
@@ -393,7 +389,8 @@ def merge_content(conn: sqlite3.Connection, new_db: Path, *, now: datetime | Non
             report.backup = None  # an in-memory database (tests) has nothing to back up
     with transaction(conn):
         for table in _REFERENCE_TABLES:
-            _upsert_all(conn, table, reference[table])
+            for row in reference[table]:
+                upsert(conn, table, row)
         runtime_ids = {r[0]: r for r in conn.execute("SELECT id, updated_at, origin FROM services")}
         for sid, snap in new_listings.items():
             current = snapshot(conn, sid) if sid in runtime_ids else None
@@ -415,8 +412,7 @@ def merge_content(conn: sqlite3.Connection, new_db: Path, *, now: datetime | Non
                 report.retired.append(sid)
         for table in _SEED_TABLES:
             conn.execute(f"DELETE FROM {table}")
-            for row in reference[table]:
-                _insert_row(conn, table, row)
+            insert_all(conn, table, reference[table])
         for table in reversed(_REFERENCE_TABLES):
             _delete_unreferenced(conn, table, {r["id"] for r in reference[table]})
         if report.content_hash:
@@ -440,15 +436,6 @@ def _listings(src: sqlite3.Connection) -> dict[str, Snapshot]:
     return out
 
 
-def _table(src: sqlite3.Connection, table: str) -> list[dict[str, Any]]:
-    exists = src.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (table,)).fetchone()
-    if not exists:
-        return []
-    cur = src.execute(f'SELECT * FROM "{table}"')
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, tuple(r), strict=True)) for r in cur]
-
-
 def _fit(conn: sqlite3.Connection, snap: Snapshot) -> Snapshot:
     """Keep only the columns the runtime schema has; fill missing ones with None."""
     out: Snapshot = {}
@@ -456,20 +443,6 @@ def _fit(conn: sqlite3.Connection, snap: Snapshot) -> Snapshot:
         cols = table_columns(conn, table)
         out[table] = [{c: row.get(c) for c in cols} for row in snap.get(table, [])]
     return out
-
-
-def _insert_row(conn: sqlite3.Connection, table: str, row: dict[str, Any]) -> None:
-    cols = [c for c in table_columns(conn, table) if c in row]
-    conn.execute(f'INSERT INTO "{table}" ({", ".join(cols)}) VALUES ({", ".join("?" * len(cols))})',
-                 [row[c] for c in cols])
-
-
-def _upsert_all(conn: sqlite3.Connection, table: str, rows: list[dict[str, Any]]) -> None:
-    for row in rows:
-        cols = [c for c in table_columns(conn, table) if c in row]
-        updates = ", ".join(f"{c} = excluded.{c}" for c in cols if c != "id")
-        conn.execute(f'INSERT INTO "{table}" ({", ".join(cols)}) VALUES ({", ".join("?" * len(cols))}) '
-                     f"ON CONFLICT(id) DO UPDATE SET {updates}", [row[c] for c in cols])
 
 
 def _delete_unreferenced(conn: sqlite3.Connection, table: str, keep: set[str]) -> None:

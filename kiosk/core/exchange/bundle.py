@@ -56,6 +56,7 @@ from typing import Any
 from kiosk.core.content.dump import content_hash
 from kiosk.core.db.connection import connect, transaction
 from kiosk.core.db.migrations import MIGRATIONS, SCHEMA_VERSION, schema_version
+from kiosk.core.db.rows import copy_database
 from kiosk.core.errors import KioskError
 from kiosk.core.exchange.outputs import atomic_output
 from kiosk.core.limits import json_nesting
@@ -206,9 +207,9 @@ def export_bundle(source: Path, out: Path, *, version: int) -> Manifest:
     with scratch_dir("bundle") as tmp:
         snapshot = tmp / DB_NAME
         try:
+            copy_database(src, snapshot)
             dst = sqlite3.connect(snapshot, isolation_level=None)
             try:
-                src.backup(dst)
                 digest, counts = _prepare_snapshot(dst, version)
             finally:
                 dst.close()
@@ -707,11 +708,7 @@ def _prepare(conn: sqlite3.Connection, db: Path, manifest: Manifest, path: Path,
     work = db.with_name("work.db")
     work.unlink(missing_ok=True)
     try:
-        dest = sqlite3.connect(work)
-        try:
-            conn.backup(dest)
-        finally:
-            dest.close()
+        copy_database(conn, work)
     except sqlite3.Error as exc:
         raise BundleDeferred(f"{path.name}: cannot copy this terminal's database to prepare the update: "
                              f"{_one_line(exc)}") from exc

@@ -26,6 +26,7 @@ from datetime import datetime
 from typing import Any
 
 from kiosk.core.db.connection import transaction
+from kiosk.core.db.rows import Row, insert, select_rows, table_columns, upsert
 from kiosk.core.errors import KioskError
 from kiosk.core.limits import COUNT_MAX, too_long
 from kiosk.core.listings import audit
@@ -56,7 +57,6 @@ SERVICE_FIELDS = (
 )
 """Service columns a worker edits (everything else — origin, provenance, order — is kept)."""
 
-Row = dict[str, Any]
 Snapshot = dict[str, list[Row]]
 SNAPSHOT_TABLES = ("services", "phones", "schedules", "required_documents", "languages",
                    "service_at_location", "locations", "accessibility")
@@ -245,31 +245,25 @@ def _ordered(rows: Iterable[Row], keys: tuple[str, ...]) -> list[Row]:
 
 def snapshot(conn: sqlite3.Connection, service_id: str) -> Snapshot | None:
     """Every row the listing consists of, table by table, in id order (None: no such service)."""
-    service = _rows(conn, "SELECT * FROM services WHERE id = ?", (service_id,))
+    service = select_rows(conn, "SELECT * FROM services WHERE id = ?", (service_id,))
     if not service:
         return None
-    links = _rows(conn, "SELECT * FROM service_at_location WHERE service_id = ? ORDER BY id", (service_id,))
+    links = select_rows(conn, "SELECT * FROM service_at_location WHERE service_id = ? ORDER BY id", (service_id,))
     location_ids = [link["location_id"] for link in links]
     marks = ",".join("?" * len(location_ids))
     return {
         "services": service,
-        "phones": _rows(conn, "SELECT * FROM phones WHERE service_id = ? ORDER BY id", (service_id,)),
-        "schedules": _rows(conn, "SELECT * FROM schedules WHERE service_id = ? ORDER BY id", (service_id,)),
-        "required_documents": _rows(conn, "SELECT * FROM required_documents WHERE service_id = ? ORDER BY id",
-                                    (service_id,)),
-        "languages": _rows(conn, "SELECT * FROM languages WHERE service_id = ? ORDER BY id", (service_id,)),
+        "phones": select_rows(conn, "SELECT * FROM phones WHERE service_id = ? ORDER BY id", (service_id,)),
+        "schedules": select_rows(conn, "SELECT * FROM schedules WHERE service_id = ? ORDER BY id", (service_id,)),
+        "required_documents": select_rows(conn, "SELECT * FROM required_documents WHERE service_id = ? ORDER BY id",
+                                          (service_id,)),
+        "languages": select_rows(conn, "SELECT * FROM languages WHERE service_id = ? ORDER BY id", (service_id,)),
         "service_at_location": links,
-        "locations": _rows(conn, f"SELECT * FROM locations WHERE id IN ({marks}) ORDER BY id", location_ids)
+        "locations": select_rows(conn, f"SELECT * FROM locations WHERE id IN ({marks}) ORDER BY id", location_ids)
         if location_ids else [],
-        "accessibility": _rows(conn, f"SELECT * FROM accessibility WHERE location_id IN ({marks}) ORDER BY id",
-                               location_ids) if location_ids else [],
+        "accessibility": select_rows(conn, f"SELECT * FROM accessibility WHERE location_id IN ({marks}) ORDER BY id",
+                                     location_ids) if location_ids else [],
     }
-
-
-def _rows(conn: sqlite3.Connection, sql: str, params: Sequence[Any]) -> list[Row]:
-    cur = conn.execute(sql, params)
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, tuple(r), strict=True)) for r in cur]
 
 
 def listing_history(conn: sqlite3.Connection, service_id: str) -> list[audit.AuditEntry]:
@@ -560,33 +554,13 @@ def write_snapshot(conn: sqlite3.Connection, service_id: str, snap: Snapshot) ->
     for table in ("phones", "schedules", "required_documents", "languages", "service_at_location"):
         conn.execute(f"DELETE FROM {table} WHERE service_id = ?", (service_id,))
     for row in snap["services"]:
-        _upsert(conn, "services", row)
+        upsert(conn, "services", row)
     for row in snap.get("locations", []):
-        _upsert(conn, "locations", row)
+        upsert(conn, "locations", row)
         conn.execute("DELETE FROM accessibility WHERE location_id = ?", (row["id"],))
     for table in ("accessibility", "phones", "schedules", "required_documents", "languages", "service_at_location"):
         for row in snap.get(table, []):
-            _insert(conn, table, row)
-
-
-def table_columns(conn: sqlite3.Connection, table: str) -> list[str]:
-    """The columns of ``table`` as this connection's schema has them now (not cached: a cache keyed by the
-    connection's id went stale when a new connection got the id of a closed one, or a migration added a
-    column; asking SQLite takes microseconds)."""
-    return [r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')]
-
-
-def _insert(conn: sqlite3.Connection, table: str, row: Row) -> None:
-    cols = [c for c in table_columns(conn, table) if c in row]
-    conn.execute(f'INSERT INTO "{table}" ({", ".join(cols)}) VALUES ({", ".join("?" * len(cols))})',
-                 [row[c] for c in cols])
-
-
-def _upsert(conn: sqlite3.Connection, table: str, row: Row) -> None:
-    cols = [c for c in table_columns(conn, table) if c in row]
-    updates = ", ".join(f"{c} = excluded.{c}" for c in cols if c != "id")
-    conn.execute(f'INSERT INTO "{table}" ({", ".join(cols)}) VALUES ({", ".join("?" * len(cols))}) '
-                 f"ON CONFLICT(id) DO UPDATE SET {updates}", [row[c] for c in cols])
+            insert(conn, table, row)
 
 
 def _same(a: Snapshot, b: Snapshot, *, strict: bool = False) -> bool:
@@ -722,7 +696,8 @@ def _rows_for(conn: sqlite3.Connection, listing: Listing, before: Snapshot | Non
         link = old_links.get(loc_id) or _link(conn, sid, loc_id)
         links.append(dict(link))
         stored_access = [r for r in old_access if r["location_id"] == loc_id] or (
-            _rows(conn, "SELECT * FROM accessibility WHERE location_id = ? ORDER BY id", (loc_id,)) if stored else [])
+            select_rows(conn, "SELECT * FROM accessibility WHERE location_id = ? ORDER BY id", (loc_id,))
+            if stored else [])
         access_ids = _Ids(conn, "accessibility", f"{loc_id}-access")
         for text in place.accessibility:
             arow = _reuse(stored_access, text, lambda r: r["description"])
@@ -735,12 +710,12 @@ def _rows_for(conn: sqlite3.Connection, listing: Listing, before: Snapshot | Non
 
 
 def _one(conn: sqlite3.Connection, table: str, ident: str) -> Row | None:
-    rows = _rows(conn, f"SELECT * FROM {table} WHERE id = ?", (ident,))
+    rows = select_rows(conn, f"SELECT * FROM {table} WHERE id = ?", (ident,))
     return rows[0] if rows else None
 
 
 def _link(conn: sqlite3.Connection, service_id: str, location_id: str) -> Row:
-    rows = _rows(conn, "SELECT * FROM service_at_location WHERE service_id = ? AND location_id = ?",
+    rows = select_rows(conn, "SELECT * FROM service_at_location WHERE service_id = ? AND location_id = ?",
                  (service_id, location_id))
     if rows:
         return rows[0]
