@@ -7,10 +7,12 @@ table's declared primary key.
 :func:`copy_database` is the SQLite online backup API with the connections opened and closed the same
 way everywhere (a file source is opened read-only).
 
-Why not sqlite-utils: it was used in one place (the seed build), untyped (a ``type: ignore`` per call),
-while every other row operation — editing, undo, the content merge — was already hand-written SQL over
-``sqlite3`` with the schema owned by :mod:`kiosk.core.db.migrations`. These few typed functions replace
-the dependency, two copies of the row helpers and six hand-written backup-API copy loops.
+Inserts and upserts go through sqlite-utils (the project's chosen library for this): its ``Table``
+does the statement building and, inside a caller's transaction, runs in a savepoint, so the caller's
+all-or-nothing holds. This module only adds what the kiosk needs on top — keys that are not columns of
+the table now are left out (a snapshot from an older or newer schema still fits), one row at a time so
+missing columns keep their schema defaults, and the primary key read from the schema — and it replaces
+two hand-written copies of row helpers and six backup-API copy loops.
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ from collections.abc import Iterable, Sequence
 from contextlib import closing
 from pathlib import Path
 from typing import Any
+
+from sqlite_utils import Database
+from sqlite_utils.db import Table
 
 Row = dict[str, Any]
 """One row: column name → value."""
@@ -51,23 +56,22 @@ def primary_key(conn: sqlite3.Connection, table: str) -> list[str]:
     return [name for _, name in sorted(info)]
 
 
-def _insert_sql(table: str, cols: Sequence[str]) -> str:
-    names = ", ".join(f'"{c}"' for c in cols)
-    return f'INSERT INTO "{table}" ({names}) VALUES ({", ".join("?" * len(cols))})'
-
-
 def insert(conn: sqlite3.Connection, table: str, row: Row) -> None:
     """Insert one row (keys that are not columns of ``table`` are left out; missing ones get the default)."""
     insert_all(conn, table, [row])
 
 
+def _table(conn: sqlite3.Connection, table: str) -> Table:
+    return Database(conn, recursive_triggers=False, execute_plugins=False).table(table)
+
+
 def insert_all(conn: sqlite3.Connection, table: str, new_rows: Iterable[Row]) -> int:
     """Insert rows in order (as :func:`insert`, asking for the columns once); return how many."""
-    columns = table_columns(conn, table)
+    columns = set(table_columns(conn, table))
+    target = _table(conn, table)
     count = 0
-    for row in new_rows:
-        cols = [c for c in columns if c in row]
-        conn.execute(_insert_sql(table, cols), [row[c] for c in cols])
+    for row in new_rows:  # one at a time: a batch would write NULL into columns a row leaves out
+        target.insert({c: v for c, v in row.items() if c in columns}, alter=False)
         count += 1
     return count
 
@@ -77,11 +81,9 @@ def upsert(conn: sqlite3.Connection, table: str, row: Row) -> None:
     key = primary_key(conn, table)
     if not key:
         raise ValueError(f"table {table} has no declared primary key to upsert by")
-    cols = [c for c in table_columns(conn, table) if c in row]
-    updates = ", ".join(f'"{c}" = excluded."{c}"' for c in cols if c not in key)
-    action = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
-    conflict = ", ".join(f'"{c}"' for c in key)
-    conn.execute(f"{_insert_sql(table, cols)} ON CONFLICT({conflict}) {action}", [row[c] for c in cols])
+    columns = set(table_columns(conn, table))
+    _table(conn, table).upsert({c: v for c, v in row.items() if c in columns},
+                               pk=key[0] if len(key) == 1 else tuple(key), alter=False)
 
 
 def copy_database(src: sqlite3.Connection | Path, dest: sqlite3.Connection | Path) -> None:
