@@ -7,6 +7,8 @@ import json
 import sqlite3
 from collections.abc import Iterator
 
+from kiosk.core.db.rows import table_columns
+
 EXCLUDED_TABLES = frozenset({"meta"})
 """``meta`` holds the content hash itself, so it is left out of the dump."""
 
@@ -23,7 +25,7 @@ def dump_lines(conn: sqlite3.Connection, *, tables: list[str] | None = None) -> 
     for table in tables or table_names(conn):
         if table in EXCLUDED_TABLES:
             continue
-        columns = [r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')]
+        columns = table_columns(conn, table)
         order = ", ".join(f'"{c}"' for c in columns)
         for row in conn.execute(f'SELECT {order} FROM "{table}" ORDER BY {order}'):
             yield json.dumps({"table": table, **dict(zip(columns, tuple(row), strict=True))},

@@ -56,7 +56,7 @@ from typing import Any
 from kiosk.core.content.dump import content_hash
 from kiosk.core.db.connection import connect, transaction
 from kiosk.core.db.migrations import MIGRATIONS, SCHEMA_VERSION, schema_version
-from kiosk.core.db.rows import copy_database
+from kiosk.core.db.rows import copy_database, select_rows, table_columns
 from kiosk.core.errors import KioskError
 from kiosk.core.exchange.outputs import atomic_output
 from kiosk.core.limits import json_nesting
@@ -514,7 +514,7 @@ def expected_schema(version: int) -> tuple[dict[str, frozenset[str]], frozenset[
         for script in MIGRATIONS[:version]:
             mem.executescript(script)
         tables = [str(r[0]) for r in mem.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        columns = {t: frozenset(str(r[1]) for r in mem.execute(f'PRAGMA table_info("{t}")')) for t in tables}
+        columns = {t: frozenset(table_columns(mem, t)) for t in tables}
         indexes = frozenset(str(r[0]) for r in mem.execute("SELECT name FROM sqlite_master WHERE type = 'index'"))
     finally:
         mem.close()
@@ -541,7 +541,7 @@ def check_schema(conn: sqlite3.Connection, version: int, name: str) -> None:
             raise BundleError(f"{name}: the database has a virtual table ({shown}); not a kiosk bundle")
         if obj not in tables:
             raise BundleError(f"{name}: the database has an unknown table ({shown}); not a kiosk bundle")
-        columns = frozenset(str(r[1]) for r in conn.execute(f'PRAGMA table_info("{obj}")'))
+        columns = frozenset(table_columns(conn, obj))
         if columns != tables[obj]:
             odd = sorted(columns ^ tables[obj])[:3]
             raise BundleError(f"{name}: table {obj} has other columns than schema {version} "
@@ -560,7 +560,7 @@ def check_bounds(conn: sqlite3.Connection, name: str) -> None:
         rows = int(conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0])
         if rows > MAX_ROWS:
             raise BundleError(f"{name}: table {table} has {rows} rows (at most {MAX_ROWS}); the bundle is refused")
-        columns = [str(r[1]) for r in conn.execute(f'PRAGMA table_info("{table}")')]
+        columns = table_columns(conn, table)
         if not rows or not columns:
             continue
         longest = conn.execute("SELECT " + ", ".join(f'max(length("{c}"))' for c in columns)
@@ -744,9 +744,7 @@ def _prepare(conn: sqlite3.Connection, db: Path, manifest: Manifest, path: Path,
                                     "office_edits_taken": fixed}, now=now)
             if fixed:
                 reindex(copy, fixed)
-            cur = copy.execute("SELECT * FROM audit_log WHERE id > ? ORDER BY id", (marker[0],))
-            names = [d[0] for d in cur.description]
-            audit_rows = [dict(zip(names, tuple(r), strict=True)) for r in cur]
+            audit_rows = select_rows(copy, "SELECT * FROM audit_log WHERE id > ? ORDER BY id", (marker[0],))
             meta_after = _meta(copy)
         finally:
             copy.close()

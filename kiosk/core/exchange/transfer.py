@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
+from kiosk.core.db import rows
 from kiosk.core.db.backup import backup_database
 from kiosk.core.db.connection import transaction
 from kiosk.core.errors import KioskError
@@ -179,11 +180,7 @@ def apply_import(conn: sqlite3.Connection, plan: ImportPlan, *, actor: str, now:
             before_dict = dict(before) if before is not None else None
             if before_dict is not None and all(before_dict.get(k) == v for k, v in row.items()):
                 continue
-            cols = list(row)
-            conn.execute(
-                f"INSERT INTO organizations ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
-                f"ON CONFLICT(id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in cols if c != 'id')}",
-                [row[c] for c in cols])
+            rows.upsert(conn, "organizations", row)
             audit.record(conn, actor=actor, table="organizations", record_id=str(row["id"]), action="import",
                          before=before_dict, after=row, now=now)
         for incoming in plan.listings:
