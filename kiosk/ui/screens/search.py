@@ -15,51 +15,42 @@ results. Either way the results keep their own space.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import (
-    QEvent,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    QPoint,
-    QRect,
-    QRectF,
-    QSize,
-    Qt,
-    QTimer,
-)
-from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPen
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QModelIndex, QObject, QSize, Qt, QTimer
 from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QLayout,
-    QLayoutItem,
     QLineEdit,
     QListView,
     QPushButton,
     QScrollArea,
-    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
 
 from kiosk.core import queries
-from kiosk.core.models import Category, Figure, Hotline, ServiceSummary
+from kiosk.core.models import Category, Hotline
 from kiosk.core.search.ranking import SearchHit, record_miss, search
-from kiosk.ui import hours, icons
+from kiosk.core.search.results import SearchResult, results_for
+from kiosk.ui import icons
 from kiosk.ui.context import AppContext
 from kiosk.ui.navigation import Navigator
 from kiosk.ui.screens.base import Screen
 from kiosk.ui.theme import Theme
-from kiosk.ui.widgets.cards import CardDelegateBase, CardListView, RowListModel
+from kiosk.ui.widgets.cards import CardListView, RowListModel, TextCardDelegate
 from kiosk.ui.widgets.clickcard import ClickCard
+from kiosk.ui.widgets.flow import FlowLayout
 from kiosk.ui.widgets.keyboard import TouchKeyboard
 from kiosk.ui.widgets.kinetic import enable_kinetic, scroll_to_top
 from kiosk.ui.widgets.text import button, label
+
+if TYPE_CHECKING:
+    from kiosk.core.hours.opening import HoursState
 
 DEBOUNCE_MS = 150
 """Results follow this long after the last key."""
@@ -79,19 +70,22 @@ QUICK_CHIPS = (
 
 OPEN_NOW = "open-now"
 HitRole = Qt.ItemDataRole.UserRole + 11
-ModelIndex = QModelIndex | QPersistentModelIndex
 
 
 @dataclass(frozen=True)
 class ResultRow:
-    """What one result card shows (prepared by the screen, painted by the delegate)."""
+    """What one result card shows (formatted by the screen, painted by :class:`TextCardDelegate`)."""
 
-    hit: SearchHit
+    result: SearchResult
     title: str
-    kind: str       # 服务 / 分类 / 热线 / 数字 / 新闻 (in the current language)
+    tag: str        # 服务 / 分类 / 热线 / 区情数字 / 新闻 (in the current language)
     detail: str     # description, snippet, number …
     meta: str       # open now, phone, count …
     color: str      # the category's colour ("" for none)
+
+    @property
+    def hit(self) -> SearchHit:
+        return self.result.hit
 
 
 class SearchResultModel(RowListModel):
@@ -103,130 +97,86 @@ class SearchResultModel(RowListModel):
         return row.title
 
 
-class ResultCardDelegate(CardDelegateBase):
-    """Paints a result as a large card: coloured edge, title and kind, one line of detail, one of facts."""
+# -- one place per kind of result: its tag, its two lines of text, and where a tap goes -------------
+# (tags are translated in the SearchScreen context; texts with a number come from the screen's own self.tr)
 
-    body_lines = 1
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: ModelIndex) -> QSize:
-        return QSize(max(option.rect.width(), self.theme.min_target), self.card_height())
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex) -> None:
-        row: ResultRow | None = index.data(HitRole)
-        if row is None:
-            return
-        t = self.theme
-        c = t.colors
-        title_font, body_font, meta_font = self._fonts()
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        rect = QRectF(option.rect).adjusted(t.spacing, t.spacing / 2, -t.spacing, -t.spacing / 2)
-        pressed = index.row() == self.view.pressed_row
-        painter.setBrush(QColor(c.card_pressed if pressed else c.surface))
-        painter.setPen(QPen(QColor(c.border), 3 if t.contrast else 1.5))
-        painter.drawRoundedRect(rect, t.radius, t.radius)
-        stripe = QRectF(rect.left(), rect.top(), t.spacing * 0.75, rect.height())
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(c.accent if t.contrast or not row.color else row.color))
-        painter.drawRoundedRect(stripe, t.radius / 2, t.radius / 2)
-
-        chevron = t.heading_px
-        left = stripe.right() + t.spacing
-        right = rect.right() - t.spacing * 2 - chevron
-        y = rect.top() + t.spacing
-        title_h = self.line_px(title_font)
-        kind_metrics = QFontMetrics(meta_font)
-        kind_w = kind_metrics.horizontalAdvance(row.kind) + t.spacing
-        painter.setFont(meta_font)
-        painter.setPen(QColor(c.muted))
-        painter.drawText(QRectF(right - kind_w, y, kind_w, title_h),
-                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, row.kind)
-        painter.setFont(title_font)
-        painter.setPen(QColor(c.text))
-        width = right - left - kind_w
-        painter.drawText(QRectF(left, y, width, title_h), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         QFontMetrics(title_font).elidedText(row.title, Qt.TextElideMode.ElideRight, int(width)))
-        y += title_h
-        for text, font, color in ((row.detail, body_font, c.text), (row.meta, meta_font, c.muted)):
-            line_h = self.line_px(font)
-            if text:
-                painter.setFont(font)
-                painter.setPen(QColor(color))
-                painter.drawText(QRectF(left, y, right - left, line_h),
-                                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                                 QFontMetrics(font).elidedText(text.replace("\n", " "), Qt.TextElideMode.ElideRight,
-                                                               int(right - left)))
-            y += line_h
-        pix = icons.pixmap("fa5s.chevron-right", c.accent if t.contrast else c.muted, chevron)
-        if not pix.isNull():
-            painter.drawPixmap(int(right + t.spacing), int(rect.center().y() - chevron / 2), pix)
-        painter.restore()
+Facts = Callable[["SearchScreen", SearchResult], tuple[str, str]]
+"""(detail, meta) of a result, in the resident's language."""
 
 
-class FlowLayout(QLayout):
-    """Lays widgets out left to right and wraps to a new line when the width runs out (the chips)."""
+def _service_facts(screen: SearchScreen, r: SearchResult) -> tuple[str, str]:
+    ctx = screen.ctx
+    if r.summary is None:
+        return "", ""
+    parts = []
+    if r.category is not None:
+        parts.append(ctx.text(r.category.name, r.category.name_en))
+    state = _hours_label(r.hours, ctx.language)
+    if state:
+        parts.append(state)
+    if r.summary.first_phone:
+        parts.append(screen.phone_text(r.summary.first_phone))
+    return ctx.text(r.summary.description, r.summary.description_en), "  ·  ".join(parts)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._items: list[QLayoutItem] = []
-        self._spacing = 8
-        self.setContentsMargins(0, 0, 0, 0)
 
-    def addItem(self, item: QLayoutItem) -> None:
-        self._items.append(item)
+def _category_facts(screen: SearchScreen, r: SearchResult) -> tuple[str, str]:
+    if r.category is None:
+        return "", ""
+    return (screen.ctx.text(r.category.description, r.category.description_en),
+            screen.service_count_text(r.category.service_count))
 
-    def count(self) -> int:
-        return len(self._items)
 
-    def itemAt(self, index: int) -> QLayoutItem | None:
-        return self._items[index] if 0 <= index < len(self._items) else None
+def _hotline_facts(screen: SearchScreen, r: SearchResult) -> tuple[str, str]:
+    return screen.phone_text(r.hit.id), ""
 
-    def takeAt(self, index: int) -> QLayoutItem | None:
-        return self._items.pop(index) if 0 <= index < len(self._items) else None
 
-    def setSpacing(self, spacing: int) -> None:
-        self._spacing = spacing
-        self.invalidate()
+def _figure_facts(screen: SearchScreen, r: SearchResult) -> tuple[str, str]:
+    figure = r.figure
+    if figure is None:
+        return "", ""
+    language = screen.ctx.language
+    number, unit = figure.parts(language)
+    detail = f"{number} {unit}".strip() if language == "en" else f"{number}{unit}"
+    return detail, " · ".join(p for p in (figure.period or (str(figure.year) if figure.year else ""),) if p)
 
-    def spacing(self) -> int:
-        return self._spacing
 
-    def expandingDirections(self) -> Qt.Orientation:
-        return Qt.Orientation(0)
+def _no_facts(_screen: SearchScreen, _r: SearchResult) -> tuple[str, str]:
+    return "", ""
 
-    def hasHeightForWidth(self) -> bool:
-        return True
 
-    def heightForWidth(self, width: int) -> int:
-        return self._arrange(QRect(0, 0, width, 0), move=False)
+@dataclass(frozen=True)
+class ResultKind:
+    """How one kind of :class:`SearchHit` shows and opens."""
 
-    def setGeometry(self, rect: QRect) -> None:
-        super().setGeometry(rect)
-        self._arrange(rect, move=True)
+    tag: str
+    """Source text of the tag (translated in the SearchScreen context)."""
+    facts: Facts
+    open: Callable[[Navigator, SearchHit], None]
 
-    def sizeHint(self) -> QSize:
-        return self.minimumSize()
 
-    def minimumSize(self) -> QSize:
-        size = QSize()
-        for item in self._items:
-            size = size.expandedTo(item.minimumSize())
-        return size
+RESULT_KINDS: dict[str, ResultKind] = {
+    "service": ResultKind(str(QT_TRANSLATE_NOOP("SearchScreen", "服务")), _service_facts,
+                          lambda nav, hit: nav.push("detail", service_id=hit.id)),
+    "category": ResultKind(str(QT_TRANSLATE_NOOP("SearchScreen", "分类")), _category_facts,
+                           lambda nav, hit: nav.push("category", category_id=hit.id)),
+    "hotline": ResultKind(str(QT_TRANSLATE_NOOP("SearchScreen", "热线")), _hotline_facts,
+                          lambda nav, _hit: nav.push("hotlines")),
+    "figure": ResultKind(str(QT_TRANSLATE_NOOP("SearchScreen", "区情数字")), _figure_facts,
+                         lambda nav, _hit: nav.push("figures")),
+    "news": ResultKind(str(QT_TRANSLATE_NOOP("SearchScreen", "新闻")), _no_facts,
+                       lambda nav, hit: nav.push("news", item_id=hit.id)),
+}
+"""Every kind of hit search gives (a synonym is found as its category); an unknown kind shows as news."""
 
-    def _arrange(self, rect: QRect, *, move: bool) -> int:
-        x, y, line = rect.x(), rect.y(), 0
-        for item in self._items:
-            widget = item.widget()
-            if widget is not None and widget.isHidden():
-                continue
-            hint = item.sizeHint()
-            if x > rect.x() and x + hint.width() > rect.right() + 1:
-                x, y, line = rect.x(), y + line + self._spacing, 0
-            if move:
-                item.setGeometry(QRect(QPoint(x, y), hint))
-            x += hint.width() + self._spacing
-            line = max(line, hint.height())
-        return y + line - rect.y()
+
+def _hours_label(state: HoursState | None, language: str) -> str | None:
+    """"营业中 · 17:30 关门" / "Open · closes 17:30", or None when unknown (as kiosk.ui.hours.label)."""
+    if state is None or state.state == "unknown":
+        return None
+    try:
+        return str(state.label(language))
+    except Exception:
+        return None
 
 
 class EmptyState(QWidget):
@@ -290,7 +240,6 @@ class SearchScreen(Screen):
         self._query = ""
         self._last_recorded: str | None = None
         self._vocabulary: Any = None
-        self._figure_map: dict[str, Figure] | None = None
 
         # the field
         self.input = QLineEdit()
@@ -334,7 +283,7 @@ class SearchScreen(Screen):
         self.view = CardListView()
         self.view.setObjectName("searchResults")
         self.view.setModel(self.model)
-        self.delegate = ResultCardDelegate(self.view, ctx.theme)
+        self.delegate = TextCardDelegate(self.view, ctx.theme, HitRole)
         self.view.setItemDelegate(self.delegate)
         self.view.clicked.connect(self.open_index)
         self.view.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
@@ -396,7 +345,6 @@ class SearchScreen(Screen):
         if queries.content_generation(self.ctx.conn) == self._generation:
             return
         self._read_content()
-        self._figure_map = None
         self.empty_state.set_categories(self)
         self.retranslate()
         self.apply_theme(self.ctx.theme)
@@ -573,58 +521,28 @@ class SearchScreen(Screen):
         scroll_to_top(self.view)
 
     def _rows(self, hits: list[SearchHit]) -> list[ResultRow]:
-        service_ids = [h.id for h in hits if h.kind == "service"]
-        summaries = {s.id: s for s in queries.get_summaries(self.ctx.conn, service_ids)} if service_ids else {}
         open_only = self.open_now_chip is not None and self.open_now_chip.isChecked()
-        rows: list[ResultRow] = []
-        for hit in hits:
-            summary = summaries.get(hit.id) if hit.kind == "service" else None
-            if open_only and (summary is None or hours.is_open(self.ctx, summary.opening_hours) is not True):
-                continue
-            rows.append(self._row(hit, summary))
-        return rows
+        results = results_for(self.ctx.conn, hits, now=self.ctx.clock(), open_only=open_only)
+        return [self._row(r) for r in results]
 
-    def _row(self, hit: SearchHit, summary: ServiceSummary | None) -> ResultRow:
-        ctx = self.ctx
-        title = ctx.text(hit.name, hit.name_en)
-        category = self.categories.get(hit.category_id or "")
-        color = category.color if category else ""
-        detail = meta = ""
-        if hit.kind == "service":
-            kind = self.tr("服务")
-            if summary is not None:
-                detail = ctx.text(summary.description, summary.description_en)
-                parts = []
-                if category is not None:
-                    parts.append(ctx.text(category.name, category.name_en))
-                state = hours.label(ctx, summary.opening_hours)
-                if state:
-                    parts.append(state)
-                if summary.first_phone:
-                    parts.append(self.tr("电话 %1").replace("%1", summary.first_phone))
-                meta = "  ·  ".join(parts)
-        elif hit.kind == "category":
-            kind = self.tr("分类")
-            if category is not None:
-                detail = ctx.text(category.description, category.description_en)
-                meta = self.tr("%n 项服务", "", category.service_count)
-        elif hit.kind == "hotline":
-            kind = self.tr("热线")
-            detail = self.tr("电话 %1").replace("%1", hit.id)
-        elif hit.kind == "figure":
-            kind = self.tr("区情数字")
-            figure = self._figures().get(hit.id)
-            if figure is not None:
-                number, unit = figure.parts(ctx.language)
-                detail = f"{number} {unit}".strip() if ctx.language == "en" else f"{number}{unit}"
-                meta = " · ".join(p for p in (figure.period or (str(figure.year) if figure.year else ""),) if p)
-        else:
-            kind = self.tr("新闻")
+    def _row(self, r: SearchResult) -> ResultRow:
+        hit = r.hit
+        kind = RESULT_KINDS.get(hit.kind, RESULT_KINDS["news"])
+        detail, meta = kind.facts(self, r)
         if hit.snippet and not detail:
             detail = hit.snippet
         elif hit.snippet:
             meta = hit.snippet
-        return ResultRow(hit, title, kind, detail, meta, color)
+        return ResultRow(r, self.ctx.text(hit.name, hit.name_en), self.tr(kind.tag), detail, meta,
+                         r.category.color if r.category else "")
+
+    def phone_text(self, number: str) -> str:
+        """"电话 12349" / "Phone 12349"."""
+        return self.tr("电话 %1").replace("%1", number)
+
+    def service_count_text(self, count: int) -> str:
+        """"2 项服务" / "2 services"."""
+        return self.tr("%n 项服务", "", count)
 
     def open_index(self, index: QModelIndex) -> None:
         row: ResultRow | None = index.data(HitRole)
@@ -633,16 +551,9 @@ class SearchScreen(Screen):
 
     def open_hit(self, hit: SearchHit) -> None:
         """Show the screen a hit belongs on."""
-        if hit.kind == "service":
-            self.nav.push("detail", service_id=hit.id)
-        elif hit.kind == "category":
-            self.nav.push("category", category_id=hit.id)
-        elif hit.kind == "hotline":
-            self.nav.push("hotlines")
-        elif hit.kind == "figure":
-            self.nav.push("figures")
-        elif hit.kind == "news":
-            self.nav.push("news", item_id=hit.id)
+        kind = RESULT_KINDS.get(hit.kind)
+        if kind is not None:
+            kind.open(self.nav, hit)
 
     # -- keyboard -----------------------------------------------------------------------------
     def hide_keyboard(self) -> None:
@@ -676,11 +587,6 @@ class SearchScreen(Screen):
         except ImportError:
             return None
         return add_handwriting_page(self.keyboard, theme=self.ctx.theme, domain_chars=domain_chars(self.ctx.conn))
-
-    def _figures(self) -> dict[str, Figure]:
-        if self._figure_map is None:
-            self._figure_map = {f.id: f for f in queries.list_figures(self.ctx.conn)}
-        return self._figure_map
 
     def _care_hotline(self) -> Hotline | None:
         """The seed's own hotline (12349) first, else the first listed."""

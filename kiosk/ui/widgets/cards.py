@@ -1,9 +1,10 @@
-"""Service cards: a list model over ServiceSummary and a delegate that paints large touch cards."""
+"""Large touch cards: list models over row objects, and the one card painter (``CardDelegateBase.paint_card``)
+that the service lists and the search results share, so every card looks the same."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -139,29 +140,16 @@ class CardDelegateBase(QStyledItemDelegate):
         return max(t.min_target, inner + 2 * t.spacing) + t.spacing
 
 
-class ServiceCardDelegate(CardDelegateBase):
-    """Paints a service as a large card: name, two lines of description, a line of facts."""
-
-    body_lines = 2
-
-    def __init__(self, view: CardListView, theme: Theme, language: Callable[[], str],
-                 meta: Callable[[ServiceSummary], str], color: Callable[[ServiceSummary], str]) -> None:
-        super().__init__(view, theme)
-        self._language = language
-        self._meta = meta
-        self._color = color
-
     def sizeHint(self, option: QStyleOptionViewItem, index: ModelIndex) -> QSize:
         return QSize(max(option.rect.width(), self.theme.min_target), self.card_height())
 
-    # -- painting -----------------------------------------------------------------------------
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex) -> None:
-        summary: ServiceSummary | None = index.data(SummaryRole)
-        if summary is None:
-            return
+    def paint_card(self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex, *, title: str,
+                   body: str, meta: str, stripe: str, tag: str = "") -> None:
+        """The one card look: rounded box (pressed look while touched), coloured edge, ``title`` with
+        ``tag`` (muted, right) on its line, ``body`` on ``body_lines`` lines (wrapped, or one elided
+        line), ``meta`` muted, a chevron. In high contrast the edge is the accent colour."""
         t = self.theme
         c = t.colors
-        lang = self._language()
         title_font, body_font, meta_font = self._fonts()
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -170,39 +158,52 @@ class ServiceCardDelegate(CardDelegateBase):
         painter.setBrush(QColor(c.card_pressed if pressed else c.surface))
         painter.setPen(QPen(QColor(c.border), 3 if t.contrast else 1.5))
         painter.drawRoundedRect(rect, t.radius, t.radius)
-        stripe = QRectF(rect.left(), rect.top(), t.spacing * 0.75, rect.height())
+        edge = QRectF(rect.left(), rect.top(), t.spacing * 0.75, rect.height())
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(c.accent if t.contrast else self._color(summary)))
-        painter.drawRoundedRect(stripe, t.radius / 2, t.radius / 2)
+        painter.setBrush(QColor(c.accent if t.contrast else stripe))
+        painter.drawRoundedRect(edge, t.radius / 2, t.radius / 2)
 
         chevron = t.heading_px
-        left = stripe.right() + t.spacing
+        left = edge.right() + t.spacing
         right = rect.right() - t.spacing * 2 - chevron
         width = right - left
         y = rect.top() + t.spacing
-        painter.setPen(QColor(c.text))
-        painter.setFont(title_font)
-        name = summary.name_en if lang == "en" and summary.name_en else summary.name
         title_h = self.line_px(title_font)
-        painter.drawText(QRectF(left, y, width, title_h), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         QFontMetrics(title_font).elidedText(name, Qt.TextElideMode.ElideRight, int(width)))
-        y += title_h
-        description = (summary.description_en if lang == "en" and summary.description_en
-                       else summary.description) or ""
-        body_h = self.line_px(body_font)
-        self._draw_wrapped(painter, description, body_font, QRectF(left, y, width, body_h * 2), body_h, 2)
-        y += body_h * 2
-        meta = self._meta(summary)
-        if meta:
+        tag_w = 0.0
+        if tag:
+            tag_w = QFontMetrics(meta_font).horizontalAdvance(tag) + t.spacing
             painter.setFont(meta_font)
             painter.setPen(QColor(c.muted))
-            painter.drawText(QRectF(left, y, width, self.line_px(meta_font)),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                             QFontMetrics(meta_font).elidedText(meta, Qt.TextElideMode.ElideRight, int(width)))
+            painter.drawText(QRectF(right - tag_w, y, tag_w, title_h),
+                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, tag)
+        painter.setPen(QColor(c.text))
+        painter.setFont(title_font)
+        title_w = width - tag_w
+        painter.drawText(QRectF(left, y, title_w, title_h), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         QFontMetrics(title_font).elidedText(title, Qt.TextElideMode.ElideRight, int(title_w)))
+        y += title_h
+        body_h = self.line_px(body_font)
+        if self.body_lines > 1:
+            self._draw_wrapped(painter, body, body_font, QRectF(left, y, width, body_h * self.body_lines), body_h,
+                               self.body_lines)
+        else:
+            self._draw_line(painter, body, body_font, c.text, QRectF(left, y, width, body_h))
+        y += body_h * self.body_lines
+        self._draw_line(painter, meta, meta_font, c.muted, QRectF(left, y, width, self.line_px(meta_font)))
         pix = icons.pixmap("fa5s.chevron-right", c.accent if t.contrast else c.muted, chevron)
         if not pix.isNull():
             painter.drawPixmap(int(right + t.spacing), int(rect.center().y() - chevron / 2), pix)
         painter.restore()
+
+    def _draw_line(self, painter: QPainter, text: str, font: QFont, color: str, rect: QRectF) -> None:
+        """One line of ``text`` in ``rect``, elided at the right (line breaks become spaces)."""
+        if not text:
+            return
+        painter.setFont(font)
+        painter.setPen(QColor(color))
+        painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         QFontMetrics(font).elidedText(text.replace("\n", " "), Qt.TextElideMode.ElideRight,
+                                                       int(rect.width())))
 
     def _draw_wrapped(self, painter: QPainter, text: str, font: QFont, rect: QRectF, line_h: int,
                       max_lines: int) -> None:
@@ -230,3 +231,61 @@ class ServiceCardDelegate(CardDelegateBase):
                 chunk = metrics.elidedText(text[start:], Qt.TextElideMode.ElideRight, int(rect.width()))
             baseline = rect.top() + i * line_h + (line_h - metrics.height()) / 2 + metrics.ascent()
             painter.drawText(QPointF(rect.left(), baseline), chunk.rstrip("\n"))
+
+
+class ServiceCardDelegate(CardDelegateBase):
+    """Paints a service as a large card: name, two lines of description, a line of facts."""
+
+    body_lines = 2
+
+    def __init__(self, view: CardListView, theme: Theme, language: Callable[[], str],
+                 meta: Callable[[ServiceSummary], str], color: Callable[[ServiceSummary], str]) -> None:
+        super().__init__(view, theme)
+        self._language = language
+        self._meta = meta
+        self._color = color
+
+    # -- painting -----------------------------------------------------------------------------
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex) -> None:
+        summary: ServiceSummary | None = index.data(SummaryRole)
+        if summary is None:
+            return
+        lang = self._language()
+        name = summary.name_en if lang == "en" and summary.name_en else summary.name
+        description = (summary.description_en if lang == "en" and summary.description_en
+                       else summary.description) or ""
+        self.paint_card(painter, option, index, title=name, body=description, meta=self._meta(summary),
+                        stripe=self._color(summary))
+
+
+class TextCardDelegate(CardDelegateBase):
+    """Paints rows already turned into text (:class:`CardText`): a title with a tag on the right,
+    one line of detail, one of facts — the search results, whatever their kind."""
+
+    body_lines = 1
+
+    def __init__(self, view: CardListView, theme: Theme, row_role: int) -> None:
+        super().__init__(view, theme)
+        self.row_role = row_role
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex) -> None:
+        row: CardText | None = index.data(self.row_role)
+        if row is None:
+            return
+        self.paint_card(painter, option, index, title=row.title, body=row.detail, meta=row.meta,
+                        stripe=row.color or self.theme.colors.accent, tag=row.tag)
+
+
+class CardText(Protocol):
+    """What :class:`TextCardDelegate` reads from a row."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def tag(self) -> str: ...
+    @property
+    def detail(self) -> str: ...
+    @property
+    def meta(self) -> str: ...
+    @property
+    def color(self) -> str: ...
