@@ -8,9 +8,7 @@ same seeds produce the same content (and, with the same SQLite, the same bytes).
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +16,7 @@ from kiosk.core.content.dump import content_hash
 from kiosk.core.content.seeds import SeedData, load_seeds
 from kiosk.core.db.connection import connect, transaction
 from kiosk.core.db.rows import insert_all
-from kiosk.core.exchange.outputs import OutputError, check_output
+from kiosk.core.exchange.outputs import atomic_output, check_output
 from kiosk.core.search.index import reindex
 
 
@@ -33,14 +31,8 @@ def build_database(seeds_dir: Path, out: Path) -> BuildResult:
     """Validate the seeds and build the database at ``out`` (atomically replaced)."""
     out = check_output(Path(out), what="database file")  # a new or regular file (a symlink's target)
     data = load_seeds(seeds_dir)
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    except OSError as exc:
-        raise OutputError(f"database file {out}: cannot write in {out.parent}: {exc.strerror or exc}") from exc
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        tmp.unlink()
+    with atomic_output(out, what="database file") as tmp:  # written beside it, then renamed over it
+        tmp.unlink()  # SQLite makes the file itself
         conn = connect(tmp)
         try:
             conn.execute("PRAGMA journal_mode = DELETE")
@@ -53,14 +45,6 @@ def build_database(seeds_dir: Path, out: Path) -> BuildResult:
             conn.execute("VACUUM")
         finally:
             conn.close()
-        check_output(out, what="database file")
-        try:
-            os.replace(tmp, out)
-        except OSError as exc:
-            raise OutputError(f"database file {out}: cannot be written: {exc.strerror or exc}") from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return BuildResult(out, counts, digest)
 
 
