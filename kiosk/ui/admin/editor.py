@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -35,7 +34,7 @@ from kiosk.core.errors import DatabaseError
 from kiosk.core.listings import editing as listings
 from kiosk.core.listings.editing import DocumentEntry, HoursEntry, Listing, LocationEntry, PhoneEntry
 from kiosk.core.listings.validation import FieldProblem
-from kiosk.ui.widgets.kinetic import enable_kinetic
+from kiosk.ui.widgets.kinetic import scroll_area
 from kiosk.ui.widgets.text import button, label
 
 if TYPE_CHECKING:
@@ -228,12 +227,7 @@ class ListingEditor(QWidget):
         self.category.currentIndexChanged.connect(self.schedule_preview)
         self.status.currentIndexChanged.connect(self.schedule_preview)
 
-        self.form_scroll = QScrollArea()
-        self.form_scroll.setWidgetResizable(True)
-        self.form_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.form_scroll.setWidget(form)
-        if panel.touch:
-            enable_kinetic(self.form_scroll)
+        self.form_scroll = scroll_area(form, touch=panel.touch)
 
         self.preview_box = QFrame()
         self.preview_box.setProperty("role", "section")
@@ -546,12 +540,7 @@ class HistoryView(QWidget):
         self.undo_buttons: dict[int, QPushButton] = {}
         self.content = QWidget()
         self.content_layout = QVBoxLayout(self.content)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(self.content)
-        if editor.panel.touch:
-            enable_kinetic(scroll)
+        scroll = scroll_area(self.content, touch=editor.panel.touch)
         self.title = label("", "heading", wrap=True)
         self.message = label("", "ok", wrap=True)
         self.message.setObjectName("historyMessage")

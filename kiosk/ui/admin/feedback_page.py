@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.core.workers import feedback
-from kiosk.ui.widgets.kinetic import enable_kinetic
+from kiosk.ui.widgets.kinetic import scroll_area
 from kiosk.ui.widgets.text import button, label
 
 if TYPE_CHECKING:
@@ -32,12 +32,7 @@ class FeedbackPage(QWidget):
         top.addWidget(self.toggle)
         self.content = QWidget()
         self.rows = QVBoxLayout(self.content)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(self.content)
-        if panel.touch:
-            enable_kinetic(scroll)
+        scroll = scroll_area(self.content, touch=panel.touch)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)

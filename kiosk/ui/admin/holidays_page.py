@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -24,7 +23,7 @@ from PySide6.QtWidgets import (
 from kiosk.core.errors import KioskError
 from kiosk.core.hours import holiday_store
 from kiosk.core.hours.holiday_notice import parse_notice
-from kiosk.ui.widgets.kinetic import enable_kinetic
+from kiosk.ui.widgets.kinetic import scroll_area
 from kiosk.ui.widgets.text import button, label
 
 if TYPE_CHECKING:
@@ -90,12 +89,7 @@ class HolidaysPage(QWidget):
         self.message.setObjectName("holidayMessage")
         self.content = QWidget()
         self.rows = QVBoxLayout(self.content)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(self.content)
-        if panel.touch:
-            enable_kinetic(scroll)
+        scroll = scroll_area(self.content, touch=panel.touch)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)

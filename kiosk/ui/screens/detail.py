@@ -134,6 +134,8 @@ class DetailScreen(Screen):
     def prepare(self) -> None:
         import segno  # noqa: F401  # the QR code library (≈ 25 ms to import), before the first listing
 
+        hours.warm_up(self.ctx)  # the holiday calendar, before the first open-now badge
+
     def on_enter(self, **params: Any) -> None:
         service_id = params.get("service_id")
         if service_id is None or (self.service is not None and self.service.id == service_id):

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QAbstractScrollArea, QScroller, QScrollerProperties
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QAbstractScrollArea,
+    QFrame,
+    QScrollArea,
+    QScroller,
+    QScrollerProperties,
+    QWidget,
+)
 
 
 def enable_kinetic(area: QAbstractScrollArea) -> QScroller:
@@ -29,6 +37,17 @@ def enable_kinetic(area: QAbstractScrollArea) -> QScroller:
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     area.verticalScrollBar().setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
     return scroller
+
+
+def scroll_area(content: QWidget, *, touch: bool) -> QScrollArea:
+    """A frameless scroll area around ``content`` that resizes it, flick-scrolled on a touch screen."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidget(content)
+    if touch:
+        enable_kinetic(area)
+    return area
 
 
 def scroll_to_top(area: QAbstractScrollArea) -> None:
