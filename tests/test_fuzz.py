@@ -127,7 +127,7 @@ def test_hours_text_is_usable_or_explained_the_same_everywhere(conn: sqlite3.Con
     problem = validate_hours(expr)
     calendar = load_calendar(conn)
     editor = validate_listing(conn, Listing(category_id="elderly", name="测试", hours=[HoursEntry(expr)]))
-    hours_problems = [p for p in editor if p.field.startswith("hours")]
+    hours_problems = [p for p in editor if p.path[0] == "hours"]
     if problem is None:
         state = hours_state(expr, moment, calendar)
         assert state.state in ("open", "closed", "unknown")

@@ -27,16 +27,9 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.core.limits import CELL_MAX_CHARS, IMPORT_COLUMNS_MAX, IMPORT_FILE_MAX_BYTES, IMPORT_ROWS_MAX
-from kiosk.core.listings.editing import (
-    DocumentEntry,
-    HoursEntry,
-    Listing,
-    LocationEntry,
-    PhoneEntry,
-    get_listing,
-    list_listings,
-)
-from kiosk.core.listings.validation import FIELD_LABELS, check_coordinate, check_count
+from kiosk.core.listings.editing import get_listing, list_listings
+from kiosk.core.listings.fields import Declared, FieldPath, Listing, groups, label_of, scalars
+from kiosk.core.listings.validation import check_coordinate, check_count
 
 # ------------------------------------------------------------------------------ shared pieces
 
@@ -61,8 +54,8 @@ class ImportProblem:
         return "，".join(where) + "：" + self.message
 
 
-Locator = Callable[[str], tuple[str, int | None, str | None]]
-"""Maps a FieldProblem.field (``phones.2.number``) to (file, row, column) in the import file."""
+Locator = Callable[[FieldPath], tuple[str, int | None, str | None]]
+"""Maps a FieldProblem's path (``("phones", 2, "number")``) to (file, row, column) in the import file."""
 
 
 @dataclass
@@ -194,22 +187,10 @@ def cell_too_long(length: int | None) -> str:
 
 
 def column_label(column: str) -> str:
-    """A column in plain words (``phone_2`` → ``电话 2``), or the column itself."""
-    match = _GROUP.match(column)
-    if match:
-        group, n, part = match.group(1), match.group(2), match.group(3)
-        base = {"phone": "电话", "hours": "营业时间", "document": "所需材料"}[group]
-        suffix = {None: "", "type": " 类型", "description": " 说明", "description_en": " 英文说明",
-                  "extension": " 分机", "en": " 英文"}.get(part, "")
-        return f"{base} {n}{suffix}"
-    match = _LOCATION.match(column)
-    if match:
-        part = match.group(2)
-        parts = {"id": "编号", "name": "名称", "name_en": "英文名称", "address": "地址", "address_en": "英文地址",
-                 "community": "所在社区", "transportation": "交通", "latitude": "纬度", "longitude": "经度",
-                 "accessibility": "无障碍设施"}
-        return f"地点 {match.group(1)} {parts.get(part, part)}"
-    return FIELD_LABELS.get(column, column)
+    """A column in plain words (``phone_2`` → ``电话 2``, ``location_1_address`` → ``地点 1 地址``), or the
+    column itself."""
+    path = column_path(column)
+    return label_of(path) if path is not None else column
 
 
 def resolve_category(value: str, categories: list[tuple[str, str, str | None]]) -> str | None:
@@ -237,63 +218,97 @@ def split_lines(cell: str) -> list[str]:
 
 
 # ------------------------------------------------------------------------------ the flat CSV
+# Every column comes from the field declarations (kiosk.core.listings.fields): a listing field's
+# column is its name (``category`` for category_id), an entry field's is ``<prefix>_<n>`` plus its
+# suffix (``phone_2``, ``phone_2_description``, ``location_1_address``).
 
-BASE_COLUMNS = (
-    "id", "category", "status", "name", "name_en", "alternate_name", "description", "description_en",
-    "eligibility_description", "eligibility_description_en", "application_process", "application_process_en",
-    "fees_description", "fees_description_en", "url", "email", "count", "count_unit", "count_unit_en",
-)
-_TEXT_FIELDS = set(BASE_COLUMNS) - {"id", "category", "status", "count"}
-PHONE_PARTS = (None, "type", "description", "description_en", "extension")
-HOURS_PARTS = (None, "description", "description_en")
-DOCUMENT_PARTS = (None, "en")
-LOCATION_PARTS = ("id", "name", "name_en", "address", "address_en", "community", "transportation", "latitude",
-                  "longitude", "accessibility")
+_LISTING = [d for d in scalars(Listing) if d.column]
+"""Listing fields in the flat CSV (``origin`` is not: it is where a listing came from)."""
+BASE_COLUMNS = tuple(d.column for d in _LISTING if d.spec is not None and d.spec.kind != "lines")
+_LINES_COLUMNS = tuple(d.column for d in _LISTING if d.spec is not None and d.spec.kind == "lines")
 REQUIRED_COLUMNS = ("id", "name", "category")
+_GROUPS = {d.group.prefix: d for d in groups() if d.group is not None}
+_BY_COLUMN = {d.column: d for d in _LISTING}
+
+
+def _parts(entry: type) -> list[Declared]:
+    return list(scalars(entry))
+
+
+def _entry_column(prefix: str, n: int, part: Declared) -> str:
+    return f"{prefix}_{n}" + (f"_{part.column}" if part.column else "")
+
 
 # Entry numbers have at most 3 digits: a column number of 5,000 digits is an unknown column, not an int() error.
-_GROUP = re.compile(r"^(phone|hours|document)_([0-9]{1,3})(?:_(type|description_en|description|extension|en))?$")
-_LOCATION = re.compile(r"^location_([0-9]{1,3})_(" + "|".join(LOCATION_PARTS) + r")$")
+_ENTRY = re.compile(r"^(" + "|".join(_GROUPS) + r")_([0-9]{1,3})(?:_([a-z_]+))?$")
 
-_ALIASES = {
-    "编号": "id", "类别": "category", "状态": "status", "名称": "name", "英文名称": "name_en", "别名": "alternate_name",
-    "简介": "description", "英文简介": "description_en", "服务对象": "eligibility_description",
-    "办理方式": "application_process", "收费": "fees_description", "网址": "url", "电子邮箱": "email",
-    "邮箱": "email", "数量": "count", "数量单位": "count_unit", "服务语言": "languages", "语言": "languages",
-}
-_NUMBERED_ALIASES = {"电话": "phone", "营业时间": "hours", "所需材料": "document", "材料": "document"}
+
+def column_path(column: str) -> FieldPath | None:
+    """Where a (canonical) column's value goes in a listing: ``phone_2`` → ``("phones", 2, "number")``."""
+    if column in _BY_COLUMN:
+        return (_BY_COLUMN[column].name,)
+    match = _ENTRY.match(column)
+    if match is None:
+        return None
+    d = _GROUPS[match.group(1)]
+    assert d.group is not None
+    suffix = match.group(3) or ""
+    for part in _parts(d.group.entry):
+        if part.column == suffix:
+            return (d.name, int(match.group(2)), part.name)
+    return None
+
+
+def _header_names() -> dict[str, str]:
+    """Chinese header → column, for listing fields (labels and aliases)."""
+    names: dict[str, str] = {}
+    for d in _LISTING:
+        assert d.spec is not None
+        for name in (d.spec.label, *d.spec.aliases):
+            names.setdefault(name, d.column)
+    return names
+
+
+_HEADER_NAMES = _header_names()
+
+
+def _numbered_header(text: str) -> str | None:
+    """``电话2`` / ``电话 2`` / ``电话2说明`` / ``地址1`` / ``地点1地址`` → the entry column."""
+    match = re.match(r"^(\D+?)\s*([0-9]{1,3})\s*(\D*)$", text)
+    if match is None:
+        return None
+    head, n, tail = match.group(1), int(match.group(2)), match.group(3).strip()
+    for d in _GROUPS.values():
+        assert d.group is not None
+        for part in _parts(d.group.entry):
+            assert part.spec is not None
+            names = set(part.spec.aliases) if not tail else set()
+            if tail and head == d.group.label and tail in (part.spec.label, *part.spec.aliases):
+                return _entry_column(d.group.prefix, n, part)
+            if not tail and (head in names or (head == d.group.label and part.column == "")):
+                return _entry_column(d.group.prefix, n, part)
+    return None
 
 
 def canonical_column(column: str) -> str | None:
     """The flat-CSV column a header cell means (English id or Chinese name), or None if unknown."""
     text = column.strip()
     low = text.lower()
-    if low in BASE_COLUMNS or low == "languages" or _GROUP.match(low) or _LOCATION.match(low):
+    if low in _BY_COLUMN or column_path(low) is not None:
         return low
-    if text in _ALIASES:
-        return _ALIASES[text]
-    match = re.match(r"^(电话|营业时间|所需材料|材料)\s*([0-9]{1,3})$", text)
-    if match:
-        return f"{_NUMBERED_ALIASES[match.group(1)]}_{match.group(2)}"
-    match = re.match(r"^地址\s*([0-9]{1,3})$", text)
-    if match:
-        return f"location_{match.group(1)}_address"
-    return None
+    if text in _HEADER_NAMES:
+        return _HEADER_NAMES[text]
+    return _numbered_header(text)
 
 
 def flat_header(counts: dict[str, int]) -> list[str]:
-    """The export header for up to ``counts[group]`` phones/hours/documents/locations."""
+    """The export header for up to ``counts[prefix]`` phones/hours/documents/locations."""
     header = list(BASE_COLUMNS)
-    for n in range(1, counts["phone"] + 1):
-        header += [f"phone_{n}" + (f"_{p}" if p else "") for p in PHONE_PARTS]
-    for n in range(1, counts["hours"] + 1):
-        header += [f"hours_{n}" + (f"_{p}" if p else "") for p in HOURS_PARTS]
-    for n in range(1, counts["document"] + 1):
-        header += [f"document_{n}" + (f"_{p}" if p else "") for p in DOCUMENT_PARTS]
-    for n in range(1, counts["location"] + 1):
-        header += [f"location_{n}_{p}" for p in LOCATION_PARTS]
-    header.append("languages")
-    return header
+    for prefix, d in _GROUPS.items():
+        assert d.group is not None
+        for n in range(1, counts.get(prefix, 1) + 1):
+            header += [_entry_column(prefix, n, part) for part in _parts(d.group.entry)]
+    return header + list(_LINES_COLUMNS)
 
 
 def spreadsheet_phone(number: str) -> str:
@@ -303,35 +318,27 @@ def spreadsheet_phone(number: str) -> str:
     return number
 
 
-def _cell(value: Any) -> str:
+def _cell(d: Declared, value: Any) -> str:
+    """A value as a spreadsheet cell."""
+    assert d.spec is not None
     if value is None:
         return ""
+    if d.spec.kind == "lines":
+        return "\n".join(value)
+    if d.spec.kind == "phone":
+        return spreadsheet_phone(value)
     if isinstance(value, float):
         return repr(value)
     return str(value)
 
 
 def flat_row(listing: Listing) -> dict[str, str]:
-    row = {col: _cell(getattr(listing, col)) for col in BASE_COLUMNS if col != "category"}
-    row["category"] = listing.category_id
-    for n, phone in enumerate(listing.phones, start=1):
-        row[f"phone_{n}"] = spreadsheet_phone(phone.number)
-        row[f"phone_{n}_type"] = _cell(phone.type)
-        row[f"phone_{n}_description"] = _cell(phone.description)
-        row[f"phone_{n}_description_en"] = _cell(phone.description_en)
-        row[f"phone_{n}_extension"] = _cell(phone.extension)
-    for n, hours in enumerate(listing.hours, start=1):
-        row[f"hours_{n}"] = hours.opening_hours
-        row[f"hours_{n}_description"] = _cell(hours.description)
-        row[f"hours_{n}_description_en"] = _cell(hours.description_en)
-    for n, doc in enumerate(listing.documents, start=1):
-        row[f"document_{n}"] = doc.document
-        row[f"document_{n}_en"] = _cell(doc.document_en)
-    for n, loc in enumerate(listing.locations, start=1):
-        for part in LOCATION_PARTS:
-            value = getattr(loc, part)
-            row[f"location_{n}_{part}"] = "\n".join(value) if part == "accessibility" else _cell(value)
-    row["languages"] = "\n".join(listing.languages)
+    row = {d.column: _cell(d, getattr(listing, d.name)) for d in _LISTING}
+    for prefix, d in _GROUPS.items():
+        assert d.group is not None
+        for n, entry in enumerate(getattr(listing, d.name), start=1):
+            for part in _parts(d.group.entry):
+                row[_entry_column(prefix, n, part)] = _cell(part, getattr(entry, part.name))
     return row
 
 
@@ -342,12 +349,7 @@ def export_flat(conn: sqlite3.Connection, out: Path) -> int:
         listing = get_listing(conn, summary.id)
         if listing is not None:
             listings.append(listing)
-    counts = {
-        "phone": max([1, *(len(x.phones) for x in listings)]),
-        "hours": max([1, *(len(x.hours) for x in listings)]),
-        "document": max([1, *(len(x.documents) for x in listings)]),
-        "location": max([1, *(len(x.locations) for x in listings)]),
-    }
+    counts = {prefix: max([1, *(len(getattr(x, d.name)) for x in listings)]) for prefix, d in _GROUPS.items()}
     header = flat_header(counts)
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8-sig", newline="") as fh:
@@ -379,105 +381,83 @@ def parse_flat(conn: sqlite3.Connection, table: Table) -> Parsed:
     for required in REQUIRED_COLUMNS:
         if required not in columns:
             parsed.problems.append(ImportProblem(
-                table.file, 1, required, f"缺少必需的列“{required}”（{FIELD_LABELS.get(required, required)}）"
+                table.file, 1, required, f"缺少必需的列“{required}”（{column_label(required)}）"
                                          f" (missing column '{required}')"))
     if parsed.problems:
         return parsed
-    groups: dict[str, set[int]] = {"phone": set(), "hours": set(), "document": set(), "location": set()}
+    numbers: dict[str, set[int]] = {prefix: set() for prefix in _GROUPS}
     for canonical in columns:
-        if match := _GROUP.match(canonical):
-            groups[match.group(1)].add(int(match.group(2)))
-        elif match := _LOCATION.match(canonical):
-            groups["location"].add(int(match.group(1)))
+        if match := _ENTRY.match(canonical):
+            numbers[match.group(1)].add(int(match.group(2)))
     existing = {r[0] for r in conn.execute("SELECT id FROM services")}
     cats = categories_of(conn)
     for row_number, raw in table.rows:
         values = {canonical: raw.get(cell, "") for canonical, cell in columns.items()}
-        parsed.listings.append(_flat_listing(conn, table.file, row_number, values, groups, existing, cats, parsed))
+        parsed.listings.append(_flat_listing(conn, table.file, row_number, values, numbers, existing, cats, parsed))
     return parsed
 
 
+def read_cell(d: Declared, text: str, categories: list[tuple[str, str, str | None]]) -> tuple[Any, str | None]:
+    """A cell's text as the field's value (not validated yet), or a message when it cannot be read."""
+    assert d.spec is not None
+    kind = d.spec.kind
+    if kind == "lines":
+        return split_lines(text), None
+    if kind == "int":
+        return check_count(text)
+    if kind in ("latitude", "longitude"):
+        return check_coordinate(text, latitude=kind == "latitude")
+    if kind == "category":
+        return resolve_category(text, categories) or text, None
+    if d.name == "status":
+        return STATUS_ALIASES.get(text.strip().lower(), text) or "active", None
+    if d.optional:
+        return text or None, None
+    return text, None
+
+
 def _flat_listing(conn: sqlite3.Connection, file: str, row: int, values: dict[str, str],
-                  groups: dict[str, set[int]], existing: set[str], cats: list[tuple[str, str, str | None]],
+                  numbers: dict[str, set[int]], existing: set[str], cats: list[tuple[str, str, str | None]],
                   parsed: Parsed) -> Incoming:
     ident = values.get("id") or None
     exists = ident is not None and ident in existing
     listing = (get_listing(conn, ident) if exists and ident else None) or Listing(id=ident, origin="import")
 
-    def problem(column: str, message: str) -> None:
-        parsed.problems.append(ImportProblem(file, row, column, message))
-
-    for name in _TEXT_FIELDS:
-        if name in values:
-            setattr(listing, name, values[name] or None)
-    if "name" in values:
-        listing.name = values["name"]
-    if "category" in values:
-        listing.category_id = resolve_category(values["category"], cats) or values["category"]
-    if "status" in values:
-        listing.status = STATUS_ALIASES.get(values["status"].strip().lower(), values["status"]) or "active"
-    if "count" in values:
-        count, message = check_count(values["count"])
+    def read(d: Declared, column: str) -> Any:
+        value, message = read_cell(d, values.get(column, ""), cats)
         if message:
-            problem("count", message)
-        listing.count = count
-    if groups["phone"]:
-        listing.phones = [
-            PhoneEntry(values.get(f"phone_{n}", ""), values.get(f"phone_{n}_type") or None,
-                       values.get(f"phone_{n}_description") or None, values.get(f"phone_{n}_description_en") or None,
-                       values.get(f"phone_{n}_extension") or None)
-            for n in sorted(groups["phone"])
-        ]
-    if groups["hours"]:
-        listing.hours = [
-            HoursEntry(values.get(f"hours_{n}", ""), values.get(f"hours_{n}_description") or None,
-                       values.get(f"hours_{n}_description_en") or None)
-            for n in sorted(groups["hours"])
-        ]
-    if groups["document"]:
-        listing.documents = [DocumentEntry(values.get(f"document_{n}", ""), values.get(f"document_{n}_en") or None)
-                             for n in sorted(groups["document"])]
-    if groups["location"]:
-        locations = []
-        for n in sorted(groups["location"]):
-            coords: dict[str, float | None] = {}
-            for part in ("latitude", "longitude"):
-                value, message = check_coordinate(values.get(f"location_{n}_{part}", ""), latitude=part == "latitude")
-                if message:
-                    problem(f"location_{n}_{part}", message)
-                coords[part] = value
-            locations.append(LocationEntry(
-                values.get(f"location_{n}_id") or None, values.get(f"location_{n}_name") or None,
-                values.get(f"location_{n}_name_en") or None, values.get(f"location_{n}_address") or None,
-                values.get(f"location_{n}_address_en") or None, values.get(f"location_{n}_community") or None,
-                values.get(f"location_{n}_transportation") or None, coords["latitude"], coords["longitude"],
-                split_lines(values.get(f"location_{n}_accessibility", ""))))
-        listing.locations = locations
-    if "languages" in values:
-        listing.languages = split_lines(values["languages"])
-    # Entries the compactor will drop (empty groups) shift numbering: map problems by position of
-    # the non-empty entries back to their column numbers.
-    phone_cols = [n for n in sorted(groups["phone"]) if any(values.get(f"phone_{n}" + (f"_{p}" if p else ""))
-                                                             for p in PHONE_PARTS)]
-    hours_cols = [n for n in sorted(groups["hours"]) if any(values.get(f"hours_{n}" + (f"_{p}" if p else ""))
-                                                             for p in HOURS_PARTS)]
-    doc_cols = [n for n in sorted(groups["document"]) if any(values.get(f"document_{n}" + (f"_{p}" if p else ""))
-                                                              for p in DOCUMENT_PARTS)]
-    loc_cols = [n for n in sorted(groups["location"]) if any(values.get(f"location_{n}_{p}") for p in LOCATION_PARTS)]
+            parsed.problems.append(ImportProblem(file, row, column, message))
+        return value
 
-    def locate(field_key: str) -> tuple[str, int | None, str | None]:
-        parts = field_key.split(".")
-        if len(parts) == 3:
-            kind, index = parts[0], int(parts[1]) - 1
-            mapping = {"phones": ("phone", phone_cols), "hours": ("hours", hours_cols),
-                       "documents": ("document", doc_cols), "locations": ("location", loc_cols)}
-            prefix, cols = mapping.get(kind, (kind, []))
-            n = cols[index] if 0 <= index < len(cols) else index + 1
-            if prefix == "location":
-                return file, row, f"location_{n}_{parts[2]}"
-            part = {"number": "", "opening_hours": "", "document": "", "document_en": "_en"}.get(parts[2],
-                                                                                              f"_{parts[2]}")
-            return file, row, f"{prefix}_{n}{part}"
-        return file, row, {"category_id": "category"}.get(field_key, field_key)
+    for d in _LISTING:
+        if d.column in values and d.name != "id":
+            setattr(listing, d.name, read(d, d.column))
+    # Entries the compactor will drop (empty groups) shift numbering: the columns of the non-empty
+    # entries, in order, map a problem's entry number back to its column number.
+    used: dict[str, list[int]] = {}
+    for prefix, d in _GROUPS.items():
+        assert d.group is not None
+        if not numbers[prefix]:
+            continue
+        entries = []
+        used[d.name] = []
+        for n in sorted(numbers[prefix]):
+            parts = {part.name: read(part, _entry_column(prefix, n, part)) for part in _parts(d.group.entry)}
+            entries.append(d.group.entry(**parts))
+            if any(values.get(_entry_column(prefix, n, part)) for part in _parts(d.group.entry)):
+                used[d.name].append(n)
+        setattr(listing, d.name, entries)
+
+    def locate(path: FieldPath) -> tuple[str, int | None, str | None]:
+        if len(path) == 3 and isinstance(path[1], int):
+            d = next(g for g in _GROUPS.values() if g.name == path[0])
+            assert d.group is not None
+            cols = used.get(d.name, [])
+            index = path[1] - 1
+            n = cols[index] if 0 <= index < len(cols) else path[1]
+            part = next(p for p in _parts(d.group.entry) if p.name == path[2])
+            return file, row, _entry_column(d.group.prefix, n, part)
+        head = next((d for d in _LISTING if d.name == path[0]), None)
+        return file, row, head.column if head is not None else str(path[0])
 
     return Incoming(file, row, listing, exists, locate)

@@ -30,70 +30,103 @@ from __future__ import annotations
 import csv
 import json
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from kiosk.core.exchange.csv_io import (
-    STATUS_ALIASES,
     ImportProblem,
     Incoming,
     Parsed,
     Table,
     categories_of,
     file_too_big,
+    read_cell,
     read_table,
     resolve_category,
 )
 from kiosk.core.limits import IMPORT_FILE_MAX_BYTES, JSON_DEPTH_MAX, json_nesting, too_long
-from kiosk.core.listings.editing import (
+from kiosk.core.listings.editing import get_listing, list_listings
+from kiosk.core.listings.fields import (
+    Declared,
     DocumentEntry,
+    FieldPath,
     HoursEntry,
     Listing,
     LocationEntry,
     PhoneEntry,
-    get_listing,
-    list_listings,
+    groups,
+    scalars,
 )
-from kiosk.core.listings.validation import check_coordinate, check_count
 
 TAXONOMY_ID = "shangjie-kiosk-categories"
 
-# (resource name, file, HSDS 3.0 columns, our extension columns)
-RESOURCES: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] = (
+# (resource name, file, HSDS 3.0 columns): the standard's own columns, in its order.
+_STANDARD: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("organization", "organizations.csv",
      ("id", "name", "alternate_name", "description", "email", "website", "tax_status", "tax_id",
-      "year_incorporated", "legal_status", "logo", "uri", "parent_organization_id"), ("name_en",)),
+      "year_incorporated", "legal_status", "logo", "uri", "parent_organization_id")),
     ("service", "services.csv",
      ("id", "organization_id", "program_id", "name", "alternate_name", "description", "url", "email", "status",
       "interpretation_services", "application_process", "fees_description", "wait_time", "fees",
       "accreditations", "eligibility_description", "minimum_age", "maximum_age", "assured_date", "assurer_email",
-      "licenses", "alert", "last_modified"),
-     ("name_en", "description_en", "application_process_en", "fees_description_en", "eligibility_description_en",
-      "count", "count_unit", "count_unit_en")),
+      "licenses", "alert", "last_modified")),
     ("location", "locations.csv",
      ("id", "location_type", "url", "organization_id", "name", "alternate_name", "description", "transportation",
-      "latitude", "longitude", "external_identifier", "external_identifier_type"), ("name_en", "community")),
+      "latitude", "longitude", "external_identifier", "external_identifier_type")),
     ("address", "addresses.csv",
      ("id", "location_id", "attention", "address_1", "address_2", "city", "region", "state_province",
-      "postal_code", "country", "address_type"), ("address_en",)),
-    ("service_at_location", "service_at_location.csv", ("id", "service_id", "location_id", "description"), ()),
+      "postal_code", "country", "address_type")),
+    ("service_at_location", "service_at_location.csv", ("id", "service_id", "location_id", "description")),
     ("phone", "phones.csv",
      ("id", "location_id", "service_id", "organization_id", "contact_id", "service_at_location_id", "number",
-      "extension", "type", "description"), ("description_en",)),
+      "extension", "type", "description")),
     ("schedule", "schedules.csv",
      ("id", "service_id", "location_id", "service_at_location_id", "valid_from", "valid_to", "dtstart",
       "timezone", "until", "count", "wkst", "freq", "interval", "byday", "byweekno", "bymonthday", "byyearday",
-      "description", "opens_at", "closes_at", "schedule_link", "attending_type", "notes"),
-     ("opening_hours", "description_en")),
-    ("required_document", "required_documents.csv", ("id", "service_id", "document", "uri"), ("document_en",)),
-    ("accessibility", "accessibility.csv", ("id", "location_id", "description", "details", "url"), ()),
-    ("language", "languages.csv", ("id", "service_id", "location_id", "phone_id", "name", "code", "note"), ()),
-    ("taxonomy", "taxonomies.csv", ("id", "name", "description", "uri", "version"), ()),
+      "description", "opens_at", "closes_at", "schedule_link", "attending_type", "notes")),
+    ("required_document", "required_documents.csv", ("id", "service_id", "document", "uri")),
+    ("accessibility", "accessibility.csv", ("id", "location_id", "description", "details", "url")),
+    ("language", "languages.csv", ("id", "service_id", "location_id", "phone_id", "name", "code", "note")),
+    ("taxonomy", "taxonomies.csv", ("id", "name", "description", "uri", "version")),
     ("taxonomy_term", "taxonomy_terms.csv",
-     ("id", "code", "name", "description", "parent_id", "taxonomy", "language", "taxonomy_id", "term_uri"),
-     ("name_en",)),
-    ("attribute", "attributes.csv", ("id", "link_id", "taxonomy_term_id", "link_type", "link_entity", "value"), ()),
+     ("id", "code", "name", "description", "parent_id", "taxonomy", "language", "taxonomy_id", "term_uri")),
+    ("attribute", "attributes.csv", ("id", "link_id", "taxonomy_term_id", "link_type", "link_entity", "value")),
 )
+
+
+def _hsds_home(d: Declared, resource: str) -> tuple[str, str] | None:
+    """(resource, column) of a declared field whose own resource is ``resource``; None: not in HSDS."""
+    if not d.hsds:
+        return None
+    res, _, column = d.hsds.rpartition(".")
+    return (res or resource, column)
+
+
+def _field_columns() -> dict[str, list[tuple[type, Declared, str]]]:
+    """Resource → the declared fields stored in it: (the class declaring it, the field, its column)."""
+    out: dict[str, list[tuple[type, Declared, str]]] = {}
+    for d in scalars(Listing):
+        if (home := _hsds_home(d, "service")) is not None:
+            out.setdefault(home[0], []).append((Listing, d, home[1]))
+    for g in groups():
+        assert g.group is not None
+        for part in scalars(g.group.entry):
+            if (home := _hsds_home(part, g.group.hsds)) is not None:
+                out.setdefault(home[0], []).append((g.group.entry, part, home[1]))
+    return out
+
+
+FIELD_COLUMNS = _field_columns()
+_ORGANIZATION_EXTRA = ("name_en",)
+_TAXONOMY_TERM_EXTRA = ("name_en",)
+
+# (resource name, file, HSDS 3.0 columns, our extension columns — declared fields HSDS has no column for)
+RESOURCES: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] = tuple(
+    (name, file, columns, tuple(dict.fromkeys(
+        [c for _cls, _d, c in FIELD_COLUMNS.get(name, []) if c not in columns]
+        + list({"organization": _ORGANIZATION_EXTRA, "taxonomy_term": _TAXONOMY_TERM_EXTRA}.get(name, ())))))
+    for name, file, columns in _STANDARD)
 
 NOT_IMPORTED = {
     "contact": "联系人（人名）不导入：终端不存储个人信息 (contacts: names of people are not stored)",
@@ -163,32 +196,21 @@ def export_hsds(conn: sqlite3.Connection, out: Path) -> int:
             continue
         count += 1
         sid = summary.id
-        tables["service"].append({
-            "id": sid, "organization_id": listing.organization_id, "name": listing.name,
-            "alternate_name": listing.alternate_name, "description": listing.description, "url": listing.url,
-            "email": listing.email, "status": _STATUS_OUT.get(listing.status, listing.status),
-            "application_process": listing.application_process, "fees_description": listing.fees_description,
-            "eligibility_description": listing.eligibility_description, "last_modified": summary.updated_at,
-            "name_en": listing.name_en, "description_en": listing.description_en,
-            "application_process_en": listing.application_process_en,
-            "fees_description_en": listing.fees_description_en,
-            "eligibility_description_en": listing.eligibility_description_en, "count": listing.count,
-            "count_unit": listing.count_unit, "count_unit_en": listing.count_unit_en,
-        })
+        tables["service"].append({**_export_fields(listing, "service"), "id": sid,
+                                  "status": _STATUS_OUT.get(listing.status, listing.status),
+                                  "last_modified": summary.updated_at})
         tables["attribute"].append({"id": f"{sid}-category", "link_id": sid, "taxonomy_term_id": listing.category_id,
                                     "link_type": "category", "link_entity": "service"})
-        for n, phone in enumerate(listing.phones, start=1):
-            tables["phone"].append({"id": f"{sid}-phone-{n}", "service_id": sid, "number": phone.number,
-                                    "extension": phone.extension, "type": phone.type,
-                                    "description": phone.description, "description_en": phone.description_en})
-        for n, hours in enumerate(listing.hours, start=1):
-            rule = simple_rule(hours.opening_hours) or {}
-            tables["schedule"].append({"id": f"{sid}-hours-{n}", "service_id": sid, "timezone": "Asia/Shanghai",
-                                       "description": hours.description, "opening_hours": hours.opening_hours,
-                                       "description_en": hours.description_en, **rule})
-        for n, doc in enumerate(listing.documents, start=1):
-            tables["required_document"].append({"id": f"{sid}-doc-{n}", "service_id": sid, "document": doc.document,
-                                                "document_en": doc.document_en})
+        for d in groups():
+            assert d.group is not None
+            g = d.group
+            if g.table == "locations":
+                continue
+            for n, entry in enumerate(getattr(listing, d.name), start=1):
+                row = {"id": f"{sid}-{g.id_prefix}-{n}", "service_id": sid, **_export_fields(entry, g.hsds)}
+                if g.hsds == "schedule":
+                    row.update(timezone="Asia/Shanghai", **(simple_rule(entry.opening_hours) or {}))
+                tables[g.hsds].append(row)
         for n, lang in enumerate(listing.languages, start=1):
             tables["language"].append({"id": f"{sid}-lang-{n}", "service_id": sid, "name": lang})
         for loc in listing.locations:
@@ -198,14 +220,11 @@ def export_hsds(conn: sqlite3.Connection, out: Path) -> int:
             if loc.id in locations_seen:
                 continue
             locations_seen.add(loc.id)
-            tables["location"].append({"id": loc.id, "location_type": "physical", "name": loc.name,
-                                       "transportation": loc.transportation, "latitude": loc.latitude,
-                                       "longitude": loc.longitude, "name_en": loc.name_en,
-                                       "community": loc.community})
-            if loc.address or loc.address_en:
-                tables["address"].append({"id": f"{loc.id}-address", "location_id": loc.id,
-                                          "address_1": loc.address, "address_type": "physical",
-                                          "address_en": loc.address_en})
+            tables["location"].append({**_export_fields(loc, "location"), "location_type": "physical"})
+            address = _export_fields(loc, "address")
+            if any(address.values()):
+                tables["address"].append({**address, "id": f"{loc.id}-address", "location_id": loc.id,
+                                          "address_type": "physical"})
             for n, text in enumerate(loc.accessibility, start=1):
                 tables["accessibility"].append({"id": f"{loc.id}-access-{n}", "location_id": loc.id,
                                                 "description": text})
@@ -238,6 +257,17 @@ def export_hsds(conn: sqlite3.Connection, out: Path) -> int:
     (out / "datapackage.json").write_text(json.dumps(package, ensure_ascii=False, indent=2) + "\n",
                                           encoding="utf-8")
     return count
+
+
+def _plain_fields(cls: type, resource: str) -> list[tuple[Declared, str]]:
+    """The single-valued declared fields of ``cls`` that live in ``resource``, with their HSDS column."""
+    return [(d, column) for owner, d, column in FIELD_COLUMNS.get(resource, [])
+            if owner is cls and d.spec is not None and d.spec.kind not in ("lines", "category")]
+
+
+def _export_fields(obj: Any, resource: str) -> dict[str, Any]:
+    """The declared fields of ``obj`` (a listing or an entry) that live in ``resource``, by HSDS column."""
+    return {column: getattr(obj, d.name) for d, column in _plain_fields(type(obj), resource)}
 
 
 def _type(column: str) -> str:
@@ -434,17 +464,15 @@ def _build(conn: sqlite3.Connection, tables: dict[str, Table], parsed: Parsed, d
     locations: dict[str, LocationEntry] = {}
     location_rows: dict[str, int] = {}
     for row, r in _rows(tables, "location"):
-        coords: dict[str, float | None] = {}
-        for part in ("latitude", "longitude"):
-            value, message = check_coordinate(r.get(part, ""), latitude=part == "latitude")
-            if message:
-                warn(tables["location"].file, row, part, f"{message} 已留空 (left empty)")
-            coords[part] = value
-        if (coords["latitude"] is None) != (coords["longitude"] is None):
-            coords = {"latitude": None, "longitude": None}  # half a position is no position
-        locations[r["id"]] = LocationEntry(r["id"], r.get("name") or None, r.get("name_en") or None, None, None,
-                                           r.get("community") or None, r.get("transportation") or None,
-                                           coords["latitude"], coords["longitude"], [])
+        values: dict[str, Any] = {}
+        for d, column in _plain_fields(LocationEntry, "location"):
+            value, message = read_cell(d, r.get(column, ""), cats)
+            if message:  # outside data: an impossible position is left empty, not refused
+                warn(tables["location"].file, row, column, f"{message} 已留空 (left empty)")
+            values[d.name] = value
+        if (values.get("latitude") is None) != (values.get("longitude") is None):
+            values["latitude"] = values["longitude"] = None  # half a position is no position
+        locations[r["id"]] = LocationEntry(**values)
         location_rows[r["id"]] = row
     for row, r in _rows(tables, "address"):
         loc = locations.get(r.get("location_id", ""))
@@ -454,8 +482,10 @@ def _build(conn: sqlite3.Connection, tables: dict[str, Table], parsed: Parsed, d
             continue
         parts = [r.get(k, "") for k in ("address_1", "address_2", "city", "region", "state_province",
                                          "postal_code", "country")]
-        loc.address = ", ".join(p for p in parts if p) or loc.address
-        loc.address_en = r.get("address_en") or loc.address_en
+        loc.address = ", ".join(p for p in parts if p) or loc.address  # HSDS splits what a resident reads as one
+        for d, column in _plain_fields(LocationEntry, "address"):
+            if d.name != "address" and r.get(column):
+                setattr(loc, d.name, read_cell(d, r[column], cats)[0])
     for _row, r in _rows(tables, "accessibility"):
         loc = locations.get(r.get("location_id", ""))
         if loc is not None and r.get("description"):
@@ -469,10 +499,7 @@ def _build(conn: sqlite3.Connection, tables: dict[str, Table], parsed: Parsed, d
         if not sid:
             warn(tables["phone"].file, row, "service_id", "电话没有对应的服务，未导入 (phone of no service: skipped)")
             continue
-        phones.setdefault(sid, []).append((row, PhoneEntry(r.get("number", ""), r.get("type") or None,
-                                                           r.get("description") or None,
-                                                           r.get("description_en") or None,
-                                                           r.get("extension") or None)))
+        phones.setdefault(sid, []).append((row, _entry(PhoneEntry, "phone", r, cats)))
     hours: dict[str, list[tuple[int, HoursEntry]]] = {}
     for sid, items in _schedules(tables, owner, warn).items():
         hours[sid] = items
@@ -480,7 +507,7 @@ def _build(conn: sqlite3.Connection, tables: dict[str, Table], parsed: Parsed, d
     for row, r in _rows(tables, "required_document"):
         if r.get("service_id"):
             documents.setdefault(r["service_id"], []).append(
-                (row, DocumentEntry(r.get("document", ""), r.get("document_en") or None)))
+                (row, _entry(DocumentEntry, "required_document", r, cats)))
     languages: dict[str, list[str]] = {}
     for _row, r in _rows(tables, "language"):
         if r.get("service_id") and r.get("name"):
@@ -491,26 +518,12 @@ def _build(conn: sqlite3.Connection, tables: dict[str, Table], parsed: Parsed, d
         sid = r.get("id") or None
         exists = sid is not None and sid in existing
         listing = (get_listing(conn, sid) if exists and sid else None) or Listing(id=sid, origin="import")
-        listing.name = r.get("name", "")
-        for ours, theirs in (("alternate_name", "alternate_name"), ("description", "description"), ("url", "url"),
-                             ("email", "email"), ("application_process", "application_process"),
-                             ("fees_description", "fees_description"),
-                             ("eligibility_description", "eligibility_description"),
-                             ("name_en", "name_en"), ("description_en", "description_en"),
-                             ("application_process_en", "application_process_en"),
-                             ("fees_description_en", "fees_description_en"),
-                             ("eligibility_description_en", "eligibility_description_en"),
-                             ("count_unit", "count_unit"), ("count_unit_en", "count_unit_en"),
-                             ("organization_id", "organization_id")):
-            if theirs in service_table.header:
-                setattr(listing, ours, r.get(theirs) or None)
-        if "count" in service_table.header:
-            count, message = check_count(r.get("count", ""))
-            if message:
-                error(service_table.file, row, "count", message)
-            listing.count = count
-        if "status" in service_table.header and r.get("status"):
-            listing.status = STATUS_ALIASES.get(r["status"].strip().lower(), r["status"])
+        for d, column in _plain_fields(Listing, "service"):
+            if column in service_table.header and d.name != "id":
+                value, message = read_cell(d, r.get(column, ""), cats)
+                if message:
+                    error(service_table.file, row, column, message)
+                setattr(listing, d.name, value)
         if sid and sid in linked:
             listing.category_id = linked[sid]
         elif not exists:
@@ -537,30 +550,38 @@ def _build(conn: sqlite3.Connection, tables: dict[str, Table], parsed: Parsed, d
                     error(tables["service_at_location"].file, None, "location_id",
                           f"服务“{sid}”链接的地点“{loc_id}”不在 locations.csv 里 (unknown location)")
                     continue
-                listing.locations.append(LocationEntry(**{**loc.__dict__, "accessibility": list(loc.accessibility)}))
+                listing.locations.append(replace(loc, accessibility=list(loc.accessibility)))
         parsed.listings.append(Incoming(service_table.file, row, listing, exists,
                                         _locator(service_table.file, row, tables, sid, phones, hours, documents)))
+
+
+def _entry(cls: type, resource: str, r: dict[str, str], cats: list[tuple[str, str, str | None]]) -> Any:
+    """One entry (a phone, hours, a document) from its HSDS row, by the declared columns."""
+    return cls(**{d.name: read_cell(d, r.get(column, ""), cats)[0] for d, column in _plain_fields(cls, resource)})
 
 
 def _locator(file: str, row: int, tables: dict[str, Table], sid: str | None,
              phones: dict[str, list[tuple[int, PhoneEntry]]], hours: dict[str, list[tuple[int, HoursEntry]]],
              documents: dict[str, list[tuple[int, DocumentEntry]]]) -> Any:
-    def locate(field_key: str) -> tuple[str, int | None, str | None]:
-        parts = field_key.split(".")
-        if len(parts) == 3 and sid is not None:
-            index = int(parts[1]) - 1
-            table_rows: dict[str, tuple[str, list[Any], str]] = {
-                "phones": ("phone", [r for r, _p in phones.get(sid, []) if _p.number or _p.description], "number"),
-                "hours": ("schedule", [r for r, _h in hours.get(sid, [])], "opening_hours"),
-                "documents": ("required_document", [r for r, _d in documents.get(sid, [])], "document"),
-            }
-            if parts[0] in table_rows:
-                name, rows, column = table_rows[parts[0]]
-                if name in tables and 0 <= index < len(rows):
-                    return tables[name].file, rows[index], column
-            if parts[0] == "locations":
-                return "locations.csv", None, parts[2]
-        return file, row, {"category_id": "category"}.get(field_key, field_key)
+    by_group: dict[str, dict[str, list[tuple[int, Any]]]] = {"phones": phones, "hours": hours,
+                                                               "documents": documents}
+    homes = {d.name: d.group for d in groups() if d.group is not None}
+
+    def locate(path: FieldPath) -> tuple[str, int | None, str | None]:
+        head = str(path[0])
+        if len(path) == 3 and sid is not None and isinstance(path[1], int):
+            g = homes[head]
+            column = next((c for owner, d, c in FIELD_COLUMNS.get(g.hsds, [])
+                           if owner is g.entry and d.name == path[2]), str(path[2]))
+            if head in by_group and g.hsds in tables:
+                rows = [r for r, entry in by_group[head].get(sid, []) if any(vars(entry).values())]
+                if 0 <= path[1] - 1 < len(rows):
+                    return tables[g.hsds].file, rows[path[1] - 1], column
+            if head == "locations":
+                return "locations.csv", None, column.rpartition(".")[2]
+        column = next((c for owner, d, c in FIELD_COLUMNS.get("service", []) if owner is Listing and d.name == head),
+                      head)
+        return file, row, "category" if head == "category_id" else column
     return locate
 
 
@@ -577,8 +598,7 @@ def _schedules(tables: dict[str, Table], owner: Any, warn: Any) -> dict[str, lis
             warn(table.file, row, "service_id", "营业时间没有对应的服务，未导入 (schedule of no service: skipped)")
             continue
         if r.get("opening_hours"):
-            ours.setdefault(sid, []).append((row, HoursEntry(r["opening_hours"], r.get("description") or None,
-                                                             r.get("description_en") or None)))
+            ours.setdefault(sid, []).append((row, _entry(HoursEntry, "schedule", r, [])))
             continue
         expr, reason = rule_to_opening_hours(r)
         if expr is None:
@@ -592,7 +612,8 @@ def _schedules(tables: dict[str, Table], owner: Any, warn: Any) -> dict[str, lis
         rules.setdefault(sid, []).append((row, expr, r.get("description") or None))
     for sid, items in rules.items():
         descriptions = [d for _r, _e, d in items if d]
-        entry = HoursEntry(", ".join(e for _r, e, _d in items), " ".join(dict.fromkeys(descriptions)) or None)
+        entry = HoursEntry(opening_hours=", ".join(e for _r, e, _d in items),
+                           description=" ".join(dict.fromkeys(descriptions)) or None)
         ours.setdefault(sid, []).append((items[0][0], entry))
     return ours
 

@@ -141,7 +141,7 @@ def _check(conn: sqlite3.Connection, plan: ImportPlan) -> None:
             else:
                 seen[ident] = incoming.row
         for problem in validate_listing(conn, incoming.listing, categories=cats, organizations=orgs):
-            file, row, column = incoming.locate(problem.field)
+            file, row, column = incoming.locate(problem.path)
             if (file, row, column) in reported:
                 continue  # the parser already said what is wrong with this cell
             plan.problems.append(ImportProblem(file, row, column, problem.message))

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -30,6 +30,22 @@ from kiosk.core.db.rows import Row, insert, select_rows, table_columns, upsert
 from kiosk.core.errors import KioskError
 from kiosk.core.limits import COUNT_MAX, too_long
 from kiosk.core.listings import audit
+from kiosk.core.listings.fields import (
+    SERVICE_FIELDS,
+    Declared,
+    DocumentEntry,
+    FieldPath,
+    Group,
+    HoursEntry,
+    Listing,
+    LocationEntry,
+    PhoneEntry,
+    declared,
+    groups,
+    label_of,
+    main_field,
+    scalars,
+)
 from kiosk.core.listings.validation import (
     FieldProblem,
     check_coordinate,
@@ -38,24 +54,18 @@ from kiosk.core.listings.validation import (
     check_url,
     clean_text,
     hours_message,
-    label_for,
     normalize_phone,
+    problem,
 )
 from kiosk.core.models import Category, Location, Phone, Schedule, ServiceDetail
+
+__all__ = ["SERVICE_FIELDS", "DocumentEntry", "HoursEntry", "Listing", "LocationEntry", "PhoneEntry"]
 
 LISTING = "services"
 """``audit_log.table_name`` of listing snapshots (``record_id`` is the service id)."""
 
 STATUSES = ("active", "inactive", "retired")
 STATUS_LABELS = {"active": "在用", "inactive": "暂停", "retired": "已停用"}
-
-SERVICE_FIELDS = (
-    "category_id", "name", "name_en", "alternate_name", "description", "description_en", "url", "email",
-    "status", "application_process", "application_process_en", "eligibility_description",
-    "eligibility_description_en", "fees_description", "fees_description_en", "count", "count_unit",
-    "count_unit_en", "organization_id",
-)
-"""Service columns a worker edits (everything else — origin, provenance, order — is kept)."""
 
 Snapshot = dict[str, list[Row]]
 SNAPSHOT_TABLES = ("services", "phones", "schedules", "required_documents", "languages",
@@ -81,76 +91,8 @@ class UndoRefused(KioskError):
 
 
 # ------------------------------------------------------------------------------ editable form
-
-
-@dataclass
-class PhoneEntry:
-    number: str = ""
-    type: str | None = None
-    description: str | None = None
-    description_en: str | None = None
-    extension: str | None = None
-
-
-@dataclass
-class HoursEntry:
-    opening_hours: str = ""
-    description: str | None = None
-    description_en: str | None = None
-
-
-@dataclass
-class DocumentEntry:
-    document: str = ""
-    document_en: str | None = None
-
-
-@dataclass
-class LocationEntry:
-    id: str | None = None
-    name: str | None = None
-    name_en: str | None = None
-    address: str | None = None
-    address_en: str | None = None
-    community: str | None = None
-    transportation: str | None = None
-    latitude: float | None = None
-    longitude: float | None = None
-    accessibility: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Listing:
-    """One service with its phones, hours, documents, locations and languages, as edited."""
-
-    id: str | None = None
-    category_id: str = ""
-    name: str = ""
-    name_en: str | None = None
-    alternate_name: str | None = None
-    description: str | None = None
-    description_en: str | None = None
-    url: str | None = None
-    email: str | None = None
-    status: str = "active"
-    application_process: str | None = None
-    application_process_en: str | None = None
-    eligibility_description: str | None = None
-    eligibility_description_en: str | None = None
-    fees_description: str | None = None
-    fees_description_en: str | None = None
-    count: int | None = None
-    count_unit: str | None = None
-    count_unit_en: str | None = None
-    organization_id: str | None = None
-    """The HSDS organization (kept as is by the editor; set by HSDS imports)."""
-    phones: list[PhoneEntry] = field(default_factory=list)
-    hours: list[HoursEntry] = field(default_factory=list)
-    documents: list[DocumentEntry] = field(default_factory=list)
-    locations: list[LocationEntry] = field(default_factory=list)
-    languages: list[str] = field(default_factory=list)
-    origin: str = "worker"
-    """Read-only: 'seed', 'worker' or 'import' (where the listing first came from)."""
+# Listing and its entries (PhoneEntry, HoursEntry, DocumentEntry, LocationEntry) are declared, field
+# by field, in kiosk.core.listings.fields.
 
 
 @dataclass(frozen=True)
@@ -220,19 +162,19 @@ def listing_from_snapshot(snap: Snapshot) -> Listing:
     for row in snap.get("accessibility", []):
         access.setdefault(row["location_id"], []).append(row["description"])
     values: dict[str, Any] = {name: service.get(name) for name in SERVICE_FIELDS}
+    for d in groups():
+        assert d.group is not None
+        g = d.group
+        order = ("sort_order", "id") if g.table == "phones" else ("id",)
+        entries = []
+        for row in _ordered(snap.get(g.table, []), order):
+            entry = {e.name: row.get(e.name) for e in scalars(g.entry) if e.spec and e.spec.kind != "lines"}
+            if g.table == "locations":
+                entry["accessibility"] = access.get(row["id"], [])
+            entries.append(g.entry(**entry))
+        values[d.name] = entries
     return Listing(
-        id=service["id"],
-        **values,
-        phones=[PhoneEntry(p["number"], p.get("type"), p.get("description"), p.get("description_en"),
-                           p.get("extension")) for p in _ordered(snap["phones"], ("sort_order", "id"))],
-        hours=[HoursEntry(h["opening_hours"], h.get("description"), h.get("description_en"))
-               for h in _ordered(snap["schedules"], ("id",))],
-        documents=[DocumentEntry(d["document"], d.get("document_en"))
-                   for d in _ordered(snap["required_documents"], ("id",))],
-        locations=[LocationEntry(loc["id"], loc.get("name"), loc.get("name_en"), loc.get("address"),
-                                 loc.get("address_en"), loc.get("community"), loc.get("transportation"),
-                                 loc.get("latitude"), loc.get("longitude"), access.get(loc["id"], []))
-                   for loc in _ordered(snap["locations"], ("id",))],
+        id=service["id"], **values,
         languages=[lang["name"] for lang in _ordered(snap["languages"], ("id",))],
         origin=service.get("origin") or "worker",
     )
@@ -271,10 +213,6 @@ def listing_history(conn: sqlite3.Connection, service_id: str) -> list[audit.Aud
     return audit.history(conn, LISTING, service_id)
 
 
-_LIST_LABELS = {"phones": "电话", "hours": "营业时间", "documents": "所需材料", "locations": "地点",
-                "languages": "服务语言"}
-
-
 def describe_change(before: Snapshot | None, after: Snapshot | None) -> list[str]:
     """What changed between two listing snapshots, one plain-Chinese line per field."""
     if before is None:
@@ -283,12 +221,11 @@ def describe_change(before: Snapshot | None, after: Snapshot | None) -> list[str
         return []
     a, b = listing_from_snapshot(before), listing_from_snapshot(after)
     lines = []
-    for f in fields(Listing):
-        old, new = getattr(a, f.name), getattr(b, f.name)
-        if old == new or f.name == "origin":
+    for d in declared(Listing):
+        old, new = getattr(a, d.name), getattr(b, d.name)
+        if old == new or d.name == "origin":
             continue
-        label = _LIST_LABELS.get(f.name) or label_for(f.name)
-        lines.append(f"{label}：{_brief(old)} → {_brief(new)}")
+        lines.append(f"{label_of((d.name,))}：{_brief(old)} → {_brief(new)}")
     return lines
 
 
@@ -296,16 +233,13 @@ def _brief(value: Any) -> str:
     if isinstance(value, list):
         items = []
         for item in value:
-            if isinstance(item, PhoneEntry):
-                items.append(item.number)
-            elif isinstance(item, HoursEntry):
-                items.append(item.opening_hours)
-            elif isinstance(item, DocumentEntry):
-                items.append(item.document)
-            elif isinstance(item, LocationEntry):
+            if isinstance(item, LocationEntry):
                 items.append(item.address or item.name or item.id or "")
+            elif isinstance(item, str):
+                items.append(item)
             else:
-                items.append(str(item))
+                main = main_field(type(item))
+                items.append(str(getattr(item, main) if main else item))
         text = "、".join(items) or "（无）"
     else:
         text = "（空）" if value in (None, "") else str(value)
@@ -315,44 +249,37 @@ def _brief(value: Any) -> str:
 # ------------------------------------------------------------------------------ validation
 
 
+def _clean(d: Declared, value: Any) -> Any:
+    """A value as stored: text trimmed (empty → None, or ``""`` for a required text), lists without blanks."""
+    assert d.spec is not None
+    if d.spec.kind == "lines":
+        return [item.strip() for item in value or [] if item and item.strip()]
+    if isinstance(value, str):
+        text = clean_text(value)
+        return text if text is not None or d.optional else ""
+    if value is None and not d.optional:
+        return ""
+    return value
+
+
+def _clean_entry(cls: type, entry: Any) -> Any | None:
+    """An entry with every field cleaned; None when nothing is left in it."""
+    values = {d.name: _clean(d, getattr(entry, d.name)) for d in scalars(cls)}
+    if not any(v not in (None, "", []) for v in values.values()):
+        return None
+    return cls(**values)
+
+
 def compact(listing: Listing) -> Listing:
     """Trim every text and drop the empty rows an editor form leaves behind."""
     values: dict[str, Any] = {}
-    for f in fields(Listing):
-        value = getattr(listing, f.name)
-        if isinstance(value, str) and f.name not in ("category_id", "name", "status", "origin"):
-            value = clean_text(value)
-        values[f.name] = value
-    values["id"] = clean_text(listing.id)
-    values["organization_id"] = clean_text(listing.organization_id)
-    values["name"] = (listing.name or "").strip()
-    values["category_id"] = (listing.category_id or "").strip()
-    values["status"] = (listing.status or "active").strip()
-    values["phones"] = [
-        PhoneEntry((p.number or "").strip(), clean_text(p.type), clean_text(p.description),
-                   clean_text(p.description_en), clean_text(p.extension))
-        for p in listing.phones
-        if any(clean_text(v) for v in (p.number, p.description, p.description_en, p.extension))
-    ]
-    values["hours"] = [
-        HoursEntry((h.opening_hours or "").strip(), clean_text(h.description), clean_text(h.description_en))
-        for h in listing.hours if any(clean_text(v) for v in (h.opening_hours, h.description, h.description_en))
-    ]
-    values["documents"] = [
-        DocumentEntry((d.document or "").strip(), clean_text(d.document_en))
-        for d in listing.documents if clean_text(d.document) or clean_text(d.document_en)
-    ]
-    values["locations"] = [
-        replace(loc, id=clean_text(loc.id), name=clean_text(loc.name), name_en=clean_text(loc.name_en),
-                address=clean_text(loc.address), address_en=clean_text(loc.address_en),
-                community=clean_text(loc.community), transportation=clean_text(loc.transportation),
-                accessibility=[a.strip() for a in loc.accessibility if a and a.strip()])
-        for loc in listing.locations
-        if loc.id or any(clean_text(v) for v in (loc.name, loc.name_en, loc.address, loc.address_en,
-                                                  loc.community, loc.transportation))
-        or loc.latitude is not None or loc.longitude is not None
-    ]
-    values["languages"] = [lang.strip() for lang in listing.languages if lang and lang.strip()]
+    for d in declared(Listing):
+        value = getattr(listing, d.name)
+        if d.group is not None:
+            values[d.name] = [e for e in (_clean_entry(d.group.entry, entry) for entry in value) if e is not None]
+        else:
+            values[d.name] = _clean(d, value)
+    values["status"] = values["status"] or "active"
     return Listing(**values)
 
 
@@ -361,91 +288,78 @@ def category_ids(conn: sqlite3.Connection) -> dict[str, str]:
     return {r["id"]: r["name"] for r in conn.execute("SELECT id, name FROM categories ORDER BY sort_order, id")}
 
 
+def _value_problems(d: Declared, value: Any, path: FieldPath) -> list[FieldProblem]:
+    """What the field's kind and declaration say is wrong with ``value`` (a compacted value)."""
+    assert d.spec is not None
+    spec, out = d.spec, []
+    empty = value in (None, "", [])
+    if spec.required and empty:
+        return [problem(path, spec.required)]
+    if spec.kind == "phone":
+        message = check_phone(value or "")
+    elif spec.kind == "hours":
+        message = hours_message(value or "")
+    elif empty:
+        return []
+    elif spec.kind == "email":
+        message = check_email(value)
+    elif spec.kind == "url":
+        message = check_url(value)
+    elif spec.kind == "int":
+        message = "不能是负数。" if value < 0 else (
+            f"不能超过 {COUNT_MAX} (at most {COUNT_MAX})。" if value > COUNT_MAX else None)
+    elif spec.kind in ("latitude", "longitude"):
+        message = check_coordinate(str(value), latitude=spec.kind == "latitude")[1]
+    elif spec.kind == "id" and len(path) == 1:
+        message = "编号不能有空格，最长 100 个字符。" if len(value) > 100 or re.search(r"\s", value) else None
+    else:
+        message = None
+    if message:
+        out.append(problem(path, message))
+    if spec.kind == "lines":
+        for item in value:
+            if message := too_long(item, d.limit):
+                out.append(problem(path, message))
+                break
+    elif isinstance(value, str) and not (spec.kind == "id" and len(path) == 1) and \
+            (message := too_long(value, d.limit)):
+        out.append(problem(path, message))
+    return out
+
+
 def validate_listing(conn: sqlite3.Connection, listing: Listing, *, categories: dict[str, str] | None = None,
                      organizations: set[str] | None = None) -> list[FieldProblem]:
-    """Every problem of a (compacted) listing, each naming its field in plain words."""
+    """Every problem of a (compacted) listing, each naming its field in plain words.
+
+    Each declared field is checked by its kind (:mod:`kiosk.core.listings.fields`); what needs the
+    database (the category, the organization) and what involves two fields is checked here.
+    """
     problems: list[FieldProblem] = []
-
-    def add(name: str, message: str, index: int | None = None, key: str | None = None) -> None:
-        problems.append(FieldProblem(key or name, label_for(name, index), message))
-
     cats = categories if categories is not None else category_ids(conn)
-    if listing.id is not None and (len(listing.id) > 100 or re.search(r"\s", listing.id)):
-        add("id", "编号不能有空格，最长 100 个字符。")
-    if not listing.name:
-        add("name", "必填，请写上服务的名称（如“社区老年食堂”）。")
+    for d in declared(Listing):
+        value = getattr(listing, d.name)
+        if d.spec is not None:
+            problems += _value_problems(d, value, (d.name,))
+            continue
+        assert d.group is not None
+        for n, entry in enumerate(value, start=1):
+            for e in scalars(d.group.entry):
+                problems += _value_problems(e, getattr(entry, e.name), (d.name, n, e.name))
+    choices = "、".join(f"{n}（{i}）" for i, n in cats.items())
     if not listing.category_id:
-        add("category_id", f"必填，请选择一个类别：{'、'.join(f'{n}（{i}）' for i, n in cats.items())}。")
+        problems = [p for p in problems if p.path != ("category_id",)]
+        problems.append(problem(("category_id",), f"必填，请选择一个类别：{choices}。"))
     elif listing.category_id not in cats:
-        choices = "、".join(f"{n}（{i}）" for i, n in cats.items())
-        add("category_id", f"没有“{listing.category_id}”这个类别；可选：{choices}。")
+        problems.append(problem(("category_id",), f"没有“{listing.category_id}”这个类别；可选：{choices}。"))
     if listing.status not in STATUSES:
-        add("status", "只能是 active（在用）、inactive（暂停）或 retired（已停用）。")
+        problems.append(problem(("status",), "只能是 active（在用）、inactive（暂停）或 retired（已停用）。"))
     if listing.organization_id is not None and conn.execute(
             "SELECT 1 FROM organizations WHERE id = ?", (listing.organization_id,)).fetchone() is None \
             and listing.organization_id not in (organizations or ()):
-        add("organization_id", f"没有编号为“{listing.organization_id}”的机构。")
-    if listing.count is not None and listing.count < 0:
-        add("count", "不能是负数。")
-    if listing.email and (msg := check_email(listing.email)):
-        add("email", msg)
-    if listing.url and (msg := check_url(listing.url)):
-        add("url", msg)
-    for n, phone in enumerate(listing.phones, start=1):
-        if msg := check_phone(phone.number):
-            add("phone", msg, n, f"phones.{n}.number")
-    for n, hours in enumerate(listing.hours, start=1):
-        if msg := hours_message(hours.opening_hours):
-            add("opening_hours", msg, n, f"hours.{n}.opening_hours")
-    for n, doc in enumerate(listing.documents, start=1):
-        if not doc.document:
-            add("document", "请写上材料的名称（如“身份证”），英文名称可以不填。", n, f"documents.{n}.document")
+        problems.append(problem(("organization_id",), f"没有编号为“{listing.organization_id}”的机构。"))
     for n, loc in enumerate(listing.locations, start=1):
         if not (loc.name or loc.address or loc.id):
-            add("address", "地点需要名称或地址。", n, f"locations.{n}.address")
-        for attr, is_lat in (("latitude", True), ("longitude", False)):
-            value = getattr(loc, attr)
-            if value is not None and (msg := check_coordinate(str(value), latitude=is_lat)[1]):
-                add(attr, msg, n, f"locations.{n}.{attr}")
-    problems += _length_problems(listing)
-    return problems
-
-
-_ENTRY_LIMITS: dict[str, dict[str, str]] = {
-    "phones": {"number": "phone", "type": "phone_type", "description": "phone_description",
-               "description_en": "phone_description", "extension": "phone_extension"},
-    "hours": {"opening_hours": "opening_hours", "description": "hours_description",
-              "description_en": "hours_description"},
-    "documents": {"document": "document", "document_en": "document"},
-    "locations": {"id": "location_id", "name": "location_name", "name_en": "location_name", "address": "address",
-                  "address_en": "address", "community": "community", "transportation": "transportation"},
-}
-_ENTRY_LABELS = {"phones": "phone", "hours": "opening_hours", "documents": "document", "locations": "address"}
-
-
-def _length_problems(listing: Listing) -> list[FieldProblem]:
-    """Text longer than its limit (kiosk.core.limits.FIELD_MAX_CHARS), and a count above COUNT_MAX."""
-    problems: list[FieldProblem] = []
-    if listing.count is not None and listing.count > COUNT_MAX:
-        problems.append(FieldProblem("count", label_for("count"), f"不能超过 {COUNT_MAX} (at most {COUNT_MAX})。"))
-    for f in fields(Listing):
-        value = getattr(listing, f.name)
-        if f.name != "id" and isinstance(value, str) and (msg := too_long(value, f.name)):  # id: checked above
-            problems.append(FieldProblem(f.name, label_for(f.name), msg))
-    for kind, limits in _ENTRY_LIMITS.items():
-        for n, entry in enumerate(getattr(listing, kind), start=1):
-            for attr, limit in limits.items():
-                if msg := too_long(getattr(entry, attr), limit):
-                    problems.append(FieldProblem(f"{kind}.{n}.{attr}", label_for(_ENTRY_LABELS[kind], n), msg))
-    for n, loc in enumerate(listing.locations, start=1):
-        for item in loc.accessibility:
-            if msg := too_long(item, "accessibility"):
-                problems.append(FieldProblem(f"locations.{n}.accessibility", label_for("address", n), msg))
-                break
-    for item in listing.languages:
-        if msg := too_long(item, "language"):
-            problems.append(FieldProblem("languages", label_for("languages"), msg))
-            break
+            problems.append(problem(("locations", n, "address"), "地点需要名称或地址。"))
     return problems
 
 
@@ -638,62 +552,57 @@ def _rows_for(conn: sqlite3.Connection, listing: Listing, before: Snapshot | Non
         service[name] = getattr(listing, name)
     old = before or {t: [] for t in SNAPSHOT_TABLES}
 
-    # Phones: reuse a stored row with the same content; renumber sort_order only if order changed.
-    old_phones = [dict(r) for r in old["phones"]]
-    phone_ids = _Ids(conn, "phones", f"{sid}-phone")
-    phones: list[Row] = []
-    for entry in listing.phones:
-        number = normalize_phone(entry.number)
-        key = (number, entry.extension, entry.type, entry.description, entry.description_en)
-        row = _reuse(old_phones, key, lambda r: (r["number"], r["extension"], r["type"], r["description"],
-                                                  r["description_en"]))
-        if row is None:
-            row = {c: None for c in table_columns(conn, "phones")}
-            row.update(id=phone_ids.next(), service_id=sid, number=number, extension=entry.extension,
-                       type=entry.type, description=entry.description, description_en=entry.description_en,
-                       sort_order=None)
-        phones.append(row)
-    keys = [(r["sort_order"], r["id"]) for r in phones]
-    if any(k[0] is None for k in keys) or keys != sorted(keys):
-        for n, row in enumerate(phones):
-            row["sort_order"] = n
-
-    def children(table: str, prefix: str, entries: list[Any], make: Any) -> list[Row]:
-        pool = [dict(r) for r in old[table]]
-        ids = _Ids(conn, table, f"{sid}-{prefix}")
+    # Phones, hours, documents: reuse a stored row with the same content (its id and provenance stay);
+    # renumber sort_order (phones) only if the order changed.
+    def children(g: Group, entries: list[Any]) -> list[Row]:
+        pool = [dict(r) for r in old[g.table]]
+        ids = _Ids(conn, g.table, f"{sid}-{g.id_prefix}")
         out = []
         for entry in entries:
-            values: Row = make(entry)
+            values: Row = {d.name: _stored(d, getattr(entry, d.name)) for d in scalars(g.entry)}
             keys = tuple(values)
-            row = _reuse(pool, tuple(values.values()), lambda r, keys=keys: tuple(r[k] for k in keys))
+            row = _reuse(pool, tuple(values.values()), lambda r, keys=keys: tuple(r.get(k) for k in keys))
             if row is None:
-                row = {c: None for c in table_columns(conn, table)}
+                row = {c: None for c in table_columns(conn, g.table)}
                 row.update(id=ids.next(), service_id=sid, **values)
             out.append(row)
+        if "sort_order" in table_columns(conn, g.table):
+            order = [(r["sort_order"], r["id"]) for r in out]
+            if any(k[0] is None for k in order) or order != sorted(order):
+                for n, row in enumerate(out):
+                    row["sort_order"] = n
         return out
 
-    schedules = children("schedules", "hours", listing.hours,
-                         lambda h: {"opening_hours": h.opening_hours, "description": h.description,
-                                    "description_en": h.description_en})
-    documents = children("required_documents", "doc", listing.documents,
-                         lambda d: {"document": d.document, "document_en": d.document_en})
-    languages = children("languages", "lang", list(listing.languages), lambda name: {"name": name})
+    rows: dict[str, list[Row]] = {}
+    for d in groups():
+        assert d.group is not None
+        if d.group.table != "locations":
+            rows[d.group.table] = children(d.group, getattr(listing, d.name))
+    languages = []
+    pool = [dict(r) for r in old["languages"]]
+    lang_ids = _Ids(conn, "languages", f"{sid}-lang")
+    for name in listing.languages:
+        lang = _reuse(pool, name, lambda r: r["name"])
+        if lang is None:
+            lang = {c: None for c in table_columns(conn, "languages")}
+            lang.update(id=lang_ids.next(), service_id=sid, name=name)
+        languages.append(lang)
 
     # Locations: an entry with an id updates that location; one without makes a new location.
     old_locations = {r["id"]: r for r in old["locations"]}
     old_links = {r["location_id"]: r for r in old["service_at_location"]}
     old_access = [dict(r) for r in old["accessibility"]]
     loc_ids = _Ids(conn, "locations", f"{sid}-loc")
+    link_ids = _Ids(conn, "service_at_location", f"{sid}-at")
     locations, links, access = [], [], []
     for place in listing.locations:
         loc_id = place.id or loc_ids.next()
         stored = old_locations.get(loc_id) or _one(conn, "locations", loc_id)
-        row = dict(stored) if stored else {c: None for c in table_columns(conn, "locations")}
-        row.update(id=loc_id, name=place.name, name_en=place.name_en, address=place.address,
-                   address_en=place.address_en, community=place.community, transportation=place.transportation,
-                   latitude=place.latitude, longitude=place.longitude)
+        row: Row = dict(stored) if stored else {c: None for c in table_columns(conn, "locations")}
+        row.update({d.name: _stored(d, getattr(place, d.name)) for d in scalars(LocationEntry)
+                    if d.spec is not None and d.spec.kind != "lines"}, id=loc_id)
         locations.append(row)
-        link = old_links.get(loc_id) or _link(conn, sid, loc_id)
+        link = old_links.get(loc_id) or _link(conn, sid, loc_id, link_ids)
         links.append(dict(link))
         stored_access = [r for r in old_access if r["location_id"] == loc_id] or (
             select_rows(conn, "SELECT * FROM accessibility WHERE location_id = ? ORDER BY id", (loc_id,))
@@ -705,8 +614,15 @@ def _rows_for(conn: sqlite3.Connection, listing: Listing, before: Snapshot | Non
                 arow = {c: None for c in table_columns(conn, "accessibility")}
                 arow.update(id=access_ids.next(), location_id=loc_id, description=text)
             access.append(arow)
-    return {"services": [service], "phones": phones, "schedules": schedules, "required_documents": documents,
-            "languages": languages, "service_at_location": links, "locations": locations, "accessibility": access}
+    return {"services": [service], **rows, "languages": languages, "service_at_location": links,
+            "locations": locations, "accessibility": access}
+
+
+def _stored(d: Declared, value: Any) -> Any:
+    """A field's value as stored (phone numbers in their normal form)."""
+    if d.spec is not None and d.spec.kind == "phone" and isinstance(value, str):
+        return normalize_phone(value)
+    return value
 
 
 def _one(conn: sqlite3.Connection, table: str, ident: str) -> Row | None:
@@ -714,12 +630,13 @@ def _one(conn: sqlite3.Connection, table: str, ident: str) -> Row | None:
     return rows[0] if rows else None
 
 
-def _link(conn: sqlite3.Connection, service_id: str, location_id: str) -> Row:
+def _link(conn: sqlite3.Connection, service_id: str, location_id: str, ids: _Ids) -> Row:
+    """The stored link of a service and a place, or a new one with the next free id of ``ids``
+    (one ``_Ids`` per listing, so two new places get two ids)."""
     rows = select_rows(conn, "SELECT * FROM service_at_location WHERE service_id = ? AND location_id = ?",
-                 (service_id, location_id))
+                       (service_id, location_id))
     if rows:
         return rows[0]
-    ids = _Ids(conn, "service_at_location", f"{service_id}-at")
     return {"id": ids.next(), "service_id": service_id, "location_id": location_id}
 
 

@@ -1,9 +1,9 @@
 """Checking what a community worker typed: phone numbers, opening hours, required fields.
 
 Every check returns ``None`` when the value is fine, or a message in plain Chinese that says what
-is wrong and shows an example. :class:`FieldProblem` ties such a message to the field it is about,
-named in plain words (``电话 2``, ``营业时间``), so the editor and the import report can say
-exactly where the problem is.
+is wrong and shows an example. :class:`FieldProblem` ties such a message to the field it is about
+(a :data:`~kiosk.core.listings.fields.FieldPath`), named in plain words from the field declarations
+(``电话 2``, ``营业时间 1``), so the editor and the import report can say exactly where the problem is.
 
 Phone numbers accepted (spaces, hyphens, brackets and full-width digits are tolerated and
 normalised away):
@@ -25,54 +25,19 @@ import unicodedata
 from dataclasses import dataclass
 
 from kiosk.core.limits import COUNT_MAX
-
-FIELD_LABELS: dict[str, str] = {
-    "id": "编号",
-    "category_id": "类别",
-    "category": "类别",
-    "name": "名称",
-    "name_en": "英文名称",
-    "alternate_name": "别名",
-    "description": "简介",
-    "description_en": "英文简介",
-    "url": "网址",
-    "email": "电子邮箱",
-    "status": "状态",
-    "application_process": "办理方式",
-    "application_process_en": "英文办理方式",
-    "eligibility_description": "服务对象",
-    "eligibility_description_en": "英文服务对象",
-    "fees_description": "收费",
-    "fees_description_en": "英文收费",
-    "count": "数量",
-    "count_unit": "数量单位",
-    "count_unit_en": "英文数量单位",
-    "number": "电话",
-    "phone": "电话",
-    "opening_hours": "营业时间",
-    "hours": "营业时间",
-    "document": "所需材料",
-    "address": "地址",
-    "address_en": "英文地址",
-    "community": "所在社区",
-    "transportation": "交通",
-    "latitude": "纬度",
-    "longitude": "经度",
-    "languages": "服务语言",
-    "organization_id": "所属机构",
-}
-"""Plain-word (Chinese) names of the fields a worker edits."""
+from kiosk.core.listings.fields import FieldPath, label_of
 
 
 @dataclass(frozen=True)
 class FieldProblem:
     """One thing wrong with one field.
 
-    ``field`` is the machine name (``name``, ``phones.2.number``, a CSV column), ``label`` the
-    field in plain words (``电话 2``), ``message`` what is wrong and how to write it.
+    ``path`` is where (:data:`kiosk.core.listings.fields.FieldPath`: ``("name",)``,
+    ``("phones", 2, "number")``), ``label`` the field in plain words (``电话 2``), ``message`` what is
+    wrong and how to write it.
     """
 
-    field: str
+    path: FieldPath
     label: str
     message: str
 
@@ -80,10 +45,9 @@ class FieldProblem:
         return f"{self.label}：{self.message}"
 
 
-def label_for(field: str, index: int | None = None) -> str:
-    """The plain-word name of ``field``; ``index`` (1-based) numbers repeated entries (``电话 2``)."""
-    base = FIELD_LABELS.get(field, field)
-    return f"{base} {index}" if index is not None else base
+def problem(path: FieldPath, message: str) -> FieldProblem:
+    """A :class:`FieldProblem` at ``path``, labelled from the field declarations."""
+    return FieldProblem(path, label_of(path), message)
 
 
 def clean_text(value: str | None) -> str | None:

@@ -1,9 +1,12 @@
 """The listing editor: large fields, messages that name the field, a live preview of the resident
 card, retire/restore, and the listing's history with undo.
 
-The editor works on a copy of the stored :class:`~kiosk.core.listings.editing.Listing`; fields it does not
-show (English texts of phones, a phone's type, further locations, the organization…) are carried
-over unchanged. Saving goes through :func:`kiosk.core.listings.editing.save_listing`, which validates,
+The form is built from the field declarations (:mod:`kiosk.core.listings.fields`): every field
+declared with an editor widget gets one, labelled and hinted as declared, in declaration order;
+phones, hours and documents are repeated rows of their declared parts, and the first place's
+fields follow. The editor works on a copy of the stored
+:class:`~kiosk.core.listings.fields.Listing`; what it does not show (the organization, further places)
+is carried over unchanged. Saving goes through :func:`kiosk.core.listings.editing.save_listing`, which validates,
 writes, audits (the admin session is "who") and re-indexes search in one transaction.
 """
 
@@ -32,8 +35,9 @@ from PySide6.QtWidgets import (
 
 from kiosk.core.errors import DatabaseError
 from kiosk.core.listings import editing as listings
-from kiosk.core.listings.editing import DocumentEntry, HoursEntry, Listing, LocationEntry, PhoneEntry
-from kiosk.core.listings.validation import FieldProblem
+from kiosk.core.listings.fields import Declared, Listing, LocationEntry, declared, group_of, scalars
+from kiosk.core.listings.validation import FieldProblem, check_coordinate, check_count
+from kiosk.core.listings.validation import problem as problem_at
 from kiosk.ui.widgets.kinetic import scroll_area
 from kiosk.ui.widgets.text import button, label
 
@@ -49,18 +53,43 @@ HOURS_TEMPLATES = (
 ACTION_LABELS = {"create": "新建", "edit": "修改", "retire": "停用", "restore": "恢复", "undo": "撤销",
                  "import": "导入"}
 
-TEXT_FIELDS = (
-    ("name", "名称（必填）", "line"),
-    ("name_en", "英文名称", "line"),
-    ("description", "简介（服务内容）", "text"),
-    ("description_en", "英文简介", "text"),
-    ("eligibility_description", "服务对象", "text"),
-    ("application_process", "怎样办理", "text"),
-    ("fees_description", "费用", "line"),
-    ("url", "网址", "line"),
-    ("email", "电子邮箱", "line"),
-)
-LOCATION_FIELDS = (("name", "地点名称"), ("address", "地址"), ("community", "所在社区"), ("transportation", "交通"))
+LINE_SEPARATORS = re.compile(r"[、,，;；\n]+")
+
+
+def editable(cls: type) -> list[Declared]:
+    """The declared fields of ``cls`` the editor shows, in declaration order."""
+    return [d for d in scalars(cls) if d.spec is not None and d.spec.editor is not None]
+
+
+def caption(d: Declared) -> str:
+    assert d.spec is not None
+    return d.spec.label + ("（必填）" if d.spec.required else "")
+
+
+def as_text(d: Declared, value: object) -> str:
+    """A stored value as the editor shows it."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return str(value)  # a float's str is its shortest exact form (113.123456, not 113.123)
+
+
+def from_text(d: Declared, text: str) -> object:
+    """What the worker typed as the field's value (checked on 保存; an unreadable number is kept as
+    typed by the caller, see ListingEditor.draft)."""
+    assert d.spec is not None
+    text = text.strip()
+    if d.spec.kind == "lines":
+        return [w.strip() for w in LINE_SEPARATORS.split(text) if w.strip()]
+    if d.spec.kind in ("latitude", "longitude"):
+        try:
+            return float(text) if text else None
+        except ValueError:
+            return None
+    if d.spec.kind == "int":
+        return check_count(text)[0]
+    return text if (text or not d.optional) else None
 
 
 def _set_invalid(widget: QWidget, invalid: bool) -> None:
@@ -78,6 +107,9 @@ class EntryRows(QWidget):
 
     changed = Signal()
 
+    PER_LINE = 3
+    """Edits per line of one entry (a phone's five parts take two lines)."""
+
     def __init__(self, name: str, columns: Sequence[tuple[str, int]], add_text: str) -> None:
         super().__init__()
         self.setObjectName(name)
@@ -94,11 +126,15 @@ class EntryRows(QWidget):
         row = QWidget()
         outer = QVBoxLayout(row)
         outer.setContentsMargins(0, 0, 0, 0)
-        line = QHBoxLayout()
         edits = []
+        line = QHBoxLayout()
         for n, (placeholder, stretch) in enumerate(self.columns):
+            if n and n % self.PER_LINE == 0:
+                outer.addLayout(line)
+                line = QHBoxLayout()
             edit = QLineEdit(values[n] if n < len(values) else "")
             edit.setPlaceholderText(placeholder)
+            edit.setToolTip(placeholder)
             edit.textChanged.connect(self.changed)
             line.addWidget(edit, stretch)
             edits.append(edit)
@@ -168,6 +204,7 @@ class ListingEditor(QWidget):
         self.fields: dict[str, QLineEdit | QPlainTextEdit | QComboBox] = {}
         self.errors: dict[str, QLabel] = {}
         self._row_maps: dict[str, list[int]] = {}
+        self.unreadable: list[FieldProblem] = []
         self._had_problems = False
 
         form = QWidget()
@@ -184,46 +221,28 @@ class ListingEditor(QWidget):
         for key in listings.STATUSES:
             self.status.addItem(listings.STATUS_LABELS[key], key)
         self._add_field("status", "状态", self.status)
-        for key, caption, kind in TEXT_FIELDS[:2]:
-            self._add_field(key, caption, self._make_edit(key, kind))
-        self.phones = EntryRows("phones", (("电话号码，如 0371-68123456 或 13812345678", 3), ("说明，如 前台", 2)),
-                                "＋ 添加电话")
-        self._add_field("phones", "电话", self.phones)
-        self.hours = EntryRows("hours", (("营业时间，如 Mo-Fr 08:30-17:30", 3), ("说明，如 午餐", 2)),
-                               "＋ 添加营业时间")
-        self._add_field("hours", "营业时间", self.hours)
-        chips = QHBoxLayout()
-        for text, expr in HOURS_TEMPLATES:
-            chip = button(text, "chip")
-            chip.clicked.connect(lambda _=False, e=expr: self.insert_hours(e))
-            chips.addWidget(chip)
-        holiday = button("＋节假日休息", "chip")
-        holiday.clicked.connect(self.add_holiday_rule)
-        chips.addWidget(holiday)
-        chips.addStretch(1)
-        self.form_layout.addLayout(chips)
-        self.form_layout.addWidget(label("写法：Mo 周一 … Su 周日，Mo-Fr 周一至周五；时间 08:30-17:30；"
-                                         "多段用逗号；PH off 法定节假日休息。", "muted", wrap=True))
-        for key, caption, kind in TEXT_FIELDS[2:]:
-            self._add_field(key, caption, self._make_edit(key, kind))
-        self.documents = EntryRows("documents", (("所需材料，如 身份证", 1),), "＋ 添加材料")
-        self._add_field("documents", "需要带的材料", self.documents)
+        self.rows: dict[str, EntryRows] = {}
         self.location_edits: dict[str, QLineEdit] = {}
-        for key, caption in LOCATION_FIELDS:
-            edit = QLineEdit()
-            edit.setObjectName(f"field-location-{key}")
-            edit.textChanged.connect(self.schedule_preview)
-            self.location_edits[key] = edit
-            self._add_field(f"location.{key}", caption, edit)
-        self.languages = QLineEdit()
-        self.languages.setObjectName("field-languages")
-        self.languages.setPlaceholderText("如 普通话、英语")
-        self.languages.textChanged.connect(self.schedule_preview)
-        self._add_field("languages", "服务语言", self.languages)
+        for d in declared(Listing):
+            if d.group is not None and d.group.table != "locations":
+                self._add_entries(d.name)
+                if d.name == "hours":
+                    self._add_hours_helpers()
+            elif d.group is not None:  # the first place, field by field
+                for part in editable(LocationEntry):
+                    edit = QLineEdit()
+                    edit.setObjectName(f"field-location-{part.name}")
+                    assert part.spec is not None
+                    edit.setPlaceholderText(part.spec.hint)
+                    edit.textChanged.connect(self.schedule_preview)
+                    self.location_edits[part.name] = edit
+                    self._add_field(f"location.{part.name}", f"{d.group.label}：{caption(part)}", edit)
+            elif d.spec is not None and d.spec.editor in ("line", "text"):
+                self._add_field(d.name, caption(d), self._make_edit(d))
+        self.phones, self.hours, self.documents = self.rows["phones"], self.rows["hours"], self.rows["documents"]
         self.form_layout.addStretch(1)
-        self.phones.changed.connect(self.schedule_preview)
-        self.hours.changed.connect(self.schedule_preview)
-        self.documents.changed.connect(self.schedule_preview)
+        for rows in self.rows.values():
+            rows.changed.connect(self.schedule_preview)
         self.category.currentIndexChanged.connect(self.schedule_preview)
         self.status.currentIndexChanged.connect(self.schedule_preview)
 
@@ -282,17 +301,42 @@ class ListingEditor(QWidget):
         self.load(service_id)
 
     # -- building -----------------------------------------------------------------------------
-    def _make_edit(self, key: str, kind: str) -> QLineEdit | QPlainTextEdit:
+    def _make_edit(self, d: Declared) -> QLineEdit | QPlainTextEdit:
+        assert d.spec is not None
         edit: QLineEdit | QPlainTextEdit
-        if kind == "text" and not self.panel.touch:  # the touch keyboard types into line edits only
+        if d.spec.editor == "text" and not self.panel.touch:  # the touch keyboard types into line edits only
             edit = QPlainTextEdit()
             edit.setMinimumHeight(self.panel.theme.min_target * 2)
             edit.setTabChangesFocus(True)
         else:
             edit = QLineEdit()
-        edit.setObjectName(f"field-{key}")
+        edit.setPlaceholderText(d.spec.hint)
+        edit.setObjectName(f"field-{d.name}")
         edit.textChanged.connect(self.schedule_preview)
         return edit
+
+    def _add_entries(self, name: str) -> None:
+        """Repeated rows for a group (phones, hours, documents) of its declared, editable parts."""
+        g = group_of(name)
+        parts = editable(g.entry)
+        columns = [(p.spec.hint or p.spec.label, p.spec.stretch) for p in parts if p.spec is not None]
+        rows = EntryRows(name, columns, g.add_text)
+        self.rows[name] = rows
+        self._add_field(name, g.label, rows)
+
+    def _add_hours_helpers(self) -> None:
+        chips = QHBoxLayout()
+        for text, expr in HOURS_TEMPLATES:
+            chip = button(text, "chip")
+            chip.clicked.connect(lambda _=False, e=expr: self.insert_hours(e))
+            chips.addWidget(chip)
+        holiday = button("＋节假日休息", "chip")
+        holiday.clicked.connect(self.add_holiday_rule)
+        chips.addWidget(holiday)
+        chips.addStretch(1)
+        self.form_layout.addLayout(chips)
+        self.form_layout.addWidget(label("写法：Mo 周一 … Su 周日，Mo-Fr 周一至周五；时间 08:30-17:30；"
+                                         "多段用逗号；PH off 法定节假日休息。", "muted", wrap=True))
 
     def _add_field(self, key: str, caption: str, widget: QWidget) -> None:
         self.form_layout.addWidget(label(caption, "heading"))
@@ -325,20 +369,19 @@ class ListingEditor(QWidget):
         index = self.category.findData(stored.category_id)
         self.category.setCurrentIndex(max(0, index))
         self.status.setCurrentIndex(max(0, self.status.findData(stored.status)))
-        for key, _caption, _kind in TEXT_FIELDS:
-            widget = self.fields[key]
-            value = getattr(stored, key) or ""
+        for d in editable(Listing):
+            widget = self.fields.get(d.name)
+            text = as_text(d, getattr(stored, d.name))
             if isinstance(widget, QPlainTextEdit):
-                widget.setPlainText(value)
+                widget.setPlainText(text)
             elif isinstance(widget, QLineEdit):
-                widget.setText(value)
-        self.phones.set_rows([((p.number, p.description or ""), p) for p in stored.phones])
-        self.hours.set_rows([((h.opening_hours, h.description or ""), h) for h in stored.hours])
-        self.documents.set_rows([((d.document,), d) for d in stored.documents])
+                widget.setText(text)
+        for name, rows in self.rows.items():
+            parts = editable(group_of(name).entry)
+            rows.set_rows([([as_text(p, getattr(e, p.name)) for p in parts], e) for e in getattr(stored, name)])
         first_location = stored.locations[0] if stored.locations else LocationEntry()
-        for key, edit in self.location_edits.items():
-            edit.setText(getattr(first_location, key) or "")
-        self.languages.setText("、".join(stored.languages))
+        for part in editable(LocationEntry):
+            self.location_edits[part.name].setText(as_text(part, getattr(first_location, part.name)))
         self.retire_button.setText("恢复给居民看" if stored.status == "retired" else "停用（不再给居民看）")
         self.retire_button.setVisible(stored.id is not None)
         self.history_button.setVisible(stored.id is not None)
@@ -354,35 +397,47 @@ class ListingEditor(QWidget):
         return str(widget.currentData() or "")
 
     def draft(self) -> Listing:
-        """The listing as the form stands (not saved)."""
+        """The listing as the form stands (not saved). Numbers that cannot be read are kept in
+        ``unreadable`` (shown as problems on 保存) and leave the field empty."""
         listing = copy.deepcopy(self.original)
+        self.unreadable = []
         listing.category_id = str(self.category.currentData() or "")
         listing.status = str(self.status.currentData() or "active")
-        for key, _caption, _kind in TEXT_FIELDS:
-            text = self.text_of(key).strip()
-            setattr(listing, key, text if key == "name" else (text or None))
-        phones, hours, documents = [], [], []
-        for _index, (number, description), payload in self.phones.entries():
-            old = payload if isinstance(payload, PhoneEntry) else PhoneEntry()
-            phones.append(PhoneEntry(number, old.type, description or None, old.description_en, old.extension))
-        for _index, (expr, description), payload in self.hours.entries():
-            old_h = payload if isinstance(payload, HoursEntry) else HoursEntry()
-            hours.append(HoursEntry(expr, description or None, old_h.description_en))
-        for _index, (document,), payload in self.documents.entries():
-            old_d = payload if isinstance(payload, DocumentEntry) else DocumentEntry()
-            documents.append(DocumentEntry(document, old_d.document_en))
-        self._row_maps = {"phones": [i for i, *_ in self.phones.entries()],
-                          "hours": [i for i, *_ in self.hours.entries()],
-                          "documents": [i for i, *_ in self.documents.entries()]}
-        listing.phones, listing.hours, listing.documents = phones, hours, documents
+        for d in editable(Listing):
+            if d.name in self.fields and d.spec is not None and d.spec.editor != "choice":
+                setattr(listing, d.name, self._read(d, self.text_of(d.name), (d.name,)))
+        self._row_maps = {}
+        for name, rows in self.rows.items():
+            g = group_of(name)
+            parts = editable(g.entry)
+            entries: list[object] = []
+            for _index, texts, payload in rows.entries():
+                entry = copy.deepcopy(payload) if isinstance(payload, g.entry) else g.entry()
+                for part, text in zip(parts, texts, strict=True):
+                    setattr(entry, part.name, self._read(part, text, (name, len(entries) + 1, part.name)))
+                entries.append(entry)
+            self._row_maps[name] = [index for index, *_ in rows.entries()]
+            setattr(listing, name, entries)
         place = copy.deepcopy(self.original.locations[0]) if self.original.locations else LocationEntry()
-        for key, edit in self.location_edits.items():
-            setattr(place, key, edit.text().strip() or None)
+        for part in editable(LocationEntry):
+            setattr(place, part.name, self._read(part, self.location_edits[part.name].text(),
+                                                 ("locations", 1, part.name)))
         rest = copy.deepcopy(self.original.locations[1:])
-        has_place = any(getattr(place, key) for key in self.location_edits) or place.id is not None
+        has_place = any(getattr(place, p.name) for p in editable(LocationEntry)) or place.id is not None
         listing.locations = ([place] if has_place else []) + rest
-        listing.languages = [w for w in re.split(r"[、,，;；\s]+", self.languages.text()) if w]
         return listing
+
+    def _read(self, d: Declared, text: str, path: tuple[str | int, ...]) -> object:
+        """A typed text as the field's value; a number that cannot be read is noted in ``unreadable``."""
+        assert d.spec is not None
+        message = None
+        if d.spec.kind == "int":
+            message = check_count(text)[1]
+        elif d.spec.kind in ("latitude", "longitude"):
+            message = check_coordinate(text, latitude=d.spec.kind == "latitude")[1]
+        if message:
+            self.unreadable.append(problem_at(path, message))
+        return from_text(d, text)
 
     # -- hours helpers --------------------------------------------------------------------------
     def insert_hours(self, expr: str) -> None:
@@ -422,7 +477,8 @@ class ListingEditor(QWidget):
             self.preview.service = detail  # type: ignore[attr-defined]
             self.preview.retranslate()  # type: ignore[attr-defined]
         if self._had_problems:
-            self.show_problems(listings.validate_listing(self.ctx.conn, listings.compact(draft)), draft_made=True)
+            self.show_problems(self.unreadable + listings.validate_listing(self.ctx.conn, listings.compact(draft)),
+                               draft_made=True)
 
     def preview_text(self) -> str:
         """Everything the preview shows, as text (tests)."""
@@ -438,7 +494,7 @@ class ListingEditor(QWidget):
             widget = self.fields.get(key)
             if widget is not None:
                 _set_invalid(widget, False)
-        for rows in (self.phones, self.hours, self.documents):
+        for rows in self.rows.values():
             rows.clear_errors()
         self.message.setText("")
 
@@ -450,17 +506,16 @@ class ListingEditor(QWidget):
         if not problems:
             return
         for problem in problems:
-            parts = problem.field.split(".")
-            if len(parts) == 3 and parts[0] in ("phones", "hours", "documents"):
-                rows = {"phones": self.phones, "hours": self.hours, "documents": self.documents}[parts[0]]
-                mapping = self._row_maps.get(parts[0], [])
-                n = int(parts[1]) - 1
-                rows.set_error(mapping[n] if n < len(mapping) else n, f"{problem.label}：{problem.message}")
+            head = str(problem.path[0])
+            if len(problem.path) == 3 and head in self.rows and isinstance(problem.path[1], int):
+                mapping = self._row_maps.get(head, [])
+                n = problem.path[1] - 1
+                self.rows[head].set_error(mapping[n] if n < len(mapping) else n, str(problem))
                 continue
-            key = f"location.{parts[2]}" if parts[0] == "locations" and len(parts) == 3 else problem.field
+            key = f"location.{problem.path[2]}" if head == "locations" and len(problem.path) == 3 else head
             error = self.errors.get(key) or self.errors.get("name")
             assert error is not None
-            error.setText(f"{problem.label}：{problem.message}")
+            error.setText(str(problem))
             error.show()
             widget = self.fields.get(key)
             if widget is not None:
@@ -477,6 +532,10 @@ class ListingEditor(QWidget):
     def save(self) -> bool:
         """Validate and save; on problems show them by their fields and keep the form."""
         draft = self.draft()
+        if self.unreadable:
+            self.show_problems(self.unreadable + listings.validate_listing(self.ctx.conn, listings.compact(draft)),
+                               draft_made=True)
+            return False
         try:
             result = listings.save_listing(self.ctx.conn, draft, actor=self._actor(), now=self.ctx.clock())
         except listings.ListingInvalid as exc:
