@@ -142,14 +142,19 @@ def _tokens(text: str) -> list[_Token]:
     out: list[_Token] = []
     pos = 0
     n = len(text)
+    word: _Token | None = None
+    """The last token if it is a word (营业) right before ``pos``: quoted with what follows (营业中)."""
     while pos < n:
         ch = text[pos]
         if ch in _SEPARATORS:
             pos += 1
+            word = None
             continue
         token = _token_at(text, pos, out[-1] if out else None)
         if token is None:
             part = _unknown_part(text, pos)
+            if word is not None and not part[0].isdigit():
+                part = text[word.start:pos] + part
             if part[0].isdigit():
                 if ":" in part:
                     raise _refuse(part, "没有这个时间（小时 0–24，分钟 00–59）",
@@ -160,6 +165,7 @@ def _tokens(text: str) -> list[_Token]:
             raise _refuse(part)
         if token.kind != "around":
             out.append(token)
+        word = token if token.kind in ("around", "off", "usual", "period", "nextday") else None
         pos = token.end
     return out
 
@@ -413,6 +419,7 @@ def _from_chinese(original: str) -> str:
     closing: list[str] = []
     holidays: list[str] = []
     usual = False
+    usual_part = ""
     workweek = False
     weekly = False
     for rule in rules:
@@ -423,6 +430,7 @@ def _from_chinese(original: str) -> str:
             if not rule.holiday or rule.days:
                 raise _refuse(whole, "“照常”只用于节假日，如 节假日照常开放", "“as usual” is said of holidays only")
             usual = True
+            usual_part = whole
             continue
         workweek = workweek or rule.workweek
         if not rule.has_days:
@@ -440,7 +448,7 @@ def _from_chinese(original: str) -> str:
         else:
             opening.append(line)
     if usual and holidays:
-        raise _refuse(original, "节假日写了两种安排（照常和另外的时间）", "holidays are given two answers")
+        raise _refuse(usual_part, "节假日写了两种安排（照常，又有另外的时间或休息）", "holidays are given two answers")
     if not weekly:
         raise _refuse(original, "没有写平日哪几天几点开放", "no weekly opening hours in it")
     if workweek and not usual and not holidays:
@@ -615,7 +623,10 @@ def _fallback(osm: str, lang: Lang) -> str:
 
     text = _FALLBACK.sub(word, osm.strip())
     text = re.sub(r"\s*;\s*", "；" if lang == "zh" else "; ", text)
-    return text.replace("-", "–")
+    text = re.sub(r"(?<!\d)0(\d):(\d\d)", r"\1:\2", text).replace("-", "–")  # 09:00 → 9:00
+    if lang == "zh":
+        text = re.sub(r"(周.|\d+月)–(周.|\d+月)", r"\1至\2", text)
+    return text
 
 
 def describe(osm: str, lang: Lang) -> str:
