@@ -123,7 +123,7 @@ _NUMERAL = re.compile(r"[一二三四五六日天]")
 _RANGE = re.compile(r"-+|至|到")
 _ALLDAY = re.compile(r"全天候|全天|24\s*小时|24/7")
 _TIME = re.compile(r"(\d{1,2})(?::(\d{1,2})|\s*[点时](?:(半)|(\d{1,2})分?)?)(?!\d)")
-_BAD_NUMBER = re.compile(r"[\d:.\-]+")
+_BAD_NUMBER = re.compile(r"\d[\d:.\-]*")
 _PERIOD = re.compile(r"上午|早上|早晨|清晨|中午|下午|晚上|傍晚|夜间|晚间")
 _NEXTDAY = re.compile(r"次日|第二天|翌日|凌晨")
 _USUAL = re.compile(r"照常(?:开放|营业|办公|服务|上班|接诊)?|正常(?:开放|营业|办公|服务|上班)?"
@@ -153,9 +153,10 @@ def _tokens(text: str) -> list[_Token]:
         token = _token_at(text, pos, out[-1] if out else None)
         if token is None:
             part = _unknown_part(text, pos)
-            if word is not None and not part[0].isdigit():
+            number = _BAD_NUMBER.match(part) is not None
+            if word is not None and not number:
                 part = text[word.start:pos] + part
-            if part[0].isdigit():
+            if number:
                 if ":" in part:
                     raise _refuse(part, "没有这个时间（小时 0–24，分钟 00–59）",
                                   "no such time: hours 0-24, minutes 00-59")
@@ -204,9 +205,8 @@ def _token_at(text: str, pos: int, last: _Token | None) -> _Token | None:
 
 def _unknown_part(text: str, pos: int) -> str:
     """The run of text from ``pos`` that is not understood: up to a separator or a known word."""
-    if text[pos].isdigit():
-        found = _BAD_NUMBER.match(text, pos)
-        assert found is not None
+    found = _BAD_NUMBER.match(text, pos)
+    if found:
         return found.group(0)
     end = pos + 1
     while end < len(text) and text[end] not in _SEPARATORS and _token_at(text, end, None) is None:
@@ -325,13 +325,13 @@ class _Parser:
 
     def span(self) -> tuple[int, int]:
         begin = self.tokens[self.i].start
-        period_start, start_tok, _ = self.clock_item()
+        period_start, start_tok, _ = self.clock_item(begin)
         dash = self.peek()
         if dash is None or dash.kind != "range":
             raise _refuse(self.part(begin, start_tok.end), "缺少结束时间，请写成 8:30-12:00",
                           "the closing time is missing, write 8:30-12:00")
         self.i += 1
-        period_end, end_tok, next_day = self.clock_item(default_period=period_start)
+        period_end, end_tok, next_day = self.clock_item(begin, default_period=period_start)
         whole = self.part(begin, end_tok.end)
         for tok in (start_tok, end_tok):
             if tok.hour > 24 or tok.minute > 59 or (tok.hour == 24 and tok.minute):
@@ -355,11 +355,13 @@ class _Parser:
                           "closes before it opens: use the 24-hour clock, or write 22:00-次日6:00 for the next day")
         return start, end
 
-    def clock_item(self, default_period: str = "") -> tuple[str, _Token, bool]:
-        """An optional 上午/下午 and 次日/凌晨, then a time: (period, time token, next day)."""
+    def clock_item(self, begin: int, default_period: str = "") -> tuple[str, _Token, bool]:
+        """An optional 上午/下午 and 次日/凌晨, then a time: (period, time token, next day).
+
+        ``begin`` is where the time range started (quoted when the time is missing).
+        """
         period = default_period
         next_day = False
-        begin = self.tokens[self.i].start
         while (token := self.peek()) is not None and token.kind in ("period", "nextday"):
             self.i += 1
             if token.kind == "period":
@@ -481,7 +483,7 @@ def to_osm(text: str) -> str:
     if problem is None:
         return stripped
     if stripped.isascii():
-        raise InvalidHoursError(problem.message)
+        raise InvalidHoursError("".join(c if c.isprintable() else repr(c)[1:-1] for c in problem.message))
     normalised, _ = _normalise(stripped)
     normalised = re.sub(r"\s*;\s*", "; ", normalised.strip())
     if normalised.isascii() and check_hours(normalised) is None:
