@@ -118,6 +118,15 @@ def test_what_is_not_understood_is_quoted_with_an_example(text: str, quoted: str
     assert f"示例：{EXAMPLE_ZH}" in message and "Example:" in message
 
 
+@pytest.mark.parametrize("text", ["2:00至", "每天 8:00-下午", "\U00010a40", "0\n0", "周一\x07 9:00-17:00", "x" * 600])
+def test_odd_text_found_by_fuzzing_is_refused_on_one_line(text: str) -> None:
+    """A range cut short, a digit of another script, control characters, too long: one printable line."""
+    with pytest.raises(InvalidHoursError) as caught:
+        to_osm(text)
+    message = str(caught.value)
+    assert message.isprintable() and ("示例" in message or "例如" in message or "太长" in message)
+
+
 @pytest.mark.parametrize("text", ["", "   ", "\u3000"])
 def test_empty_text_is_refused(text: str) -> None:
     """Empty (or only spaces, full-width too): refused, saying nothing was given."""
