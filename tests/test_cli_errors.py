@@ -144,6 +144,10 @@ def test_search_takes_hostile_query_and_limit(capsys: pytest.CaptureFixture[str]
 @given(expr=TEXT, at=st.one_of(DATE, DATE.map(lambda d: d + "T10:00")))
 @example(expr="24/7", at="9999-12-31T23:59")
 @example(expr="24/7", at="0001-01-01T00:00")
+@example(expr="周一至周五 8:30-12:00 14:30-17:30，节假日休息", at="2026-10-01T10:00")
+@example(expr="周一至周八 25:00-8:70", at="2026-10-01T10:00")
+@example(expr="工作日 9:00-次日\x07", at="2026-10-01T10:00")
+@example(expr="Feb 30", at="2026-02-28T10:00")
 def test_hours_takes_hostile_expressions_and_moments(capsys: pytest.CaptureFixture[str], expr: str, at: str) -> None:
     """`kiosk hours EXPR --at ISO` with odd text and moments outside 2000–2099: an answer or one line."""
     run(capsys, "hours", "--db", "kiosk.db", f"--at={at}", "--", expr)

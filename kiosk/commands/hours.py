@@ -1,4 +1,8 @@
-"""``kiosk hours EXPR --at ISO_DATETIME``: is an opening-hours expression open at that moment?"""
+"""``kiosk hours EXPR --at ISO_DATETIME``: is an opening-hours expression open at that moment?
+
+EXPR is OSM ``opening_hours`` or hours written in Chinese as on a notice board (``周一至周五 8:30-17:30，
+节假日休息``), read by :func:`kiosk.core.hours.wording.to_osm`; the answer says the hours in words too.
+"""
 
 from __future__ import annotations
 
@@ -14,12 +18,15 @@ from kiosk.core.errors import KioskError
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
         "hours", parents=[common], help="say whether opening hours are open at a moment (holidays included)",
-        description="Evaluate an OpenStreetMap opening_hours expression at a moment in Asia/Shanghai time, "
+        description="Evaluate an OpenStreetMap opening_hours expression (or hours written in Chinese, "
+                    "e.g. 工作日 9:00-17:00，节假日休息) at a moment in Asia/Shanghai time, "
                     "with Chinese public holidays and make-up working days (chinese-calendar plus the database's "
                     "holiday_overrides). Exit code 2 when the expression is not valid.",
-        epilog='example: kiosk hours "Mo-Fr 08:30-12:00,14:30-17:30; PH off" --at 2026-10-01T10:00',
+        epilog='examples: kiosk hours "Mo-Fr 08:30-12:00,14:30-17:30; PH off" --at 2026-10-01T10:00 · '
+               'kiosk hours "周一至周五 8:30-12:00 14:30-17:30，节假日休息" --at 2026-10-01T10:00',
     )
-    p.add_argument("expr", metavar="EXPR", help='opening hours, e.g. "Mo-Fr 08:30-12:00,14:30-17:30; PH off"')
+    p.add_argument("expr", metavar="EXPR", help='opening hours, e.g. "Mo-Fr 08:30-12:00,14:30-17:30; PH off" '
+                                                'or "周一至周五 8:30-17:30，节假日休息"')
     p.add_argument("--at", metavar="ISO_DATETIME", default=None,
                    help="the moment, e.g. 2026-10-01T10:00 (no offset = Asia/Shanghai time; default: now)")
     p.add_argument("--json", action="store_true", help="print a JSON object instead of text")
@@ -44,11 +51,10 @@ def _moment(text: str | None) -> datetime:
 
 def cmd_hours(args: argparse.Namespace) -> int:
     from kiosk.core.db.connection import connect
-    from kiosk.core.hours.opening import HolidayCalendar, InvalidHoursError, hours_state, load_calendar, validate_hours
+    from kiosk.core.hours.opening import HolidayCalendar, hours_state, load_calendar
+    from kiosk.core.hours.wording import describe, to_osm
 
-    message = validate_hours(args.expr)
-    if message is not None:
-        raise InvalidHoursError(message)
+    osm = to_osm(args.expr)  # InvalidHoursError (exit 2) with the one-line message
     moment = _moment(args.at)
     path = database_path(args)
     if args.db or path.is_file():
@@ -60,13 +66,17 @@ def cmd_hours(args: argparse.Namespace) -> int:
     else:
         calendar = HolidayCalendar()  # no database yet: the library's calendar alone
     try:
-        state = hours_state(args.expr, moment, calendar)
+        state = hours_state(osm, moment, calendar)
     except ValueError as exc:
         raise _BadMoment(f"--at: {exc}") from None
     if args.json:
-        print(json.dumps({"expr": args.expr.strip(), **state.as_dict()}, ensure_ascii=False))
+        words = {"osm": osm, "text_zh": describe(osm, "zh"), "text_en": describe(osm, "en")}
+        print(json.dumps({"expr": args.expr.strip(), **state.as_dict(), **words}, ensure_ascii=False))
         return 0
     print(f"{state.label('zh')} / {state.label('en')}")
+    print(f"hours: {describe(osm, 'zh')} / {describe(osm, 'en')}")
+    if osm != args.expr.strip():
+        print(f"osm: {osm}")
     change = state.next_change.isoformat() if state.next_change else "none within the next weeks"
     print(f"state: {state.state} at {state.now.isoformat()}; next change: {change}"
           + (f" → {state.next_state}" if state.next_state else ""))

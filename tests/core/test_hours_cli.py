@@ -86,3 +86,48 @@ def test_overrides_in_db_are_used(capsys: pytest.CaptureFixture[str], writable_d
     conn.close()
     data = _json(capsys, OFFICE, "--at", "2027-10-05T10:00", "--db", str(writable_db))
     assert data["state"] == "closed" and data["holiday"] == "国庆节" and not data["holiday_expected"]
+
+
+def test_chinese_hours_are_read_and_said_in_words(capsys: pytest.CaptureFixture[str], seed_db_path: Path) -> None:
+    """EXPR in Chinese: the JSON keeps its keys and adds osm, text_zh and text_en; 1 Oct 2026 is closed."""
+    data = _json(capsys, "工作日 9:00-17:00，节假日休息", "--at", "2026-10-01T10:00", "--db", str(seed_db_path))
+    assert data["expr"] == "工作日 9:00-17:00，节假日休息" and data["osm"] == "Mo-Fr 09:00-17:00; PH off"
+    assert data["state"] == "closed" and data["holiday"] == "国庆节" and data["label_zh"] == "国庆节休息"
+    assert data["text_zh"] == "周一至周五 9:00–17:00；法定节假日休息"
+    assert data["text_en"] == "Mon–Fri 9:00–17:00; closed on public holidays"
+
+
+def test_chinese_working_days_open_on_a_makeup_saturday(capsys: pytest.CaptureFixture[str],
+                                                        seed_db_path: Path) -> None:
+    """工作日 through the command: Saturday 28 Feb 2026 (调休上班) is open with the weekday hours."""
+    data = _json(capsys, "工作日 9:00-17:00", "--at", "2026-02-28T10:00", "--db", str(seed_db_path))
+    assert data["state"] == "open" and data["makeup_day"] is True
+    assert data["next_change"] == "2026-02-28T17:00:00+08:00"
+
+
+def test_text_output_prints_the_readable_line(capsys: pytest.CaptureFixture[str], seed_db_path: Path) -> None:
+    """Plain output: the label first, then the hours in words, then the OSM they were read as."""
+    args = ["hours", "周二至周日 9:00-17:00，周一闭馆", "--at", "2026-05-14T10:00", "--db", str(seed_db_path)]
+    assert main(args) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "营业中 · 17:00 关门 / Open · closes 17:00"
+    assert lines[1] == "hours: 周二至周日 9:00–17:00；周一休息 / Tue–Sun 9:00–17:00; closed on Mon"
+    assert lines[2] == "osm: Tu-Su 09:00-17:00; Mo off"
+
+
+def test_osm_json_gains_the_words_too(capsys: pytest.CaptureFixture[str], seed_db_path: Path) -> None:
+    """OSM EXPR: osm is the expression itself and the words are there."""
+    data = _json(capsys, OFFICE, "--at", "2026-05-14T09:00", "--db", str(seed_db_path))
+    assert data["expr"] == OFFICE and data["osm"] == OFFICE
+    assert data["text_zh"] == "周一至周五 8:30–12:00、14:30–17:30；法定节假日休息"
+
+
+@pytest.mark.parametrize(("expr", "quoted"), [("周一至周八 9:00-17:00", "周八"), ("每天 8:30-5:30", "8:30-5:30"),
+                                              ("Feb 30", "Feb 30")])
+def test_chinese_that_is_not_understood_exits_2_quoting_it(capsys: pytest.CaptureFixture[str], expr: str,
+                                                           quoted: str) -> None:
+    """A form not understood: exit 2, one line on stderr quoting the part, no traceback."""
+    assert main(["hours", expr, "--at", "2026-05-14T09:00"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert f"“{quoted}”" in err

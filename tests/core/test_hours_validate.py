@@ -120,3 +120,32 @@ def test_grammar_like_strings_at_any_moment(expr: str, moment: datetime) -> None
     assert result.label("zh") and result.label("en")
     if result.closing_soon:
         assert result.state == "open"
+
+
+@pytest.mark.parametrize(
+    ("expr", "shown", "position"),
+    [
+        ("Feb 30", "Feb 30", 1),
+        ("Apr 31", "Apr 31", 1),
+        ("Feb 30-Mar 02", "Feb 30", 1),
+        ("Feb 28-30", "Feb 30", 1),
+        ("Jan 01-Feb 30 off", "Feb 30", 1),
+        ("Mo-Fr 09:00-17:00; Feb 30 off", "Feb 30", 20),
+        ("2026 Feb 29", "2026 Feb 29", 1),
+        ("Sep 31 10:00-12:00", "Sep 31", 1),
+    ],
+)
+def test_impossible_dates_are_refused(expr: str, shown: str, position: int) -> None:
+    """A date no calendar has (the parser reads Feb 30 as always open or never open): refused, named."""
+    problem = check_hours(expr)
+    assert problem is not None and problem.position == position
+    assert f"“{shown}”不存在" in problem.zh and f"no date “{shown}”" in problem.en
+    with pytest.raises(InvalidHoursError, match="不存在"):
+        hours_state(expr, datetime(2026, 3, 1, 10, 0, tzinfo=SHANGHAI), CAL)
+
+
+@pytest.mark.parametrize("expr", ["Feb 29", "2028 Feb 29", "Jan 31", "Apr 30", "Feb 28-Mar 01", "Dec 25 off",
+                                  "Jan 10:00-12:00", "Jan-Mar 10:00-12:00", 'Mo-Fr 08:00-12:00 "Feb 30"'])
+def test_real_dates_and_month_times_are_still_accepted(expr: str) -> None:
+    """Feb 29 (leap years), month ends, a month followed by a time, and dates inside comments stay valid."""
+    assert check_hours(expr) is None

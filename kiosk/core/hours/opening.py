@@ -115,6 +115,12 @@ _SUN_EVENT = re.compile(r"(?i)(sunrise|sunset|dawn|dusk)")
 _EASTER = re.compile(r"(?i)easter")
 _SPAN = re.compile(r"(?<![\d:])(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})(?![\d:])")
 _ERROR_AT = re.compile(r"-->\s*(\d+):(\d+)")
+_MONTHS = r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+_MONTHDAY = re.compile(
+    rf"(?<![A-Za-z])(?:(\d{{4}})\s*)?{_MONTHS}\s*(\d{{1,2}})(?![\d:])"
+    rf"(?:\s*-\s*(?:(\d{{4}})\s*)?(?:{_MONTHS}\s*)?(\d{{1,2}})(?![\d:]))?")
+"""A month-day date or range (``Feb 30``, ``2026 Feb 29``, ``Feb 28-30``, ``Feb 30-Mar 02``)."""
+_MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 def _outside_quotes(text: str) -> str:
@@ -216,6 +222,9 @@ def _semantic_problem(text: str) -> HoursProblem | None:
     if found:
         return HoursProblem(f"“{found.group(0)}”（日出日落）请改为具体时间，如 06:00-19:00",
                             f"“{found.group(0)}”: write clock times, like 06:00-19:00", found.start() + 1)
+    impossible = _impossible_date(mask)
+    if impossible is not None:
+        return impossible
     for span in _SPAN.finditer(mask):
         h1, m1, h2, m2 = (int(g) for g in span.groups())
         start, end = h1 * 60 + m1, h2 * 60 + m2
@@ -227,6 +236,30 @@ def _semantic_problem(text: str) -> HoursProblem | None:
                 "if it really runs past midnight, write e.g. 08:00-26:00",
                 span.start() + 1)
     return None
+
+
+def _impossible_date(mask: str) -> HoursProblem | None:
+    """A date that no calendar has (``Feb 30``, ``Apr 31``, ``2026 Feb 29``), which the parser reads silently."""
+    for found in _MONTHDAY.finditer(mask):
+        year1, month1, day1, year2, month2, day2 = found.groups()
+        parts = [(year1, month1, day1)]
+        if day2 is not None:
+            parts.append((year2 or year1, month2 or month1, day2))
+        for year, month, day in parts:
+            index = _MONTH_EN.index(month.title())
+            most = _MONTH_DAYS[index]
+            if index == 1 and year is not None and not _is_leap(int(year)):
+                most = 28
+            if int(day) > most:
+                shown = f"{year} {month} {day}" if year else f"{month} {day}"
+                return HoursProblem(
+                    f"日期“{shown}”不存在（{index + 1}月只有 {most} 天）",
+                    f"there is no date “{shown}” ({_MONTH_EN[index]} has {most} days)", found.start() + 1)
+    return None
+
+
+def _is_leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
 
 
 def check_hours(expr: object) -> HoursProblem | None:
