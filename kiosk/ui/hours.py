@@ -78,3 +78,12 @@ def is_open(ctx: AppContext, expr: str | None) -> bool | None:
         return None
     return bool(st.state == "open")
 
+
+
+def text(expr: str | None, lang: str) -> str:
+    """Stored hours in plain words for a resident ("周一至周五 8:30–17:30；法定节假日休息" / "Mon–Fri …")."""
+    if not expr:
+        return ""
+    from kiosk.core.hours.wording import describe
+
+    return describe(expr, "en" if lang == "en" else "zh")

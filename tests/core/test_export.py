@@ -44,7 +44,7 @@ def test_csv_is_utf8_with_bom_one_row_per_service(conn: sqlite3.Connection, tmp_
     assert count == len(rows) == len(list_listings(conn))
     row = next(r for r in rows if r["name"] == "测试老年食堂")
     assert row["phone_1"] == "138-1234-5678"  # a spreadsheet keeps it as text
-    assert row["phone_2"] == "0371-68000001" and row["hours_1"] == "Mo-Fr 11:00-13:00"
+    assert row["phone_2"] == "0371-68000001" and row["hours_1"] == "周一至周五 11:00–13:00"  # as a worker writes it
     assert row["location_1_address"] == "测试路 1 号" and row["category"] == "elderly"
     assert next(r for r in rows if r["id"] == "little-stool-talks")["status"] == "retired"
 

@@ -163,7 +163,7 @@ def test_fix_phone_add_hours_see_preview_then_undo(kiosk: Callable[..., KioskWin
     editor.phones.edits(0)[0].setText("0371-68000001")
     editor.insert_hours("Mo-Fr 08:30-17:30")
     editor.update_preview()
-    assert "0371-68000001" in editor.preview_text() and "Mo-Fr 08:30-17:30" in editor.preview_text()
+    assert "0371-68000001" in editor.preview_text() and "周一至周五 8:30–17:30" in editor.preview_text()
     assert editor.save() and "已保存" in editor.message.text()
     stored = get_listing(conn, "smart-elderly-care-12349")
     assert stored is not None and stored.phones[0].number == "0371-68000001"

@@ -29,7 +29,7 @@ from typing import Any
 from kiosk.core.limits import CELL_MAX_CHARS, IMPORT_COLUMNS_MAX, IMPORT_FILE_MAX_BYTES, IMPORT_ROWS_MAX
 from kiosk.core.listings.editing import get_listing, list_listings
 from kiosk.core.listings.fields import Declared, FieldPath, Listing, groups, label_of, scalars
-from kiosk.core.listings.validation import check_coordinate, check_count
+from kiosk.core.listings.validation import check_coordinate, check_count, hours_in_words
 
 # ------------------------------------------------------------------------------ shared pieces
 
@@ -327,6 +327,8 @@ def _cell(d: Declared, value: Any) -> str:
         return "\n".join(value)
     if d.spec.kind == "phone":
         return spreadsheet_phone(value)
+    if d.spec.kind == "hours":
+        return hours_in_words(value)
     if isinstance(value, float):
         return repr(value)
     return str(value)

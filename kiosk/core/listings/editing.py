@@ -56,6 +56,7 @@ from kiosk.core.listings.validation import (
     hours_message,
     normalize_phone,
     problem,
+    stored_hours,
 )
 from kiosk.core.models import Category, Location, Phone, Schedule, ServiceDetail
 
@@ -619,9 +620,11 @@ def _rows_for(conn: sqlite3.Connection, listing: Listing, before: Snapshot | Non
 
 
 def _stored(d: Declared, value: Any) -> Any:
-    """A field's value as stored (phone numbers in their normal form)."""
+    """A field's value as stored (phone numbers in their normal form, hours in OpenStreetMap syntax)."""
     if d.spec is not None and d.spec.kind == "phone" and isinstance(value, str):
         return normalize_phone(value)
+    if d.spec is not None and d.spec.kind == "hours" and isinstance(value, str):
+        return stored_hours(value)
     return value
 
 
@@ -665,7 +668,8 @@ def preview(conn: sqlite3.Connection, listing: Listing) -> ServiceDetail:
         origin=listing.origin, source=None,
         phones=tuple(Phone(normalize_phone(p.number), p.type, p.description, p.description_en, None)
                      for p in listing.phones),
-        schedules=tuple(Schedule(h.opening_hours, h.description, h.description_en, None) for h in listing.hours),
+        schedules=tuple(Schedule(stored_hours(h.opening_hours), h.description, h.description_en, None)
+                        for h in listing.hours),
         locations=tuple(Location(loc.id or "", loc.name, loc.name_en, loc.address, loc.address_en, loc.community,
                                  loc.transportation, loc.latitude, loc.longitude, tuple(loc.accessibility))
                         for loc in listing.locations),

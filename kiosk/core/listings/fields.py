@@ -125,7 +125,7 @@ class PhoneEntry:
 @dataclass
 class HoursEntry:
     opening_hours: str = spec("", label="营业时间", label_en="Opening hours", kind="hours", column="",
-                              aliases=("营业时间", "开放时间"), hint="营业时间，如 Mo-Fr 08:30-17:30", stretch=3)
+                              aliases=("营业时间", "开放时间"), hint="营业时间，如 周一至周五 8:30-17:30", stretch=3)
     description: str | None = spec(label="说明", label_en="Note", limit="hours_description", hint="说明，如 午餐")
     description_en: str | None = spec(label="英文说明", label_en="Note (English)", limit="hours_description",
                                       hint="英文说明")

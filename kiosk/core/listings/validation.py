@@ -150,22 +150,50 @@ def _parse_phone(raw: str) -> tuple[str, str | None]:
 
 # ------------------------------------------------------------------------------ opening hours
 
-HOURS_EXAMPLE = "Mo-Fr 08:30-12:00,14:30-17:30"
+HOURS_EXAMPLE = "周一至周五 8:30-12:00 14:30-17:30"
 
 
 def hours_message(expr: str) -> str | None:
-    """None when ``expr`` is a valid opening_hours string, else a message for a worker.
+    """None when ``expr`` is opening hours the kiosk understands — written as on a notice board
+    (``周一至周五 8:30-17:30，节假日休息``) or in OpenStreetMap syntax — else a message for a worker.
 
-    The message is :func:`kiosk.core.hours.opening.validate_hours`'s: it names the wrong part and gives
-    an example.
+    The message is :func:`kiosk.core.hours.wording.to_osm`'s: it quotes the part it did not understand
+    and shows an example.
     """
-    from kiosk.core.hours.opening import validate_hours
+    from kiosk.core.hours.opening import InvalidHoursError
+    from kiosk.core.hours.wording import to_osm
 
-    expr = (expr or "").strip()
-    if not expr:
-        return f"没有填写营业时间。示例：{HOURS_EXAMPLE}（周一至周五 8:30–12:00、14:30–17:30）。"
-    message = validate_hours(expr)
-    return None if message is None else str(message)
+    if not (expr or "").strip():
+        return f"没有填写营业时间。示例：{HOURS_EXAMPLE}（也可以写 工作日 9:00-17:00，节假日休息）。"
+    try:
+        to_osm(expr)
+    except InvalidHoursError as exc:
+        return str(exc)
+    return None
+
+
+def stored_hours(expr: str) -> str:
+    """The stored (OpenStreetMap) form of hours that :func:`hours_message` accepts; other text unchanged."""
+    from kiosk.core.hours.opening import InvalidHoursError
+    from kiosk.core.hours.wording import to_osm
+
+    try:
+        return to_osm(expr)
+    except InvalidHoursError:
+        return expr
+
+
+def hours_in_words(osm: str) -> str:
+    """Stored hours as a worker writes them (``周一至周五 8:30–17:30``) where the words read back to
+    exactly the same hours; else the stored form itself, so an export or the editor never changes them."""
+    from kiosk.core.hours.opening import InvalidHoursError
+    from kiosk.core.hours.wording import describe, to_osm
+
+    words = describe(osm, "zh")
+    try:
+        return words if to_osm(words) == to_osm(osm) else osm
+    except InvalidHoursError:
+        return osm
 
 
 # ------------------------------------------------------------------------------ other fields

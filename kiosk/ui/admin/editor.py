@@ -36,7 +36,13 @@ from PySide6.QtWidgets import (
 from kiosk.core.errors import DatabaseError
 from kiosk.core.listings import editing as listings
 from kiosk.core.listings.fields import Declared, Listing, LocationEntry, declared, group_of, scalars
-from kiosk.core.listings.validation import FieldProblem, check_coordinate, check_count
+from kiosk.core.listings.validation import (
+    FieldProblem,
+    check_coordinate,
+    check_count,
+    hours_in_words,
+    stored_hours,
+)
 from kiosk.core.listings.validation import problem as problem_at
 from kiosk.ui.widgets.kinetic import scroll_area
 from kiosk.ui.widgets.text import button, label
@@ -45,10 +51,10 @@ if TYPE_CHECKING:
     from kiosk.ui.admin.panel import AdminPanel
 
 HOURS_TEMPLATES = (
-    ("工作日 8:30–17:30", "Mo-Fr 08:30-17:30"),
-    ("工作日 上午+下午", "Mo-Fr 08:30-12:00,14:30-17:30"),
-    ("每天 8:00–20:00", "Mo-Su 08:00-20:00"),
-    ("全天 24 小时", "24/7"),
+    ("工作日 8:30–17:30", "工作日 8:30-17:30"),
+    ("工作日 上午+下午", "工作日 8:30-12:00 14:30-17:30"),
+    ("每天 8:00–20:00", "每天 8:00-20:00"),
+    ("全天 24 小时", "全天"),
 )
 ACTION_LABELS = {"create": "新建", "edit": "修改", "retire": "停用", "restore": "恢复", "undo": "撤销",
                  "import": "导入"}
@@ -68,8 +74,11 @@ def caption(d: Declared) -> str:
 
 def as_text(d: Declared, value: object) -> str:
     """A stored value as the editor shows it."""
+    assert d.spec is not None
     if value is None:
         return ""
+    if d.spec.kind == "hours" and isinstance(value, str):
+        return hours_in_words(value)
     if isinstance(value, list):
         return "、".join(str(v) for v in value)
     return str(value)  # a float's str is its shortest exact form (113.123456, not 113.123)
@@ -89,6 +98,8 @@ def from_text(d: Declared, text: str) -> object:
             return None
     if d.spec.kind == "int":
         return check_count(text)[0]
+    if d.spec.kind == "hours":
+        return stored_hours(text)
     return text if (text or not d.optional) else None
 
 
@@ -335,8 +346,8 @@ class ListingEditor(QWidget):
         chips.addWidget(holiday)
         chips.addStretch(1)
         self.form_layout.addLayout(chips)
-        self.form_layout.addWidget(label("写法：Mo 周一 … Su 周日，Mo-Fr 周一至周五；时间 08:30-17:30；"
-                                         "多段用逗号；PH off 法定节假日休息。", "muted", wrap=True))
+        self.form_layout.addWidget(label("照告示牌的写法即可：周一至周五 8:30-12:00 14:30-17:30；工作日 9:00-17:00，"
+                                         "节假日休息；周二至周日 9:00-17:00，周一闭馆；全天。", "muted", wrap=True))
 
     def _add_field(self, key: str, caption: str, widget: QWidget) -> None:
         self.form_layout.addWidget(label(caption, "heading"))
@@ -449,14 +460,14 @@ class ListingEditor(QWidget):
         self.hours.add_row((expr, ""))
 
     def add_holiday_rule(self) -> None:
-        """Append "PH off" (closed on public holidays) to the last hours row."""
+        """Append "节假日休息" (closed on public holidays) to the last hours row."""
         if not self.hours.rows:
-            self.hours.add_row(("PH off", ""))
+            self.hours.add_row(("工作日 8:30-17:30，节假日休息", ""))
             return
         edit = self.hours.rows[-1][1][0]
         text = edit.text().strip()
-        if "PH" not in text:
-            edit.setText(f"{text}; PH off" if text else "PH off")
+        if "PH" not in text and "节假日" not in text:
+            edit.setText(f"{text}，节假日休息" if text else "工作日 8:30-17:30，节假日休息")
 
     # -- preview and problems ------------------------------------------------------------------
     def schedule_preview(self) -> None:

@@ -227,7 +227,8 @@ class DetailScreen(Screen):
         self.fields["phones"].set(self.tr("电话"), "\n\n".join(
             f"{p.number}  {t(p.description, p.description_en)}".strip() for p in s.phones))
         self.fields["schedules"].set(self.tr("开放时间"), "\n\n".join(
-            f"{t(h.description, h.description_en)}  {h.opening_hours}".strip() for h in s.schedules))
+            f"{t(h.description, h.description_en)}  {hours.text(h.opening_hours, lang)}".strip()
+            for h in s.schedules))
         access = [a for loc in s.locations for a in loc.accessibility]
         self.fields["accessibility"].set(self.tr("无障碍设施"), "\n\n".join(access))
         self.fields["languages"].set(self.tr("服务语言"), "、".join(s.languages))
@@ -262,7 +263,8 @@ class DetailScreen(Screen):
                      for loc in s.locations if (address := t(loc.address, loc.address_en))]
         phones = [self.tr("电话：%1").replace("%1", f"{p.number} {t(p.description, p.description_en)}".strip())
                   for p in s.phones]
-        hours_lines = [self.tr("开放时间：%1").replace("%1", h.opening_hours) for h in s.schedules]
+        hours_lines = [self.tr("开放时间：%1").replace("%1", hours.text(h.opening_hours, self.ctx.language))
+                       for h in s.schedules]
         lines = [*names, *addresses, *phones, *hours_lines]
         if len(lines) <= 2:
             description = t(s.description, s.description_en)
