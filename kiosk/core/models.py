@@ -64,6 +64,10 @@ class Location:
     latitude: float | None
     longitude: float | None
     accessibility: tuple[str, ...] = ()
+    hours: str | None = None
+    """The place's own opening hours (OSM), or None: not recorded."""
+    phones: tuple[str, ...] = ()
+    """The place's own phone numbers."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,10 @@ class ServiceSummary:
     count_unit_en: str | None
     opening_hours: str | None
     first_phone: str | None
+    places: int = 0
+    """How many active places the service has."""
+    place_hours: tuple[str, ...] = ()
+    """The opening hours of those places that have them (OSM)."""
 
 
 @dataclass(frozen=True)

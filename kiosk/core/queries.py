@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import replace
 from typing import TypeAlias
 
 from kiosk.core.models import (
@@ -61,8 +62,12 @@ def _category(r: sqlite3.Row) -> Category:
 _SUMMARY_SQL = """
     SELECT s.id, s.category_id, s.name, s.name_en, s.description, s.description_en, s.count, s.count_unit,
            s.count_unit_en,
-           (SELECT opening_hours FROM schedules h WHERE h.service_id = s.id ORDER BY h.id LIMIT 1) AS hours,
-           (SELECT number FROM phones p WHERE p.service_id = s.id ORDER BY p.sort_order, p.id LIMIT 1) AS phone
+           (SELECT opening_hours FROM schedules h WHERE h.service_id = s.id AND h.location_id IS NULL
+            ORDER BY h.id LIMIT 1) AS hours,
+           (SELECT number FROM phones p WHERE p.service_id = s.id AND p.location_id IS NULL
+            ORDER BY p.sort_order, p.id LIMIT 1) AS phone,
+           (SELECT COUNT(*) FROM service_at_location sl JOIN locations l ON l.id = sl.location_id
+            WHERE sl.service_id = s.id AND l.status = 'active') AS places
     FROM services s
 """
 
@@ -76,7 +81,21 @@ def list_services(conn: sqlite3.Connection, category_id: str | None = None) -> l
             _SUMMARY_SQL + " WHERE s.status = 'active' AND s.category_id = ? ORDER BY s.sort_order, s.id",
             (category_id,),
         )
-    return [_summary(r) for r in rows]
+    return _with_place_hours(conn, [_summary(r) for r in rows])
+
+
+def _with_place_hours(conn: sqlite3.Connection, summaries: list[ServiceSummary]) -> list[ServiceSummary]:
+    """The summaries with the opening hours of their active places (one query for all of them)."""
+    ids = [s.id for s in summaries if s.places]
+    if not ids:
+        return summaries
+    marks = ",".join("?" * len(ids))
+    hours: dict[str, list[str]] = {}
+    for r in conn.execute(
+            f"""SELECT h.service_id, h.opening_hours FROM schedules h JOIN locations l ON l.id = h.location_id
+                WHERE h.service_id IN ({marks}) AND l.status = 'active' ORDER BY h.service_id, h.id""", ids):
+        hours.setdefault(r[0], []).append(r[1])
+    return [replace(s, place_hours=tuple(hours.get(s.id, ()))) for s in summaries]
 
 
 def get_summaries(conn: sqlite3.Connection, ids: list[str]) -> list[ServiceSummary]:
@@ -85,13 +104,13 @@ def get_summaries(conn: sqlite3.Connection, ids: list[str]) -> list[ServiceSumma
         return []
     marks = ",".join("?" * len(ids))
     by_id = {r["id"]: _summary(r) for r in conn.execute(_SUMMARY_SQL + f" WHERE s.id IN ({marks})", ids)}
-    return [by_id[i] for i in ids if i in by_id]
+    return _with_place_hours(conn, [by_id[i] for i in ids if i in by_id])
 
 
 def _summary(r: sqlite3.Row) -> ServiceSummary:
     return ServiceSummary(r["id"], r["category_id"], r["name"], r["name_en"], r["description"],
                           r["description_en"], r["count"], r["count_unit"], r["count_unit_en"], r["hours"],
-                          r["phone"])
+                          r["phone"], r["places"])
 
 
 def get_service(conn: sqlite3.Connection, service_id: str) -> ServiceDetail | None:
@@ -106,22 +125,30 @@ def get_service(conn: sqlite3.Connection, service_id: str) -> ServiceDetail | No
         Phone(p["number"], p["type"], p["description"], p["description_en"],
               sources.ref(p["source_id"], p["source_quote"]))
         for p in conn.execute(
-            "SELECT * FROM phones WHERE service_id = ? ORDER BY sort_order, id", (service_id,))
+            "SELECT * FROM phones WHERE service_id = ? AND location_id IS NULL ORDER BY sort_order, id",
+            (service_id,))
     )
     schedules = tuple(
         Schedule(h["opening_hours"], h["description"], h["description_en"],
                  sources.ref(h["source_id"], h["source_quote"]))
-        for h in conn.execute("SELECT * FROM schedules WHERE service_id = ? ORDER BY id", (service_id,))
+        for h in conn.execute("SELECT * FROM schedules WHERE service_id = ? AND location_id IS NULL ORDER BY id",
+                              (service_id,))
     )
     locations = []
     for loc in conn.execute(
         """SELECT l.* FROM locations l JOIN service_at_location sl ON sl.location_id = l.id
-           WHERE sl.service_id = ? ORDER BY l.id""", (service_id,)):
+           WHERE sl.service_id = ? AND l.status = 'active'
+           ORDER BY sl.sort_order IS NULL, sl.sort_order, l.id""", (service_id,)):
         access = tuple(a["description"] for a in conn.execute(
             "SELECT description FROM accessibility WHERE location_id = ? ORDER BY id", (loc["id"],)))
+        own_hours = conn.execute("SELECT opening_hours FROM schedules WHERE location_id = ? AND service_id = ? "
+                                 "ORDER BY id LIMIT 1", (loc["id"], service_id)).fetchone()
+        own_phones = tuple(p[0] for p in conn.execute(
+            "SELECT number FROM phones WHERE location_id = ? AND service_id = ? ORDER BY sort_order, id",
+            (loc["id"], service_id)))
         locations.append(Location(loc["id"], loc["name"], loc["name_en"], loc["address"], loc["address_en"],
                                   loc["community"], loc["transportation"], loc["latitude"], loc["longitude"],
-                                  access))
+                                  access, own_hours[0] if own_hours else None, own_phones))
     documents = tuple(
         (d["document"], d["document_en"])
         for d in conn.execute("SELECT * FROM required_documents WHERE service_id = ? ORDER BY id", (service_id,))

@@ -44,8 +44,11 @@ def sample(d: Declared, n: int) -> Any:
     kind = d.spec.kind
     if d.name == "extension":
         return f"{800 + n}"
+    if d.name == "status":  # of a place (the listing's own is set by full_listing)
+        return "active" if n == 1 else "retired"
     return {
         "phone": f"0371-6800{n:04d}",
+        "phones": [f"0371-6811{n:04d}", f"1381234{n:04d}"],
         "hours": f"Mo-Fr 08:{30 + n:02d}-17:30",
         "email": f"test{n}@example.com",
         "url": f"https://example.com/test{n}",

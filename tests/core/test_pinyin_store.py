@@ -72,6 +72,10 @@ def test_runtime_database_from_before_the_tables_gets_them_filled(writable_db: P
     conn.execute("DROP TABLE pinyin_words")
     conn.execute("DROP TABLE worker_holidays")  # and every later step's tables: a database as v2 left it
     conn.execute("DROP TABLE worker_holiday_years")
+    for index in ("phones_location", "schedules_location", "service_at_location_location"):
+        conn.execute(f"DROP INDEX {index}")
+    conn.execute("ALTER TABLE locations DROP COLUMN status")
+    conn.execute("ALTER TABLE service_at_location DROP COLUMN sort_order")
     conn.execute("PRAGMA user_version = 2")
     conn.commit()
     conn.close()

@@ -325,7 +325,18 @@ CREATE TABLE worker_holiday_years (
 );
 """
 
-MIGRATIONS: list[str] = [SCHEMA_V1, SEARCH_INDEX_V2, PINYIN_V3, WORKER_HOLIDAYS_V4]
+# v5: places (the places issue): a service's place can be retired on its own, places have an order
+# under their service, and a place's own hours and phones are schedules/phones rows with its
+# location_id (and the service's service_id, so a listing's snapshot still holds every row).
+PLACES_V5 = """
+ALTER TABLE locations ADD COLUMN status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'retired'));
+ALTER TABLE service_at_location ADD COLUMN sort_order INTEGER;
+CREATE INDEX phones_location ON phones(location_id);
+CREATE INDEX schedules_location ON schedules(location_id);
+CREATE INDEX service_at_location_location ON service_at_location(location_id);
+"""
+
+MIGRATIONS: list[str] = [SCHEMA_V1, SEARCH_INDEX_V2, PINYIN_V3, WORKER_HOLIDAYS_V4, PLACES_V5]
 """Step *n* (0-based) takes the schema from version *n* to *n + 1*."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -212,6 +212,11 @@ def categories_of(conn: sqlite3.Connection) -> list[tuple[str, str, str | None]]
         "SELECT id, name, name_en FROM categories ORDER BY sort_order, id")]
 
 
+def split_phones(cell: str) -> list[str]:
+    """Several phone numbers in one cell (``0371-68123456、13812345678`` / one per line / ``;`` ``，`` ``/``)."""
+    return [part.strip() for part in re.split(r"[\r\n;；、，,/]+", cell) if part.strip()]
+
+
 def split_lines(cell: str) -> list[str]:
     """One item per line (also ；/; separated) → list."""
     return [part.strip() for part in re.split(r"[\r\n;；]+", cell) if part.strip()]
@@ -318,13 +323,15 @@ def spreadsheet_phone(number: str) -> str:
     return number
 
 
-def _cell(d: Declared, value: Any) -> str:
+def cell_text(d: Declared, value: Any) -> str:
     """A value as a spreadsheet cell."""
     assert d.spec is not None
     if value is None:
         return ""
     if d.spec.kind == "lines":
         return "\n".join(value)
+    if d.spec.kind == "phones":
+        return "、".join(spreadsheet_phone(number) for number in value)
     if d.spec.kind == "phone":
         return spreadsheet_phone(value)
     if d.spec.kind == "hours":
@@ -335,12 +342,12 @@ def _cell(d: Declared, value: Any) -> str:
 
 
 def flat_row(listing: Listing) -> dict[str, str]:
-    row = {d.column: _cell(d, getattr(listing, d.name)) for d in _LISTING}
+    row = {d.column: cell_text(d, getattr(listing, d.name)) for d in _LISTING}
     for prefix, d in _GROUPS.items():
         assert d.group is not None
         for n, entry in enumerate(getattr(listing, d.name), start=1):
             for part in _parts(d.group.entry):
-                row[_entry_column(prefix, n, part)] = _cell(part, getattr(entry, part.name))
+                row[_entry_column(prefix, n, part)] = cell_text(part, getattr(entry, part.name))
     return row
 
 
@@ -405,6 +412,8 @@ def read_cell(d: Declared, text: str, categories: list[tuple[str, str, str | Non
     kind = d.spec.kind
     if kind == "lines":
         return split_lines(text), None
+    if kind == "phones":
+        return split_phones(text), None
     if kind == "int":
         return check_count(text)
     if kind in ("latitude", "longitude"):

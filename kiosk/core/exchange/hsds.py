@@ -228,6 +228,11 @@ def export_hsds(conn: sqlite3.Connection, out: Path) -> int:
             for n, text in enumerate(loc.accessibility, start=1):
                 tables["accessibility"].append({"id": f"{loc.id}-access-{n}", "location_id": loc.id,
                                                 "description": text})
+            if loc.hours:  # the place's own hours and phones: rows of the place, not of the service
+                tables["schedule"].append({"id": f"{loc.id}-hours", "location_id": loc.id, "opening_hours": loc.hours,
+                                           "timezone": "Asia/Shanghai", **(simple_rule(loc.hours) or {})})
+            for n, number in enumerate(loc.phones, start=1):
+                tables["phone"].append({"id": f"{loc.id}-phone-{n}", "location_id": loc.id, "number": number})
     tables["taxonomy"].append({"id": TAXONOMY_ID, "name": "上街社区服务终端类别 Shangjie kiosk categories",
                                "description": "The kiosk's home-screen categories", "version": "1"})
     for r in conn.execute("SELECT * FROM categories ORDER BY sort_order, id"):
@@ -496,12 +501,15 @@ def _build(conn: sqlite3.Connection, tables: dict[str, Table], parsed: Parsed, d
     phones: dict[str, list[tuple[int, PhoneEntry]]] = {}
     for row, r in _rows(tables, "phone"):
         sid = owner(r)
+        if not sid and r.get("location_id") in locations and r.get("number"):
+            locations[r["location_id"]].phones.append(r["number"])  # the place's own phone
+            continue
         if not sid:
             warn(tables["phone"].file, row, "service_id", "电话没有对应的服务，未导入 (phone of no service: skipped)")
             continue
         phones.setdefault(sid, []).append((row, _entry(PhoneEntry, "phone", r, cats)))
     hours: dict[str, list[tuple[int, HoursEntry]]] = {}
-    for sid, items in _schedules(tables, owner, warn).items():
+    for sid, items in _schedules(tables, owner, warn, locations).items():
         hours[sid] = items
     documents: dict[str, list[tuple[int, DocumentEntry]]] = {}
     for row, r in _rows(tables, "required_document"):
@@ -550,7 +558,7 @@ def _build(conn: sqlite3.Connection, tables: dict[str, Table], parsed: Parsed, d
                     error(tables["service_at_location"].file, None, "location_id",
                           f"服务“{sid}”链接的地点“{loc_id}”不在 locations.csv 里 (unknown location)")
                     continue
-                listing.locations.append(replace(loc, accessibility=list(loc.accessibility)))
+                listing.locations.append(replace(loc, accessibility=list(loc.accessibility), phones=list(loc.phones)))
         parsed.listings.append(Incoming(service_table.file, row, listing, exists,
                                         _locator(service_table.file, row, tables, sid, phones, hours, documents)))
 
@@ -585,15 +593,26 @@ def _locator(file: str, row: int, tables: dict[str, Table], sid: str | None,
     return locate
 
 
-def _schedules(tables: dict[str, Table], owner: Any, warn: Any) -> dict[str, list[tuple[int, HoursEntry]]]:
-    """opening_hours per service: our column when present, else the weekly rule, rows of a service joined."""
+def _schedules(tables: dict[str, Table], owner: Any, warn: Any,
+               locations: dict[str, LocationEntry]) -> dict[str, list[tuple[int, HoursEntry]]]:
+    """opening_hours per service: our column when present, else the weekly rule, rows of a service joined.
+    A row of a place (``location_id``, no service) is that place's own hours."""
     table = tables.get("schedule")
     if table is None:
         return {}
     ours: dict[str, list[tuple[int, HoursEntry]]] = {}
     rules: dict[str, list[tuple[int, str, str | None]]] = {}
+    place_rules: dict[str, list[str]] = {}
     for row, r in table.rows:
         sid = owner(r)
+        place = locations.get(r.get("location_id", "")) if not sid else None
+        if place is not None:
+            expr = r.get("opening_hours") or rule_to_opening_hours(r)[0]
+            if expr:
+                place_rules.setdefault(r["location_id"], []).append(expr)
+            else:
+                warn(table.file, row, "freq", "这一条地点的开放时间无法换算，未导入 (rule not expressible: skipped)")
+            continue
         if not sid:
             warn(table.file, row, "service_id", "营业时间没有对应的服务，未导入 (schedule of no service: skipped)")
             continue
@@ -610,6 +629,8 @@ def _schedules(tables: dict[str, Table], owner: Any, warn: Any) -> dict[str, lis
                 warn(table.file, row, skipped, "有效期不导入：营业时间按长期有效处理 (validity dates are not imported)")
                 break
         rules.setdefault(sid, []).append((row, expr, r.get("description") or None))
+    for loc_id, exprs in place_rules.items():
+        locations[loc_id].hours = ", ".join(exprs)  # weekly rules of one place, joined as a service's are
     for sid, items in rules.items():
         descriptions = [d for _r, _e, d in items if d]
         entry = HoursEntry(opening_hours=", ".join(e for _r, e, _d in items),

@@ -25,6 +25,7 @@ from kiosk.core.errors import KioskError
 from kiosk.core.exchange.csv_io import ImportProblem, Incoming, Parsed, export_flat, parse_flat, read_table
 from kiosk.core.exchange.hsds import export_hsds, is_package, parse_hsds
 from kiosk.core.exchange.outputs import OutputError, atomic_output, check_output, check_output_dir, replace_file
+from kiosk.core.exchange.places_sheet import is_places_sheet, parse_places
 from kiosk.core.listings import audit
 from kiosk.core.listings.editing import (
     _rows_for,
@@ -107,7 +108,13 @@ def plan_import(conn: sqlite3.Connection, path: Path, *, category: str | None = 
         parsed = parse_hsds(conn, folder, default_category=category)
     else:
         table, problems = read_table(path)
-        parsed = Parsed(problems=problems) if table is None else parse_flat(conn, table)
+        if table is None:
+            parsed = Parsed(problems=problems)
+        elif is_places_sheet(table.header):
+            parsed = Parsed()
+            parse_places(conn, table, parsed)  # one row per place
+        else:
+            parsed = parse_flat(conn, table)
         if table is not None:
             parsed.problems[:0] = problems
     plan = ImportPlan(path, fmt, parsed.listings, parsed.organizations, parsed.problems, parsed.warnings)

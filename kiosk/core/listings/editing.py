@@ -67,6 +67,8 @@ LISTING = "services"
 
 STATUSES = ("active", "inactive", "retired")
 STATUS_LABELS = {"active": "在用", "inactive": "暂停", "retired": "已停用"}
+PLACE_STATUSES = ("active", "retired")
+"""A place is in use or retired (a paused service is paused everywhere)."""
 
 Snapshot = dict[str, list[Row]]
 SNAPSHOT_TABLES = ("services", "phones", "schedules", "required_documents", "languages",
@@ -163,15 +165,31 @@ def listing_from_snapshot(snap: Snapshot) -> Listing:
     for row in snap.get("accessibility", []):
         access.setdefault(row["location_id"], []).append(row["description"])
     values: dict[str, Any] = {name: service.get(name) for name in SERVICE_FIELDS}
+    # A place's own hours and phones are rows with its location_id; the service's own have none.
+    place_hours: dict[str, str] = {}
+    for row in _ordered(snap.get("schedules", []), ("id",)):
+        if row.get("location_id"):
+            place_hours.setdefault(row["location_id"], row["opening_hours"])
+    place_phones: dict[str, list[str]] = {}
+    for row in _ordered(snap.get("phones", []), ("sort_order", "id")):
+        if row.get("location_id"):
+            place_phones.setdefault(row["location_id"], []).append(row["number"])
+    order = {r["location_id"]: (r.get("sort_order") is None, r.get("sort_order") or 0, r["location_id"])
+             for r in snap.get("service_at_location", [])}
     for d in groups():
         assert d.group is not None
         g = d.group
-        order = ("sort_order", "id") if g.table == "phones" else ("id",)
+        rows = [r for r in snap.get(g.table, []) if g.table == "locations" or not r.get("location_id")]
+        if g.table == "locations":
+            rows.sort(key=lambda r: order.get(r["id"], (True, 0, r["id"])))
+        else:
+            rows = _ordered(rows, ("sort_order", "id") if g.table == "phones" else ("id",))
         entries = []
-        for row in _ordered(snap.get(g.table, []), order):
-            entry = {e.name: row.get(e.name) for e in scalars(g.entry) if e.spec and e.spec.kind != "lines"}
+        for row in rows:
+            entry = {e.name: row.get(e.name) for e in scalars(g.entry) if e.spec and e.spec.stored_in is None}
             if g.table == "locations":
-                entry["accessibility"] = access.get(row["id"], [])
+                entry.update(accessibility=access.get(row["id"], []), hours=place_hours.get(row["id"]),
+                             phones=place_phones.get(row["id"], []), status=row.get("status") or "active")
             entries.append(g.entry(**entry))
         values[d.name] = entries
     return Listing(
@@ -253,7 +271,7 @@ def _brief(value: Any) -> str:
 def _clean(d: Declared, value: Any) -> Any:
     """A value as stored: text trimmed (empty → None, or ``""`` for a required text), lists without blanks."""
     assert d.spec is not None
-    if d.spec.kind == "lines":
+    if d.spec.kind in ("lines", "phones"):
         return [item.strip() for item in value or [] if item and item.strip()]
     if isinstance(value, str):
         text = clean_text(value)
@@ -265,8 +283,9 @@ def _clean(d: Declared, value: Any) -> Any:
 
 def _clean_entry(cls: type, entry: Any) -> Any | None:
     """An entry with every field cleaned; None when nothing is left in it."""
-    values = {d.name: _clean(d, getattr(entry, d.name)) for d in scalars(cls)}
-    if not any(v not in (None, "", []) for v in values.values()):
+    parts = scalars(cls)
+    values = {d.name: _clean(d, getattr(entry, d.name)) for d in parts}
+    if all(values[d.name] in (None, "", [], d.default) for d in parts):
         return None
     return cls(**values)
 
@@ -296,6 +315,13 @@ def _value_problems(d: Declared, value: Any, path: FieldPath) -> list[FieldProbl
     empty = value in (None, "", [])
     if spec.required and empty:
         return [problem(path, spec.required)]
+    if spec.kind == "phones":
+        for item in value or []:
+            if message := check_phone(item):
+                out.append(problem(path, message))
+        return out
+    if empty and d.optional:
+        return []
     if spec.kind == "phone":
         message = check_phone(value or "")
     elif spec.kind == "hours":
@@ -361,6 +387,8 @@ def validate_listing(conn: sqlite3.Connection, listing: Listing, *, categories: 
     for n, loc in enumerate(listing.locations, start=1):
         if not (loc.name or loc.address or loc.id):
             problems.append(problem(("locations", n, "address"), "地点需要名称或地址。"))
+        if loc.status not in PLACE_STATUSES:
+            problems.append(problem(("locations", n, "status"), "地点的状态只能是 在用（active）或 停用（retired）。"))
     return problems
 
 
@@ -555,9 +583,17 @@ def _rows_for(conn: sqlite3.Connection, listing: Listing, before: Snapshot | Non
 
     # Phones, hours, documents: reuse a stored row with the same content (its id and provenance stay);
     # renumber sort_order (phones) only if the order changed.
+    handed: dict[str, _Ids] = {}
+
+    def ids_for(table: str, prefix: str) -> _Ids:
+        """One id dispenser per table, shared by the service's rows and its places' rows."""
+        if table not in handed:
+            handed[table] = _Ids(conn, table, f"{sid}-{prefix}")
+        return handed[table]
+
     def children(g: Group, entries: list[Any]) -> list[Row]:
-        pool = [dict(r) for r in old[g.table]]
-        ids = _Ids(conn, g.table, f"{sid}-{g.id_prefix}")
+        pool = [dict(r) for r in old[g.table] if not r.get("location_id")]
+        ids = ids_for(g.table, g.id_prefix)
         out = []
         for entry in entries:
             values: Row = {d.name: _stored(d, getattr(entry, d.name)) for d in scalars(g.entry)}
@@ -596,15 +632,34 @@ def _rows_for(conn: sqlite3.Connection, listing: Listing, before: Snapshot | Non
     loc_ids = _Ids(conn, "locations", f"{sid}-loc")
     link_ids = _Ids(conn, "service_at_location", f"{sid}-at")
     locations, links, access = [], [], []
-    for place in listing.locations:
+    place_pools = {t: [dict(r) for r in old[t] if r.get("location_id")] for t in ("schedules", "phones")}
+    place_ids = {t: ids_for(t, p) for t, p in (("schedules", "hours"), ("phones", "phone"))}
+    for n, place in enumerate(listing.locations):
         loc_id = place.id or loc_ids.next()
         stored = old_locations.get(loc_id) or _one(conn, "locations", loc_id)
         row: Row = dict(stored) if stored else {c: None for c in table_columns(conn, "locations")}
         row.update({d.name: _stored(d, getattr(place, d.name)) for d in scalars(LocationEntry)
-                    if d.spec is not None and d.spec.kind != "lines"}, id=loc_id)
+                    if d.spec is not None and d.spec.stored_in is None}, id=loc_id)
         locations.append(row)
-        link = old_links.get(loc_id) or _link(conn, sid, loc_id, link_ids)
-        links.append(dict(link))
+        link = dict(old_links.get(loc_id) or _link(conn, sid, loc_id, link_ids))
+        if len(listing.locations) > 1 or link.get("sort_order") is not None:
+            link["sort_order"] = n
+        links.append(link)
+        own: list[tuple[str, Row]] = []
+        if place.hours:
+            own.append(("schedules", {"opening_hours": stored_hours(place.hours)}))
+        for number in place.phones:
+            own.append(("phones", {"number": normalize_phone(number)}))
+        for k, (table, values) in enumerate(own):
+            keyed = {**values, "location_id": loc_id}
+            prow = _reuse(place_pools[table], tuple(keyed.values()),
+                          lambda r, keys=tuple(keyed): tuple(r.get(k) for k in keys))
+            if prow is None:
+                prow = {c: None for c in table_columns(conn, table)}
+                prow.update(id=place_ids[table].next(), service_id=sid, **keyed)
+            if table == "phones":
+                prow["sort_order"] = k
+            rows[table].append(prow)
         stored_access = [r for r in old_access if r["location_id"] == loc_id] or (
             select_rows(conn, "SELECT * FROM accessibility WHERE location_id = ? ORDER BY id", (loc_id,))
             if stored else [])
@@ -671,8 +726,10 @@ def preview(conn: sqlite3.Connection, listing: Listing) -> ServiceDetail:
         schedules=tuple(Schedule(stored_hours(h.opening_hours), h.description, h.description_en, None)
                         for h in listing.hours),
         locations=tuple(Location(loc.id or "", loc.name, loc.name_en, loc.address, loc.address_en, loc.community,
-                                 loc.transportation, loc.latitude, loc.longitude, tuple(loc.accessibility))
-                        for loc in listing.locations),
+                                 loc.transportation, loc.latitude, loc.longitude, tuple(loc.accessibility),
+                                 stored_hours(loc.hours) if loc.hours else None,
+                                 tuple(normalize_phone(p) for p in loc.phones))
+                        for loc in listing.locations if loc.status == "active"),
         required_documents=tuple((d.document, d.document_en) for d in listing.documents),
         languages=tuple(listing.languages),
     )

@@ -23,15 +23,16 @@ second phone's number, 1-based as a worker counts), never a dotted string to be 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import Field, dataclass, field, fields
+from dataclasses import MISSING, Field, dataclass, field, fields
 from typing import Any, Literal
 
 Kind = Literal["id", "line", "text", "lines", "int", "latitude", "longitude", "choice", "category", "phone",
-               "hours", "email", "url", "reference"]
+               "phones", "hours", "email", "url", "reference"]
 """What a value is, which decides how it is cleaned, checked and read from a spreadsheet cell:
 ``line``/``text`` free text (one line / several), ``lines`` a list of short texts (one per line in a
 cell), ``int`` a whole number ≥ 0, ``latitude``/``longitude`` degrees, ``choice`` one of a fixed set,
-``category`` a category id or name, ``phone``/``hours``/``email``/``url`` checked formats, ``id``
+``category`` a category id or name, ``phone``/``hours``/``email``/``url`` checked formats (``phones``:
+a list of phone numbers, several in one cell), ``id``
 and ``reference`` ids (of the listing, a place; of an organization)."""
 
 Widget = Literal["line", "text", "choice"]
@@ -73,6 +74,12 @@ class Spec:
     """The message when the field is empty and must not be (empty: optional)."""
     stretch: int = 2
     """Width share of an entry field in an editor row."""
+    sheet: str | None = None
+    """A place field's column in the places sheet (one row per place; ``None``: the attribute name)."""
+    stored_in: str | None = None
+    """The table a place's field is stored in when not its own row's column (a place's ``hours`` are
+    a ``schedules`` row, its ``phones`` ``phones`` rows, its ``accessibility`` notes ``accessibility``
+    rows); ``None``: a column of the entry's own table."""
 
 
 @dataclass(frozen=True)
@@ -142,24 +149,34 @@ class DocumentEntry:
 
 @dataclass
 class LocationEntry:
-    id: str | None = spec(label="编号", label_en="Id", kind="id", limit="location_id", editor=None,
-                          kept="the place's id is given by the kiosk and never typed")
-    name: str | None = spec(label="地点名称", label_en="Place name", limit="location_name", hint="地点名称")
+    id: str | None = spec(label="地点编号", label_en="Place id", kind="id", limit="location_id", editor=None,
+                          sheet="location_id", kept="the place's id is given by the kiosk and never typed")
+    name: str | None = spec(label="地点名称", label_en="Place name", limit="location_name", hint="地点名称",
+                            aliases=("地点", "网点名称", "站点名称"), sheet="location_name")
     name_en: str | None = spec(label="英文名称", label_en="Place name (English)", limit="location_name",
-                               hint="英文名称")
+                               hint="英文名称", sheet="location_name_en")
     address: str | None = spec(label="地址", label_en="Address", aliases=("地址",), hsds="address.address_1",
                                hint="地址，如 ××路 ×号", stretch=3)
     address_en: str | None = spec(label="英文地址", label_en="Address (English)", limit="address",
                                   hsds="address.address_en", hint="英文地址")
-    community: str | None = spec(label="所在社区", label_en="Community", hint="所在社区，如 峡窝镇")
+    community: str | None = spec(label="所在社区", label_en="Community", aliases=("所属社区", "社区", "街道"),
+                                 hint="所在社区，如 峡窝镇")
     transportation: str | None = spec(label="交通", label_en="Getting there", hint="交通，如 乘公交到××站下车")
     latitude: float | None = spec(label="纬度", label_en="Latitude", kind="latitude", hint="纬度，如 34.80",
                                   stretch=1)
     longitude: float | None = spec(label="经度", label_en="Longitude", kind="longitude", hint="经度，如 113.30",
                                    stretch=1)
+    hours: str | None = spec(label="开放时间", label_en="Opening hours", kind="hours", aliases=("营业时间",),
+                             hsds="schedule.opening_hours", limit="opening_hours", stored_in="schedules",
+                             hint="开放时间，如 周一至周五 8:30-12:00 14:30-17:30，节假日休息", stretch=3)
+    phones: list[str] = field(default_factory=list, metadata={SPEC: Spec(
+        label="电话", label_en="Phone", kind="phones", aliases=("联系电话",), hsds="phone.number", limit="phone",
+        stored_in="phones", sheet="phone", hint="电话，如 0371-68123456（几个号码用顿号隔开）")})
+    status: str = spec("active", label="状态", label_en="Status", kind="choice", editor="choice",
+                       hint="在用 / 停用")
     accessibility: list[str] = field(default_factory=list, metadata={SPEC: Spec(
         label="无障碍设施", label_en="Accessibility", kind="lines", hsds="accessibility.description",
-        hint="无障碍设施，如 无障碍坡道（多条用分号隔开）")})
+        stored_in="accessibility", hint="无障碍设施，如 无障碍坡道（多条用分号隔开）")})
 
 
 @dataclass
@@ -205,7 +222,7 @@ class Listing:
                                            id_prefix="loc")
     languages: list[str] = field(default_factory=list, metadata={SPEC: Spec(
         label="服务语言", label_en="Languages", kind="lines", aliases=("语言",), limit="language",
-        hsds="language.name", hint="如 普通话、英语")})
+        hsds="language.name", stored_in="languages", hint="如 普通话、英语")})
     alternate_name: str | None = spec(label="别名", label_en="Also called", hint="如 老年餐桌")
     count: int | None = spec(label="数量", label_en="Count", kind="int", hint="如 28", stretch=1)
     count_unit: str | None = spec(label="数量单位", label_en="Count unit", hint="如 家")
@@ -228,6 +245,8 @@ class Declared:
     group: Group | None
     optional: bool
     """Empty is None (not ``""``): the field's default is None."""
+    default: Any = None
+    """The declared default (an entry holding only defaults is an empty form row)."""
 
     @property
     def column(self) -> str:
@@ -257,7 +276,8 @@ def _declared(f: Field[Any]) -> Declared:
     group_ = f.metadata.get(GROUP)
     if spec_ is None and group_ is None:
         raise TypeError(f"{f.name}: every listing field is declared with spec() or group()")
-    return Declared(f.name, spec_, group_, f.default is None)
+    default = None if f.default is MISSING else f.default
+    return Declared(f.name, spec_, group_, f.default is None, default)
 
 
 def scalars(cls: type) -> list[Declared]:

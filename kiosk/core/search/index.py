@@ -144,8 +144,19 @@ def service_rows(conn: sqlite3.Connection, ids: Sequence[str] | None = None) -> 
             FROM services s JOIN categories c ON c.id = s.category_id
             WHERE s.status = 'active'{where}""", params):
         yield make_row("service", r["id"], names=[r["name"], r["alternate_name"]], names_en=[r["name_en"]],
-                       bodies=[r["description"], r["description_en"]], category_id=r["category_id"],
-                       group_order=r["category_order"], sort_order=r["sort_order"])
+                       bodies=[r["description"], r["description_en"], *_place_texts(conn, r["id"])],
+                       category_id=r["category_id"], group_order=r["category_order"], sort_order=r["sort_order"])
+
+
+def _place_texts(conn: sqlite3.Connection, service_id: str) -> list[str]:
+    """What residents search a service's places by: names, addresses and communities (``济源路``, ``峡窝镇``)."""
+    texts: list[str] = []
+    for loc in conn.execute(
+            """SELECT l.name, l.name_en, l.address, l.address_en, l.community FROM locations l
+               JOIN service_at_location sl ON sl.location_id = l.id
+               WHERE sl.service_id = ? AND l.status = 'active'""", (service_id,)):
+        texts.extend(t for t in loc if t)
+    return texts
 
 
 def other_rows(conn: sqlite3.Connection) -> Iterable[IndexRow]:
