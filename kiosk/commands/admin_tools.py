@@ -133,6 +133,8 @@ def _pin_prompt(prompt: str, from_stdin: bool) -> str:
 def cmd_set_pin(args: argparse.Namespace) -> int:
     from kiosk.core.workers.auth import check_pin, pin_is_set, reset_pin, set_pin, validate_new_pin
 
+    if sys.stdin is None or sys.stdin.closed:  # started with standard input closed (`<&-`)
+        raise PinCancelled(f"standard input is closed, so no PIN can be read: {PIN_CANCELLED}")
     if not args.pin_stdin and not sys.stdin.isatty():
         raise KioskError("no terminal to ask for the PIN: run it in a terminal, or pass --pin-stdin")
     conn = open_data_database(args)
