@@ -242,7 +242,6 @@ class TransferPage(QWidget):
                 return False
             self._restore_armed = True
             self._restore_target = newest
-            self.restore_button.setText("再按一次：确认恢复")
             lines = [f"将恢复备份：{newest.name}",
                      f"服务信息会回到备份时的样子（{kept.listings} 条服务会变）。现在的数据会先另存一份备份。"]
             stays = [line for line in kept.lines() if not line.startswith("备份之后修改的服务")]
@@ -292,6 +291,5 @@ class TransferPage(QWidget):
     def _cancel_restore(self) -> None:
         self._restore_armed = False
         self._restore_target = None
-        self.restore_button.setText("恢复最近的备份")
         self.restore_box.hide()
         self._restored_entry = None
