@@ -243,7 +243,7 @@ class RestoreCancelled(KioskError):
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from kiosk.core.db.backup import BackupError, backups_dir, database_file, database_id, latest_backup, list_backups
+    from kiosk.core.db.backup import BackupError, backups_dir, backups_of, database_file
     from kiosk.core.db.migrations import NewerDatabaseError
     from kiosk.core.db.restore import restore_content, restore_whole, whole_restore_losses
 
@@ -258,9 +258,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
         conn = open_without_migrating(Path(args.db) if args.db else runtime_database_path())
     try:
         folder = backups_dir(database_file(conn))
-        ident = database_id(conn)
+        found = backups_of(conn)
         if args.list:
-            found = list_backups(folder, database=ident)
             if not found:
                 print(f"no backups of this database in {folder}")
             for info in found:
@@ -269,7 +268,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
         if newer is not None and not args.whole:
             raise BackupError(f"{newer}; over a database from a newer program only the whole database can be "
                               "restored: `kiosk restore --whole`")
-        backup = args.backup or latest_backup(folder, database=ident)
+        backup = args.backup or (found[-1].path if found else None)
         if backup is None:
             raise BackupError(f"no backup of this database to restore in {folder}")
         if args.whole:
@@ -300,9 +299,10 @@ def _confirm_whole() -> None:
     if sys.stdin is None or sys.stdin.closed or not sys.stdin.isatty():
         raise RestoreCancelled("a whole restore loses the records listed above: run it at a terminal to confirm, "
                                "or add --yes; nothing was changed")
+    print("输入 yes 确认 (type yes to replace the whole database): ", end="", flush=True)
     try:
-        answer = input("输入 yes 确认 (type yes to replace the whole database): ")
-    except (EOFError, KeyboardInterrupt):
+        answer = sys.stdin.readline()  # "" at Ctrl-D
+    except KeyboardInterrupt:
         answer = ""
     if answer.strip().lower() not in ("yes", "y", "是"):
         raise RestoreCancelled("已取消，数据库没有修改 (cancelled; nothing was changed)")

@@ -245,11 +245,14 @@ def test_a_backup_from_a_newer_program_is_refused(conn: sqlite3.Connection) -> N
 
 # -- the worker's path: real `kiosk` processes ------------------------------------------------------
 
+def _env(db: Path) -> dict[str, str]:
+    return {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(app_root()), "HOME": str(db.parent),
+            "KIOSK_DATA_DIR": str(db.parent / "data"), "KIOSK_SPEECH_ENGINE": "mock"}
+
+
 def _kiosk(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "kiosk", *args, "--db", str(db)], capture_output=True, text=True,
-                          timeout=120, check=False, stdin=subprocess.DEVNULL,
-                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(app_root()), "HOME": str(db.parent),
-                               "KIOSK_DATA_DIR": str(db.parent / "data"), "KIOSK_SPEECH_ENGINE": "mock"})
+                          timeout=120, check=False, stdin=subprocess.DEVNULL, env=_env(db))
 
 
 def test_kiosk_restore_then_kiosk_undo_from_the_command_line(writable_db: Path) -> None:
@@ -291,4 +294,53 @@ def test_kiosk_restore_whole_shows_the_losses_and_needs_yes(writable_db: Path) -
     conn = connect(writable_db)
     assert feedback.list_feedback(conn, None) == [] and not auth.pin_is_set(conn)
     assert conn.execute("SELECT action FROM audit_log WHERE table_name = 'database'").fetchall()[0][0] == "restore"
+    conn.close()
+
+
+def test_a_database_never_backed_up_is_not_given_another_ones_backup(seed_db_path: Path, tmp_path: Path) -> None:
+    """`kiosk restore` on a database without backups, beside another one's: one line, nothing restored."""
+    a_path, c_path = tmp_path / "a.db", tmp_path / "c.db"
+    shutil.copyfile(seed_db_path, a_path)
+    shutil.copyfile(seed_db_path, c_path)
+    a = connect(a_path)
+    backup_database(a, "manual", now=NOW)
+    a.close()
+    listed = _kiosk("restore", "--list", db=c_path)
+    assert listed.returncode == 0 and "no backups of this database" in listed.stdout
+    refused = _kiosk("restore", db=c_path)
+    assert refused.returncode == 1 and refused.stderr.count("\n") == 1
+    assert "no backup of this database" in refused.stderr
+
+
+def test_kiosk_restore_whole_at_a_terminal_answered_no_changes_nothing(writable_db: Path) -> None:
+    """At a real terminal (a pseudo-terminal), anything but yes cancels the whole restore in one line."""
+    import os
+    import pty
+    import select
+
+    assert _kiosk("backup", db=writable_db).returncode == 0
+    conn = connect(writable_db)
+    feedback.add_feedback(conn, EDITED, "wrong_phone", LATER)
+    conn.close()
+    master, slave = pty.openpty()
+    child = subprocess.Popen([sys.executable, "-m", "kiosk", "restore", "--whole", "--db", str(writable_db)],
+                             stdin=slave, stdout=slave, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                             env=_env(writable_db))
+    os.close(slave)
+    try:
+        seen = b""
+        while b"type yes" not in seen:
+            ready, _, _ = select.select([master], [], [], 30)
+            assert ready, seen
+            seen += os.read(master, 4096)
+        assert b"1 feedback entries" in seen
+        os.write(master, b"no\n")
+        _out, err = child.communicate(timeout=60)
+        assert child.returncode == 1 and err.count("\n") == 1 and "cancelled" in err
+    finally:
+        if child.poll() is None:
+            child.kill()
+        os.close(master)
+    conn = connect(writable_db)
+    assert len(feedback.list_feedback(conn, None)) == 1
     conn.close()

@@ -134,8 +134,16 @@ def list_backups(folder: Path, *, database: str | None = None, stem: str | None 
 
 
 def backups_of(conn: sqlite3.Connection) -> list[BackupInfo]:
-    """The backups of the database behind ``conn`` (its own and the old-style ones), oldest first."""
-    return list_backups(backups_dir(database_file(conn)), database=database_id(conn))
+    """The backups of the database behind ``conn`` (its own and the old-style ones), oldest first.
+
+    A database without an identity yet (never backed up, e.g. a fresh copy of the bundled one) takes
+    the backups of a database file of the same name in that folder.
+    """
+    db_file = database_file(conn)
+    ident = database_id(conn)
+    if ident is None:
+        return list_backups(backups_dir(db_file), stem=safe_stem(db_file))
+    return list_backups(backups_dir(db_file), database=ident)
 
 
 def backup_database(conn: sqlite3.Connection, reason: str, *, now: datetime | None = None,
