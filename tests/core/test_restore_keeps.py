@@ -28,6 +28,9 @@ from kiosk.core.db.backup import (
 from kiosk.core.db.connection import connect
 from kiosk.core.db.recovery import recover_if_needed
 from kiosk.core.db.restore import (
+    CONTENT_TABLES,
+    DERIVED_TABLES,
+    TERMINAL_TABLES,
     RestoreUndoRefused,
     content_rows,
     restore_content,
@@ -45,6 +48,13 @@ from tests.helpers.worker import NOW, synthetic_listing
 EDITED = "smart-elderly-care-12349"
 PIN = "258013"
 LATER = NOW + timedelta(hours=2)
+
+
+def test_every_table_of_the_schema_is_content_terminal_or_derived() -> None:
+    """A new table must be sorted into what a restore brings back, keeps, or rebuilds (else it would be lost)."""
+    sorted_tables = [*CONTENT_TABLES, *TERMINAL_TABLES, *DERIVED_TABLES, "meta"]
+    assert len(sorted_tables) == len(set(sorted_tables))
+    assert set(migrations.expected_columns()) == set(sorted_tables)
 
 
 def _terminal_records(conn: sqlite3.Connection) -> dict[str, list[tuple[object, ...]]]:

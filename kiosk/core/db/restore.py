@@ -53,6 +53,9 @@ TERMINAL_TABLES = ("feedback", "audit_log", "usage_counts", "search_misses", "au
                    "worker_holiday_years")
 """What the terminal itself recorded: a restore keeps these (the search index tables are rebuilt)."""
 
+DERIVED_TABLES = ("search_index", "pinyin_chars", "pinyin_words")
+"""Made from the content: rebuilt after a restore, never copied."""
+
 _CONTENT_META = ("content_hash", "seed_content_hash")
 _CONTENT_META_PREFIX = "source_sha256:"
 
@@ -313,6 +316,6 @@ def _replace_content(conn: sqlite3.Connection, rows: dict[str, list[Row]], recor
     return audit_id, orphans
 
 
-__all__ = ["CONTENT_TABLES", "RESTORE_RECORD", "TERMINAL_TABLES", "WHOLE_RECORD", "RestoreResult",
+__all__ = ["CONTENT_TABLES", "DERIVED_TABLES", "RESTORE_RECORD", "TERMINAL_TABLES", "WHOLE_RECORD", "RestoreResult",
            "RestoreUndoRefused", "WholeRestoreLoss", "content_digest", "content_rows", "prepared_backup",
            "restore_content", "restore_whole", "undo_restore", "whole_restore_losses"]
