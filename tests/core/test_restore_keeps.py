@@ -239,6 +239,15 @@ def test_a_backup_from_an_older_schema_is_migrated_and_restored(conn: sqlite3.Co
     assert sqlite3.connect(backup).execute("PRAGMA user_version").fetchone()[0] == 1  # the backup itself untouched
 
 
+def test_the_database_itself_is_refused_as_its_own_backup(writable_db: Path) -> None:
+    """`kiosk restore` given the database file itself: one line, nothing restored, no history entry."""
+    refused = _kiosk("restore", str(writable_db), db=writable_db)
+    assert refused.returncode == 1 and refused.stderr.count("\n") == 1 and "this database itself" in refused.stderr
+    conn = connect(writable_db)
+    assert conn.execute("SELECT count(*) FROM audit_log").fetchone()[0] == 0
+    conn.close()
+
+
 def test_a_backup_from_a_newer_program_is_refused(conn: sqlite3.Connection) -> None:
     """A backup with a higher schema version is refused in one line; nothing changes."""
     backup = backup_database(conn, "manual", now=NOW)

@@ -185,6 +185,12 @@ def latest_backup(folder: Path, *, database: str | None = None) -> Path | None:
 
 def check_same_database(conn: sqlite3.Connection, backup: Path, *, force: bool = False) -> None:
     """Refuse a backup of another database (unless ``force``); old backups without an identity pass."""
+    try:
+        itself = Path(backup).resolve() == database_file(conn).resolve()
+    except BackupError:
+        itself = False
+    if itself:
+        raise BackupError(f"{backup} is this database itself, not a backup of it: pick one from `kiosk restore --list`")
     mine, theirs = database_id(conn), backup_database_id(backup)
     if force or mine is None or theirs is None or mine == theirs:
         return
