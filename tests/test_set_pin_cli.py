@@ -155,3 +155,47 @@ def test_reset_needs_write_access_to_the_database(seed_db_path: Path, tmp_path: 
     conn = _db(data)
     assert auth.check_pin(conn, FIRST, now=NOW).ok
     conn.close()
+
+
+def test_closed_standard_input_cancels_in_one_line(seed_db_path: Path, tmp_path: Path) -> None:
+    """`kiosk set-pin` started with standard input closed (`<&-`), with and without --pin-stdin: one line, exit 1,
+    the PIN as it was."""
+    data = _data_with_pin(seed_db_path, tmp_path)
+    for extra in ([], ["--pin-stdin"]):
+        result = subprocess.run(["/bin/sh", "-c", f'exec "$0" -m kiosk set-pin {" ".join(extra)} <&-', sys.executable],
+                                env=_env(data), capture_output=True, text=True, timeout=60, check=False)
+        assert result.returncode == 1 and _one_line(result.stderr), result.stderr
+        assert "PIN unchanged" in result.stderr
+    conn = _db(data)
+    assert auth.check_pin(conn, FIRST, now=NOW).ok
+    conn.close()
+
+
+def test_ctrl_c_at_the_terminal_prompt_cancels_in_one_line(seed_db_path: Path, tmp_path: Path) -> None:
+    """Ctrl-C (SIGINT) while the hidden new-PIN prompt waits: one line, exit 1, no PIN stored."""
+    import signal
+
+    data = tmp_path / "data"
+    open_runtime_database(data, seed_db_path, now=NOW).close()
+    master, slave = pty.openpty()
+    err_r, err_w = os.pipe()
+    child = subprocess.Popen([sys.executable, "-m", "kiosk", "set-pin"], stdin=slave, stdout=slave, stderr=err_w,
+                             env=_env(data), start_new_session=True)
+    os.close(slave)
+    os.close(err_w)
+    try:
+        _read_until(err_r, "New PIN")
+        child.send_signal(signal.SIGINT)
+        assert child.wait(timeout=30) == 1
+        rest = b""
+        while chunk := os.read(err_r, 4096):
+            rest += chunk
+        assert _one_line(rest.decode()) and "cancelled, PIN unchanged" in rest.decode()
+    finally:
+        if child.poll() is None:
+            child.kill()
+        os.close(master)
+        os.close(err_r)
+    conn = _db(data)
+    assert not auth.pin_is_set(conn)
+    conn.close()

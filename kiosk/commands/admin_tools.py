@@ -67,11 +67,20 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("backup", parents=[common], help="make a backup of the database now")
     p.set_defaults(func=cmd_backup)
 
-    p = sub.add_parser("restore", parents=[common], help="bring back a backup (default: the newest)",
-                       description="Replace the database content with a backup. The current state is backed up "
-                                   "first, so a restore can be undone by restoring that backup.")
-    p.add_argument("backup", metavar="BACKUP", nargs="?", type=Path, help="backup file (default: the newest)")
-    p.add_argument("--list", action="store_true", help="list the backups and exit")
+    p = sub.add_parser("restore", parents=[common], help="bring back the listings of a backup (default: the newest)",
+                       description="Put the listings back as they were in a backup, in one step; residents' "
+                                   "feedback, usage counts, search misses, the change history, the PIN and the "
+                                   "holiday dates workers entered stay as they are. The current state is backed up "
+                                   "first and the restore is recorded: `kiosk undo ID` (the number it prints) "
+                                   "undoes it. --whole replaces the whole database (for a damaged one) after "
+                                   "showing what that loses.")
+    p.add_argument("backup", metavar="BACKUP", nargs="?", type=Path,
+                   help="backup file (default: the newest of this database)")
+    p.add_argument("--list", action="store_true", help="list this database's backups and exit")
+    p.add_argument("--whole", action="store_true",
+                   help="replace the WHOLE database (feedback, history, usage, PIN too): shows what is lost, asks")
+    p.add_argument("--yes", action="store_true", help="with --whole: do not ask (scripts)")
+    p.add_argument("--force", action="store_true", help="restore a backup of another database anyway")
     p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("feedback", parents=[common], help="list resident feedback; mark items done",
@@ -98,8 +107,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("service_id", metavar="SERVICE_ID")
     p.set_defaults(func=cmd_history)
 
-    p = sub.add_parser("undo", parents=[common], help="undo one change of a listing (see `kiosk history`)",
-                       description="Put the listing back exactly as it was before change ENTRY.")
+    p = sub.add_parser("undo", parents=[common], help="undo one change of a listing (see `kiosk history`) or a restore",
+                       description="Put the listing back exactly as it was before change ENTRY; for a restore "
+                                   "(the number `kiosk restore` printed): put the listings back as before it.")
     p.add_argument("entry", metavar="ENTRY", type=int_arg(1, SQLITE_INT_MAX),
                    help="the change number shown by `kiosk history`")
     p.set_defaults(func=cmd_undo)
@@ -133,6 +143,8 @@ def _pin_prompt(prompt: str, from_stdin: bool) -> str:
 def cmd_set_pin(args: argparse.Namespace) -> int:
     from kiosk.core.workers.auth import check_pin, pin_is_set, reset_pin, set_pin, validate_new_pin
 
+    if sys.stdin is None or sys.stdin.closed:  # started with standard input closed (`<&-`)
+        raise PinCancelled(f"standard input is closed, so no PIN can be read: {PIN_CANCELLED}")
     if not args.pin_stdin and not sys.stdin.isatty():
         raise KioskError("no terminal to ask for the PIN: run it in a terminal, or pass --pin-stdin")
     conn = open_data_database(args)
@@ -226,41 +238,74 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_restore(args: argparse.Namespace) -> int:
-    from kiosk.core.db.backup import (
-        BackupError,
-        backups_dir,
-        database_file,
-        latest_backup,
-        list_backups,
-        restore_backup,
-    )
-    from kiosk.core.db.migrations import NewerDatabaseError
+class RestoreCancelled(KioskError):
+    """A whole restore not confirmed."""
 
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from kiosk.core.db.backup import BackupError, backups_dir, backups_of, database_file
+    from kiosk.core.db.migrations import NewerDatabaseError
+    from kiosk.core.db.restore import restore_content, restore_whole, whole_restore_losses
+
+    newer: NewerDatabaseError | None = None
     try:
         conn = open_data_database(args)
-    except NewerDatabaseError:  # a rolled-back terminal: a backup is the way out (the newer state is kept first)
+    except NewerDatabaseError as exc:  # a rolled-back terminal: only a whole restore (the newer state is kept)
         from kiosk.commands._common import runtime_database_path
         from kiosk.core.db.runtime import open_without_migrating
 
+        newer = exc
         conn = open_without_migrating(Path(args.db) if args.db else runtime_database_path())
     try:
         folder = backups_dir(database_file(conn))
+        found = backups_of(conn)
         if args.list:
-            found = list_backups(folder)
             if not found:
-                print(f"no backups in {folder}")
+                print(f"no backups of this database in {folder}")
             for info in found:
                 print(f"{info.path}  ({info.size // 1024} KiB)")
             return 0
-        backup = args.backup or latest_backup(folder)
+        if newer is not None and not args.whole:
+            raise BackupError(f"{newer}; over a database from a newer program only the whole database can be "
+                              "restored: `kiosk restore --whole`")
+        backup = args.backup or (found[-1].path if found else None)
         if backup is None:
-            raise BackupError(f"no backup to restore in {folder}")
-        safety = restore_backup(conn, backup, now=_now())
+            raise BackupError(f"no backup of this database to restore in {folder}")
+        if args.whole:
+            lost = whole_restore_losses(conn, backup).lines()
+            print(f"恢复整个数据库 whole restore of {backup}; made since the backup, these will be LOST:")
+            for line in lost or ["(nothing: 没有会丢失的记录)"]:
+                print(f"  - {line}")
+            if not args.yes:
+                _confirm_whole()
+            result = restore_whole(conn, backup, actor=CLI_ACTOR, now=_now(), force=args.force)
+            print(f"restored the whole database from {backup}; the state before is kept in {result.safety} "
+                  f"(`kiosk restore --whole {result.safety}` brings it back)")
+            return 0
+        result = restore_content(conn, backup, actor=CLI_ACTOR, now=_now(), force=args.force)
     finally:
         conn.close()
-    print(f"restored {backup}; the state before the restore is kept in {safety}")
+    print(f"已恢复服务信息 restored the listings of {backup} ({result.listings_changed} listings changed); feedback, "
+          f"usage, history and the PIN are kept. Recorded as #{result.audit_id}: `kiosk undo {result.audit_id}` "
+          f"undoes it (the state before is also in {result.safety})")
+    if result.orphan_feedback:
+        print(f"注意 note: {result.orphan_feedback} feedback entries are about listings this backup does not have; "
+              "they are kept as they are")
     return 0
+
+
+def _confirm_whole() -> None:
+    """Ask at a terminal; anything but yes (or no terminal, Ctrl-D, Ctrl-C) cancels in one line."""
+    if sys.stdin is None or sys.stdin.closed or not sys.stdin.isatty():
+        raise RestoreCancelled("a whole restore loses the records listed above: run it at a terminal to confirm, "
+                               "or add --yes; nothing was changed")
+    print("输入 yes 确认 (type yes to replace the whole database): ", end="", flush=True)
+    try:
+        answer = sys.stdin.readline()  # "" at Ctrl-D
+    except KeyboardInterrupt:
+        answer = ""
+    if answer.strip().lower() not in ("yes", "y", "是"):
+        raise RestoreCancelled("已取消，数据库没有修改 (cancelled; nothing was changed)")
 
 
 def cmd_feedback(args: argparse.Namespace) -> int:
@@ -325,10 +370,17 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def cmd_undo(args: argparse.Namespace) -> int:
+    from kiosk.core.db.restore import RESTORE_RECORD, undo_restore
+    from kiosk.core.listings import audit
     from kiosk.core.listings.editing import undo
 
     conn = open_data_database(args)
     try:
+        entry = audit.get_entry(conn, args.entry)
+        if entry is not None and entry.table_name == RESTORE_RECORD:  # a `kiosk restore` of the listings
+            new_id = undo_restore(conn, args.entry, actor=CLI_ACTOR, now=_now())
+            print(f"undid restore #{args.entry}: the listings are back as they were before it (recorded as #{new_id})")
+            return 0
         result = undo(conn, args.entry, actor=CLI_ACTOR, now=_now())
     finally:
         conn.close()

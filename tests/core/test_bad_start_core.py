@@ -185,7 +185,7 @@ def test_restore_brings_a_rolled_back_terminal_back_to_a_backup_and_keeps_the_ne
     backup_database(conn, "manual", now=NOW)
     conn.close()
     _newer_schema_copy(seed_db_path, data / "kiosk.db", usable=False)  # the newer program's file replaces it
-    assert main(["restore"]) == 0, capsys.readouterr().err
+    assert main(["restore", "--whole", "--yes"]) == 0, capsys.readouterr().err
     conn = open_runtime_database(data, seed_db_path, now=NOW)
     assert migrations.schema_version(conn) == migrations.SCHEMA_VERSION and snapshot(conn, EDITED) == edited
     conn.close()

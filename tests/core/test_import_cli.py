@@ -62,15 +62,19 @@ def test_set_pin_from_stdin_then_wrong_pin_is_refused(writable_db: Path, monkeyp
 
 
 def test_backup_and_restore(writable_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """`kiosk backup` then a change then `kiosk restore` (newest backup) gives the earlier content back."""
+    """`kiosk backup`, a listing retired and a feedback entry, then `kiosk restore` (newest backup): the listing is
+    back as in the backup, the feedback entry is kept."""
+    from kiosk.core.listings.editing import retire_listing, snapshot
     from kiosk.core.workers import feedback
     from tests.helpers.worker import NOW
 
     assert main(["backup", "--db", str(writable_db)]) == 0
-    before = content(connect(writable_db))
+    listing = snapshot(connect(writable_db), "library-branches")
+    retire_listing(connect(writable_db), "library-branches", actor="t", now=NOW)
     feedback.add_feedback(connect(writable_db), "library-branches", "closed", NOW)
     assert main(["restore", "--db", str(writable_db)]) == 0
-    assert content(connect(writable_db)) == before
+    assert snapshot(connect(writable_db), "library-branches") == listing
+    assert len(feedback.list_feedback(connect(writable_db), None)) == 1
     assert main(["restore", "--list", "--db", str(writable_db)]) == 0
     assert "before-restore" in capsys.readouterr().out
 

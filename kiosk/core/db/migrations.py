@@ -364,7 +364,7 @@ class NewerDatabaseError(DatabaseError):
         by = f", written by kiosk {written_by}" if written_by else ""
         need = f"version ≥ {written_by}" if written_by else f"a version that knows schema {version}"
         super().__init__(f"{where} is from a newer kiosk program (schema version {version}{by}; this program "
-                         f"knows up to {SCHEMA_VERSION}): install {need} or restore a backup (`kiosk restore`)")
+                         f"knows up to {SCHEMA_VERSION}): install {need} or restore a backup (`kiosk restore --whole`)")
 
 
 def check_not_newer(conn: sqlite3.Connection, where: str = "this database") -> None:

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from kiosk.core.db.backup import backups_dir, check_backup_file, list_backups
+from kiosk.core.db.backup import backups_dir, check_backup_file, list_backups, safe_stem
 from kiosk.core.db.rows import copy_database
 from kiosk.core.errors import DatabaseError, KioskError
 
@@ -136,7 +136,7 @@ def recover_if_needed(path: Path, *, now: datetime | None = None) -> Recovery | 
         moved = move_aside(path)
         log.error("runtime database %s is damaged (%s); moved aside as %s", path.name, reason, moved.name)
     else:
-        if not list_backups(backups_dir(path)):
+        if not list_backups(backups_dir(path), stem=safe_stem(path)):
             return None  # a first start
         reason, moved = "the database file was missing", None
         for suffix in SIDE_FILES:  # companions of a file that is gone would confuse SQLite
@@ -169,7 +169,7 @@ def move_aside(path: Path) -> Path:
 
 def restore_latest_backup(path: Path) -> Path | None:
     """Copy the newest sound backup (SQLite backup API) to ``path``; return it, or None if there is none."""
-    for info in reversed(list_backups(backups_dir(path))):
+    for info in reversed(list_backups(backups_dir(path), stem=safe_stem(path))):
         try:
             check_backup_file(info.path)
         except KioskError as exc:

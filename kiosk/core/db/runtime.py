@@ -43,7 +43,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from kiosk.core.db.backup import backup_database, backups_dir, check_backup_file, list_backups
+from kiosk.core.db.backup import backup_database, backups_dir, check_backup_file, list_backups, safe_stem
 from kiosk.core.db.connection import connect, transaction
 from kiosk.core.db.migrations import PROGRAM_VERSION_KEY, NewerDatabaseError, check_not_newer, missing_schema
 from kiosk.core.db.recovery import prepare_connection, recover_if_needed
@@ -332,7 +332,7 @@ def _recover(path: Path, bundled: Path) -> None:
         side = path.with_name(path.name + suffix)
         if side.exists():
             os.replace(side, path.with_name(f"{path.name}.damaged-{n}{suffix}"))
-    for info in reversed(list_backups(backups_dir(path))):
+    for info in reversed(list_backups(backups_dir(path), stem=safe_stem(path))):
         try:
             check_backup_file(info.path)
         except KioskError:

@@ -6,9 +6,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
-from kiosk.core.db.backup import backups_dir, database_file, latest_backup, restore_backup
+from kiosk.core.db.backup import backups_of
+from kiosk.core.db.restore import restore_content, undo_restore, whole_restore_losses
 from kiosk.core.errors import KioskError
 from kiosk.core.exchange.transfer import ImportPlan, apply_import, export, plan_import
 from kiosk.core.listings import editing as listings
@@ -80,6 +90,33 @@ class TransferPage(QWidget):
         self.restore_button.setObjectName("restoreBackup")
         self.restore_button.clicked.connect(self.restore)
         self._restore_armed = False
+        self._restore_target: Path | None = None
+        self.restore_box = QFrame()  # the restore's confirm dialog, in the page (a touch screen has no windows)
+        self.restore_box.setObjectName("restoreConfirm")
+        self.restore_box.setProperty("role", "section")
+        self.restore_summary = label("", "body", wrap=True)
+        self.restore_summary.setObjectName("restoreSummary")
+        self.restore_confirm = button("确认恢复")
+        self.restore_confirm.setObjectName("restoreConfirmButton")
+        self.restore_confirm.clicked.connect(self.restore)
+        self.restore_cancel = button("取消", "nav")
+        self.restore_cancel.setObjectName("restoreCancelButton")
+        self.restore_cancel.clicked.connect(self._cancel_restore)
+        self.restore_undo = button("撤销这次恢复", "nav")
+        self.restore_undo.setObjectName("restoreUndoButton")
+        self.restore_undo.clicked.connect(self.undo_restore)
+        self.restore_undo.hide()
+        self._restored_entry: int | None = None
+        box_layout = QVBoxLayout(self.restore_box)
+        box_layout.addWidget(label("恢复最近的备份", "heading"))
+        box_layout.addWidget(self.restore_summary)
+        box_buttons = QHBoxLayout()
+        box_buttons.addStretch(1)
+        box_buttons.addWidget(self.restore_undo)
+        box_buttons.addWidget(self.restore_cancel)
+        box_buttons.addWidget(self.restore_confirm)
+        box_layout.addLayout(box_buttons)
+        self.restore_box.hide()
         actions = QHBoxLayout()
         for btn in (self.export_csv, self.export_hsds, self.check_button, self.import_button):
             actions.addWidget(btn)
@@ -97,6 +134,7 @@ class TransferPage(QWidget):
         layout.addLayout(places)
         layout.addWidget(self.category)
         layout.addLayout(actions)
+        layout.addWidget(self.restore_box)
         layout.addWidget(self.output, 1)
 
     # -- helpers --------------------------------------------------------------------------------
@@ -181,28 +219,77 @@ class TransferPage(QWidget):
         return True
 
     def restore(self) -> bool:
-        """Bring the newest backup back (press twice: the first press only asks)."""
+        """Bring the listings of the newest backup back, keeping feedback, history, usage and the PIN.
+
+        The first press only opens the confirm box, which says what changes and what stays; 确认恢复
+        (or a second press) restores.
+        """
         conn = self.panel.ctx.conn
         try:
-            folder = backups_dir(database_file(conn))
+            found = backups_of(conn)
         except KioskError as exc:
             self._say(str(exc))
             return False
-        newest = latest_backup(folder)
+        newest = found[-1].path if found else None
         if newest is None:
             self._say("还没有备份。")
             return False
-        if not self._restore_armed:
+        if not self._restore_armed or self._restore_target != newest:
+            try:
+                kept = whole_restore_losses(conn, newest)
+            except KioskError as exc:
+                self._say(f"不能恢复：{exc}")
+                return False
             self._restore_armed = True
-            self.restore_button.setText("再按一次：确认恢复")
-            self._say(f"将恢复备份：{newest.name}\n现在的数据会先另存一份备份。再按一次按钮确认。")
+            self._restore_target = newest
+            lines = [f"将恢复备份：{newest.name}",
+                     f"服务信息会回到备份时的样子（{kept.listings} 条服务会变）。现在的数据会先另存一份备份。"]
+            stays = [line for line in kept.lines() if not line.startswith("备份之后修改的服务")]
+            lines.append("备份之后的这些记录都保留，不会丢失：" if stays
+                         else "居民反馈、修改记录、使用统计和密码都保留。")
+            lines += [f"  · {line}" for line in stays]
+            self.restore_summary.setText("\n".join(lines))
+            self._show_box(confirming=True)
+            self._say("请在上面确认或取消恢复。")
             return False
-        self._restore_armed = False
-        self.restore_button.setText("恢复最近的备份")
+        self._cancel_restore()
         try:
-            safety = restore_backup(conn, newest, now=self.panel.ctx.clock())
+            result = restore_content(conn, newest, actor=self._actor(), now=self.panel.ctx.clock())
         except KioskError as exc:
             self._say(f"恢复失败：{exc}")
             return False
-        self._say(f"已恢复：{newest.name}\n恢复前的数据保存在：{safety.name}")
+        note = (f"\n有 {result.orphan_feedback} 条居民反馈说的服务在备份里没有，反馈照样保留。"
+                if result.orphan_feedback else "")
+        text = (f"已恢复：{newest.name}（{result.listings_changed} 条服务变回备份时的样子）\n"
+                f"居民反馈、修改记录、使用统计和密码都没有变。{note}\n恢复前的数据保存在：{result.safety.name}")
+        self._say(text)
+        self._restored_entry = result.audit_id
+        self.restore_summary.setText(text + "\n恢复错了？按“撤销这次恢复”（或在电脑上运行 kiosk undo "
+                                     f"{result.audit_id}）。")
+        self._show_box(confirming=False)
         return True
+
+    def undo_restore(self) -> bool:
+        """Put the listings back as they were before the restore just made."""
+        if self._restored_entry is None:
+            return False
+        try:
+            undo_restore(self.panel.ctx.conn, self._restored_entry, actor=self._actor(), now=self.panel.ctx.clock())
+        except KioskError as exc:
+            self._say(f"不能撤销：{exc}")
+            return False
+        self._cancel_restore()
+        self._say("已撤销恢复：服务信息回到恢复前的样子。")
+        return True
+
+    def _show_box(self, *, confirming: bool) -> None:
+        self.restore_confirm.setVisible(confirming)
+        self.restore_undo.setVisible(not confirming)
+        self.restore_cancel.setText("取消" if confirming else "关闭")
+        self.restore_box.show()
+
+    def _cancel_restore(self) -> None:
+        self._restore_armed = False
+        self._restore_target = None
+        self.restore_box.hide()
+        self._restored_entry = None
