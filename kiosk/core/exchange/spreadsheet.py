@@ -65,8 +65,13 @@ from kiosk.core.exchange.csv_io import ImportProblem, Table, cell_too_long, file
 from kiosk.core.exchange.outputs import atomic_output
 from kiosk.core.limits import CELL_MAX_CHARS, IMPORT_COLUMNS_MAX, IMPORT_FILE_MAX_BYTES, IMPORT_ROWS_MAX
 
-XLSX_UNPACKED_MAX_BYTES = 256 * 1024 * 1024
-"""All parts of one workbook together, unpacked: 256 MiB (20,000 rows × 60 columns is about 60 MiB)."""
+XLSX_UNPACKED_MAX_BYTES = 512 * 1024 * 1024
+"""All parts of one workbook together, unpacked: 512 MiB. LibreOffice saves 20,000 rows × 30 columns
+of Chinese text as 360 MiB (it writes font runs into every shared string); Excel writes far less."""
+
+XLSX_RATIO_MAX = 400
+"""Unpacked ÷ packed size of one part above 10 MiB. Real workbooks stay near 10 (LibreOffice's shared
+strings above: 110); deflate cannot pass 1032, which a zip bomb of one repeated byte reaches."""
 
 XLSX_PARTS_MAX = 10_000
 """Files inside one workbook's zip (a workbook with a few sheets has about 15)."""
@@ -432,6 +437,12 @@ def _check_zip(path: Path) -> str | None:
         limit = XLSX_UNPACKED_MAX_BYTES // (1024 * 1024)
         return (f"工作簿解压后有 {unpacked / (1024 * 1024):.0f} MB（{len(infos)} 个部件），超过 {limit} MB 的上限，"
                 f"请分成几个文件导入 (unpacks to more than {limit} MB: split the workbook)")
+    for info in infos:
+        if info.file_size > 10 * 1024 * 1024 and info.file_size > XLSX_RATIO_MAX * max(1, info.compress_size):
+            return (f"工作簿里的“{info.filename[:60]}”解压后有 {info.file_size / (1024 * 1024):.0f} MB，"
+                    f"是压缩后的 {info.file_size // max(1, info.compress_size)} 倍，"
+                    f"不像正常的表格（可能是“压缩炸弹”），没有打开 "
+                    f"(a part unpacks to over {XLSX_RATIO_MAX} times its packed size: not opened)")
     return None
 
 
@@ -528,6 +539,8 @@ def _read_workbook_checked(path: Path, label: str, sheet: str | None, restore: b
         problems: list[ImportProblem] = []
         header: list[str] = []
         for index, row in enumerate(ws.iter_rows(), start=1):
+            if index > IMPORT_ROWS_MAX + 1:  # blank rows count, as blank lines of a CSV do: the work stays bounded
+                return _refused(label, _too_many_rows())
             record: list[str] = []
             last = 0  # cells up to here hold something (text, a formula, an error)
             for n, cell in enumerate(row):
@@ -549,8 +562,6 @@ def _read_workbook_checked(path: Path, label: str, sheet: str | None, restore: b
             del record[last:]  # styled but empty cells at the end of a row
             if not record:
                 continue
-            if index > IMPORT_ROWS_MAX + 1:
-                return _refused(label, _too_many_rows())
             if index == 1:
                 header = [cell.strip() for cell in record]
             records.append((index, record))
