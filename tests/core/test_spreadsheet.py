@@ -214,6 +214,25 @@ def test_error_value_cell_is_reported(tmp_path: Path) -> None:
     assert "公式的错误值 #N/A" in problems[0].message
 
 
+def test_merged_cells_count_for_every_row_they_cover(tmp_path: Path) -> None:
+    """A category merged down over rows reads in each of them; a row of nothing but the merge stays blank."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["类别", "名称", "电话1"])
+    ws.append(["health", "测试甲", "0371-68123456"])
+    ws.append([None, "测试乙", None])
+    ws.append([None, None, None])
+    ws.append([None, "测试丙", "13812345678"])
+    ws.merge_cells("A2:A6")  # beyond the last row too
+    ws.merge_cells("C2:C3")
+    path = tmp_path / "merged.xlsx"
+    wb.save(path)
+    rows = texts(path)
+    assert rows == [(2, {"类别": "health", "名称": "测试甲", "电话1": "0371-68123456"}),
+                    (3, {"类别": "health", "名称": "测试乙", "电话1": "0371-68123456"}),
+                    (5, {"类别": "health", "名称": "测试丙", "电话1": "13812345678"})]
+
+
 def test_empty_first_row_means_no_header(tmp_path: Path) -> None:
     """A sheet whose row 1 is empty is refused like an empty CSV: the header must be row 1."""
     wb = openpyxl.Workbook()

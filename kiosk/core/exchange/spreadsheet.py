@@ -29,7 +29,8 @@ Cells of a workbook come back as the text a worker sees: whole numbers without `
 date-times as ``2026-12-02 08:30``, booleans as ``TRUE``/``FALSE`` (what Excel and WPS show, in
 Chinese too), a formula as its last computed value. A formula the file holds no computed value for
 (a workbook not saved by Excel or WPS) and an error value such as ``#REF!`` are problems, not silent
-empty cells. Number formats are not applied: 50% comes as ``0.5``.
+empty cells. A merged range reads as its value in every cell it covers (a category merged down
+over five rows is that category in each). Number formats are not applied: 50% comes as ``0.5``.
 
 Writing (:func:`write_xlsx`) makes every text cell a text cell, never a formula: a value beginning
 with ``=`` stays a literal string, phone numbers stay text (cell format ``@``, so editing the cell
@@ -524,6 +525,7 @@ def _read_workbook_checked(path: Path, label: str, sheet: str | None, restore: b
         if ws is None:
             return _refused(label, problem or "")
         title = str(ws.title)
+        part = getattr(ws, "_worksheet_path", None)  # openpyxl keeps where the sheet's XML is; merges are read there
         declared = _declared_size(ws)
         if declared is not None:
             rows, columns = declared
@@ -567,8 +569,76 @@ def _read_workbook_checked(path: Path, label: str, sheet: str | None, restore: b
             records.append((index, record))
     if formulas:
         problems += _fill_formulas(path, title, label, records, formulas, header)
+    if isinstance(part, str):
+        problem = _fill_merged(records, _merged_ranges(path, part))
+        if problem:
+            return _refused(label, problem)
     found = _build_table(label, records, restore, problems)
     return SheetRead(found.table, found.problems, kind="xlsx", sheet=title)
+
+
+_MERGE = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref\s*=\s*["']"""
+                    rb"""([A-Za-z]{1,3})([0-9]{1,7})(?::([A-Za-z]{1,3})([0-9]{1,7}))?["']""")
+MERGED_FILL_MAX = 1_000_000
+"""Cells filled from merged ranges per sheet (20,000 rows × 50 columns)."""
+
+
+def _merged_ranges(path: Path, part: str) -> list[tuple[int, int, int, int]]:
+    """The merged ranges of a sheet as (first row, first column, last row, last column), 1-based.
+
+    openpyxl's read-only mode does not read them; the sheet's XML is scanned for ``<mergeCell ref=…>``
+    (they follow the cells), a megabyte at a time.
+    """
+    from openpyxl.utils import column_index_from_string
+
+    found = []
+    with zipfile.ZipFile(path) as zf, zf.open(part.lstrip("/")) as fh:
+        tail = b""
+        while chunk := fh.read(1 << 20):
+            data = tail + chunk
+            end = 0
+            for match in _MERGE.finditer(data):
+                c1, r1, c2, r2 = match.groups()
+                first = (int(r1), column_index_from_string(c1.decode().upper()))
+                last = (int(r2), column_index_from_string(c2.decode().upper())) if c2 and r2 else first
+                found.append((min(first[0], last[0]), min(first[1], last[1]),
+                              max(first[0], last[0]), max(first[1], last[1])))
+                end = match.end()
+            tail = data[max(end, len(data) - 400):]
+    return found
+
+
+def _fill_merged(records: list[tuple[int, list[str]]], ranges: list[tuple[int, int, int, int]]) -> str | None:
+    """Give every cell of a merged range the value a worker sees there: its top-left cell's.
+
+    Only rows that hold something else too are filled (a row of nothing but a merged value is blank
+    to the importer, as before). None, or the message when the ranges would fill too many cells.
+    """
+    by_row = dict(records)
+    if not by_row or not ranges:
+        return None
+    width = max(len(record) for record in by_row.values())
+    budget = MERGED_FILL_MAX
+    for r1, c1, r2, c2 in ranges:
+        top = by_row.get(r1)
+        value = top[c1 - 1] if top is not None and c1 <= len(top) else ""
+        if not value or (r1 == r2 and c1 == c2):
+            continue
+        c2 = min(c2, width)
+        rows = [r for r in range(r1, r2 + 1) if r in by_row] if r2 - r1 < len(by_row) else \
+            [r for r in sorted(by_row) if r1 <= r <= r2]
+        budget -= len(rows) * max(0, c2 - c1 + 1)
+        if budget < 0:
+            return (f"合并的单元格太多（要填的格子超过 {MERGED_FILL_MAX} 个），请取消合并单元格后再保存 "
+                    "(merged cells would fill too many cells: unmerge them)")
+        for r in rows:
+            record = by_row[r]
+            if len(record) < c2:
+                record.extend([""] * (c2 - len(record)))
+            for c in range(c1, c2 + 1):
+                if not record[c - 1]:
+                    record[c - 1] = value
+    return None
 
 
 def _declared_size(ws: Any) -> tuple[int, int] | None:
