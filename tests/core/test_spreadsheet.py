@@ -382,9 +382,40 @@ def test_workbook_renamed_csv_is_read_as_a_workbook(tmp_path: Path) -> None:
     assert read_sheet(path).kind == "xlsx"
 
 
-def test_missing_file_is_one_message(tmp_path: Path) -> None:
-    """A file that is not there is a problem, not an exception."""
+def test_missing_file_folder_and_fifo_are_one_message(tmp_path: Path) -> None:
+    """A file that is not there, a folder and a FIFO (which would block a read) are problems, not exceptions."""
     assert "无法读取文件 (cannot read)" in one_message(tmp_path / "nope.xlsx")
+    assert "not a regular file" in one_message(tmp_path)
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    assert "not a regular file" in one_message(fifo)
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.binary(max_size=300), suffix=st.sampled_from([".csv", ".txt", ".xlsx", ".xls"]))
+def test_any_bytes_give_a_table_or_problems_never_an_exception(tmp_path_factory: pytest.TempPathFactory,
+                                                               data: bytes, suffix: str) -> None:
+    """Whatever the bytes and the name, read_table returns a table or one-line problems; it never raises."""
+    path = tmp_path_factory.mktemp("fuzz") / f"f{suffix}"
+    path.write_bytes(data)
+    table, problems = read_table(path)
+    assert table is not None or problems
+    assert all("\n" not in p.message for p in problems)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(min_value=0), st.integers(min_value=0, max_value=255)), min_size=1, max_size=4))
+def test_damaged_workbook_bytes_never_raise(tmp_path_factory: pytest.TempPathFactory,
+                                            flips: list[tuple[int, int]]) -> None:
+    """A real workbook with a few bytes changed anywhere reads or gives problems; it never raises."""
+    folder = tmp_path_factory.mktemp("flip")
+    data = bytearray(sample_workbook(folder / "src.xlsx").read_bytes())
+    for offset, value in flips:
+        data[offset % len(data)] = value
+    path = folder / "flipped.xlsx"
+    path.write_bytes(bytes(data))
+    table, problems = read_table(path)
+    assert table is not None or problems
 
 
 # ------------------------------------------------------------------------------ text files

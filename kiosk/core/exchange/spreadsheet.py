@@ -52,6 +52,7 @@ import io
 import itertools
 import math
 import re
+import stat
 import unicodedata
 import warnings
 import zipfile
@@ -157,9 +158,12 @@ def read_sheet(path: Path, *, name: str | None = None, sheet: str | None = None,
     """Like :func:`read_table`, and also say how the file was read (format, encoding, delimiter, sheet)."""
     label = name or path.name
     try:
-        size = path.stat().st_size
-        if size > IMPORT_FILE_MAX_BYTES:
-            return _refused(label, file_too_big(size))
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO would block the read; a folder or device is no table
+            return _refused(label, "这不是一个普通文件（是文件夹、设备或管道），请选择表格文件本身 "
+                                   "(not a regular file)")
+        if info.st_size > IMPORT_FILE_MAX_BYTES:
+            return _refused(label, file_too_big(info.st_size))
         with path.open("rb") as fh:
             head = fh.read(8)
     except OSError as exc:
