@@ -233,6 +233,23 @@ def test_merged_cells_count_for_every_row_they_cover(tmp_path: Path) -> None:
                     (5, {"类别": "health", "名称": "测试丙", "电话1": "13812345678"})]
 
 
+def test_merged_title_row_is_explained(tmp_path: Path) -> None:
+    """A title merged across row 1 (header below it) is a problem saying the names must be in row 1."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["测试服务一览表"])
+    ws.append(["名称", "电话1"])
+    ws.merge_cells("A1:B1")
+    path = tmp_path / "titled.xlsx"
+    wb.save(path)
+    _, problems = read_table(path)
+    assert [str(p) for p in problems] == [
+        "titled.xlsx，第 1 行 (row 1)：第 1 行有合并的单元格（像是表格标题或分组），第 1 行应是一格一个列名："
+        "请删掉标题行或取消合并，让列名在第 1 行 (row 1 has merged cells, a title? The column names must be row 1, "
+        "one per cell)",
+        "titled.xlsx，第 1 行 (row 1)，列 测试服务一览表：这一列出现了两次 (duplicate column)"]
+
+
 def test_empty_first_row_means_no_header(tmp_path: Path) -> None:
     """A sheet whose row 1 is empty is refused like an empty CSV: the header must be row 1."""
     wb = openpyxl.Workbook()
@@ -551,7 +568,7 @@ def test_restore_undoes_neutralise_for_any_text(text: str) -> None:
 
 def export_rows() -> list[list[object]]:
     return [["测试服务甲", "=HYPERLINK(\"http://example.invalid\",\"点我\")", "0371-68123456", "13812345678", 12, 2.5,
-             None, dt.date(2026, 12, 2), "-5", "'=x", "第一行\n第二行"],
+             None, dt.date(2026, 12, 2), "-5", "'=x", "第一行\r\n第二行"],
             ["测试服务乙", "+86 371", "@SUM(A1)", "", 0, -1.25, True, dt.datetime(2026, 12, 2, 8, 30), "1e5", "", ""]]
 
 
@@ -568,7 +585,7 @@ def test_write_xlsx_round_trip_gives_back_the_texts(tmp_path: Path) -> None:
     assert table.header == EXPORT_HEADER
     first, second = (values for _, values in table.rows)
     assert list(first.values()) == ["测试服务甲", "=HYPERLINK(\"http://example.invalid\",\"点我\")", "0371-68123456",
-                                    "13812345678", "12", "2.5", "", "2026-12-02", "-5", "'=x", "第一行\n第二行"]
+                                    "13812345678", "12", "2.5", "", "2026-12-02", "-5", "'=x", "第一行\r\n第二行"]
     assert list(second.values())[:9] == ["测试服务乙", "+86 371", "@SUM(A1)", "", "0", "-1.25", "TRUE",
                                          "2026-12-02 08:30", "1e5"]
     assert texts(path, sheet="机构") == [(2, {"名称": "测试机构"})]
@@ -586,6 +603,7 @@ def test_written_cells_are_text_never_formulas(tmp_path: Path) -> None:
     assert ws["B2"].data_type == "s" and ws["B2"].quotePrefix
     assert ws["D2"].value == "13812345678" and ws["D2"].number_format == "@"
     assert ws["E2"].value == 12 and ws["E2"].data_type == "n"
+    assert ws["K2"].value == "第一行_x000D_\n第二行"  # a CR as Excel writes it (raw, XML would make it a line feed)
     assert ws.freeze_panes == "A2"
     assert all(cell.font.b for cell in ws[1])
     assert not ws["A2"].font.b

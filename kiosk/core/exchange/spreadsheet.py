@@ -561,7 +561,7 @@ def _read_workbook_checked(path: Path, label: str, sheet: str | None, restore: b
                                                   f"(a formula error value {value})"))
                     record.append("")
                 else:
-                    record.append(cell_text(value))
+                    record.append(_unescape(value) if isinstance(value, str) else cell_text(value))
                     if not record[-1]:
                         continue
                 last = n + 1
@@ -574,9 +574,14 @@ def _read_workbook_checked(path: Path, label: str, sheet: str | None, restore: b
     if formulas:
         problems += _fill_formulas(path, title, label, records, formulas, header)
     if isinstance(part, str):
-        problem = _fill_merged(records, _merged_ranges(path, part))
+        ranges = _merged_ranges(path, part)
+        problem = _fill_merged(records, ranges)
         if problem:
             return _refused(label, problem)
+        if any(r1 == 1 and c2 > c1 for r1, c1, _, c2 in ranges):
+            problems.append(ImportProblem(label, 1, None, (
+                "第 1 行有合并的单元格（像是表格标题或分组），第 1 行应是一格一个列名：请删掉标题行或取消合并，"
+                "让列名在第 1 行 (row 1 has merged cells, a title? The column names must be row 1, one per cell)")))
     found = _build_table(label, records, restore, problems)
     return SheetRead(found.table, found.problems, kind="xlsx", sheet=title)
 
@@ -690,8 +695,20 @@ def _fill_formulas(path: Path, title: str, label: str, records: list[tuple[int, 
         if record is not None:
             while len(record) <= n:
                 record.append("")
-            record[n] = cell_text(value)
+            record[n] = _unescape(value) if isinstance(value, str) else cell_text(value)
     return problems
+
+
+_XML_ESCAPED = re.compile("_x00([01][0-9A-Fa-f])_")
+
+
+def _unescape(text: str) -> str:
+    """Excel's ``_x000D_`` for a carriage return (and other control characters) back to the character.
+
+    XML turns a raw CR into a line feed, so Excel and :func:`write_xlsx` write CR as ``_x000D_``;
+    openpyxl hands the escape over as it is.
+    """
+    return _XML_ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x00" in text else text
 
 
 def cell_text(value: object) -> str:
@@ -881,7 +898,7 @@ def _cell(ws: Any, value: object, sheet: str, row: int, column: int, font: Any) 
                                    f"(longer than Excel's {EXCEL_CELL_MAX_CHARS} characters per cell)")
         if restore_cell(text) != text:
             text = "'" + text  # a text that begins "'=" keeps its quote through read_table's restore_cell
-        cell.value = text
+        cell.value = text.replace("\r", "_x000D_")  # as Excel writes it: XML would turn a raw CR into a line feed
         cell.data_type = "s"  # openpyxl makes "=…" a formula; this cell is text, whatever it begins with
         cell.number_format = "@"  # editing it in Excel keeps it text: 13812345678 stays 13812345678
         if text.startswith(_FORMULA_START):
