@@ -465,16 +465,31 @@ def test_describe_says_how_a_gbk_file_was_read(tmp_path: Path) -> None:
     assert read_sheet(path).describe() == "按 GBK 编码读取，逗号分隔 (read as GBK, comma-separated)"
 
 
-def test_gbk_csv_written_by_libreoffice(tmp_path: Path, soffice: Convert) -> None:
-    """A CSV a real spreadsheet program wrote in GBK (like Excel's "CSV（逗号分隔）" on Chinese Windows) reads."""
+@pytest.mark.parametrize(("options", "start", "encoding", "delimiter"), [
+    ("44,34,85", "名称".encode("gbk"), "gb18030", ","),  # 85: LibreOffice's GBK, like Excel's "CSV（逗号分隔）"
+    ("9,34,65535", b"\xff\xfe", "utf-16-le", "\t"),  # UTF-16 with BOM and TABs, like Excel's "Unicode 文本"
+], ids=["gbk-comma", "utf16-tab"])
+def test_text_written_by_libreoffice(tmp_path: Path, soffice: Convert, options: str, start: bytes, encoding: str,
+                                     delimiter: str) -> None:
+    """Text files a real spreadsheet program wrote (GBK CSV, UTF-16 TAB text) read back as the same rows."""
     src = tmp_path / "list.xlsx"
     write_xlsx(src, [("服务", HEADER, ROWS)])
-    gbk = soffice(src, "csv:Text - txt - csv (StarCalc):44,34,85")  # 85: LibreOffice's GBK
-    assert gbk.read_bytes().startswith("名称".encode("gbk"))
-    result = read_sheet(gbk)
-    assert result.encoding == "gb18030"
+    written = soffice(src, f"csv:Text - txt - csv (StarCalc):{options}")
+    assert written.read_bytes().startswith(start)
+    result = read_sheet(written)
+    assert (result.encoding, result.delimiter) == (encoding, delimiter)
     assert result.table is not None
     assert result.table.rows == expected_rows()
+
+
+def test_excel_sep_line_sets_the_delimiter(tmp_path: Path) -> None:
+    """Excel's "sep=;" first line picks the delimiter and is not a row: the header is row 1 as Excel shows it."""
+    path = tmp_path / "sep.csv"
+    path.write_text("sep=;\r\n名称;电话1\r\n测试,甲;0371-68123456\r\n", encoding="utf-8")
+    result = read_sheet(path)
+    assert result.delimiter == ";"
+    assert result.table is not None
+    assert result.table.rows == [(2, {"名称": "测试,甲", "电话1": "0371-68123456"})]
 
 
 def test_euro_byte_of_windows_gbk_is_read() -> None:

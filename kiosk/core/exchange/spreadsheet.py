@@ -21,7 +21,7 @@ What decides the format is what is *inside* the file, not its name (people renam
 * anything else is delimited text: the encoding is detected (:func:`detect_encoding`: byte-order mark,
   then strict UTF-8, then GB18030, the superset of GBK), the delimiter is sniffed from the header line
   (comma, TAB or semicolon, whichever occurs most outside quotes; a tie goes to TAB for UTF-16, which
-  Excel writes TAB-separated, else to comma).
+  Excel writes TAB-separated, else to comma), unless the file begins with Excel's ``sep=;`` line.
 
 Cells of a workbook come back as the text a worker sees: whole numbers without ``.0``
 (``13812345678``), other numbers with at most 15 significant digits (Excel's own precision, so
@@ -312,9 +312,16 @@ def _read_text(data: bytes, label: str, restore: bool) -> SheetRead:
     if markup.startswith(("<html", "<!doctype", "<table", "<?xml", "<meta", "<head", "<body")):
         return _refused(label, "这是网页（HTML）或 XML 格式的表格（一些系统导出的“.xls”就是这样），不能直接导入。"
                                f"{_SAVE_AS_XLSX} (an HTML/XML table: save it as .xlsx)")
-    delimiter = sniff_delimiter(text, prefer_tab=encoding.startswith("utf-16"))
+    sep = _SEP_LINE.match(text)
+    if sep:  # Excel's own "sep=;" line names the delimiter; Excel does not show it as a row
+        delimiter, text = sep.group(1), text[sep.end():]
+    else:
+        delimiter = sniff_delimiter(text, prefer_tab=encoding.startswith("utf-16"))
     found = _table_from_text(text, label, delimiter, restore)
     return SheetRead(found.table, found.problems, kind="text", encoding=encoding, delimiter=delimiter)
+
+
+_SEP_LINE = re.compile(r"sep=([,;\t|])[ \t]*(?:\r\n|\n|\r|$)", re.IGNORECASE)
 
 
 def sniff_delimiter(text: str, *, prefer_tab: bool = False) -> str:
