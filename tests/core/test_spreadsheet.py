@@ -282,6 +282,24 @@ def test_too_many_rows_declared_in_the_dimension_is_refused_before_parsing(tmp_p
     assert f"more than {IMPORT_ROWS_MAX} rows: split the file" in message
 
 
+def test_a_dimension_that_claims_too_little_loses_nothing(tmp_path: Path) -> None:
+    """A writer that declares A1:A1 for a bigger sheet (openpyxl would stop there) still gives every row and cell."""
+    src = tmp_path / "src.xlsx"
+    wb = openpyxl.Workbook()
+    for row in (["名称", "电话1"], ["甲", "0371-68123456"], ["乙", "13812345678"]):
+        wb.active.append(row)
+    wb.save(src)
+    path = tmp_path / "small-claim.xlsx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                assert b'<dimension ref="A1:B3"' in data
+                data = data.replace(b'<dimension ref="A1:B3"', b'<dimension ref="A1:A1"')
+            zout.writestr(info, data)
+    assert texts(path) == [(2, {"名称": "甲", "电话1": "0371-68123456"}), (3, {"名称": "乙", "电话1": "13812345678"})]
+
+
 def test_too_many_rows_without_a_dimension_stops_at_the_limit(tmp_path: Path) -> None:
     """A workbook with no <dimension> (openpyxl's write-only mode) is cut off at the row limit with the same message."""
     wb = openpyxl.Workbook(write_only=True)

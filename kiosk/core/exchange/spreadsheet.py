@@ -547,6 +547,7 @@ def _read_workbook_checked(path: Path, label: str, sheet: str | None, restore: b
                 return _refused(label, f"工作表“{title}”标明有 {columns} 列，超过 {IMPORT_COLUMNS_MAX} 列的上限；"
                                        "如果右边多是空列，请删掉这些空列再保存 "
                                        f"(more than {IMPORT_COLUMNS_MAX} columns)")
+        ws.reset_dimensions()  # openpyxl stops at the declared size; a writer that declares too little loses rows
         records: list[tuple[int, list[str]]] = []
         formulas: dict[tuple[int, int], str] = {}
         problems: list[ImportProblem] = []
@@ -676,6 +677,7 @@ def _fill_formulas(path: Path, title: str, label: str, records: list[tuple[int, 
     values: dict[tuple[int, int], Any] = {}
     with _load(path, data_only=True) as wb:
         ws = wb[title]
+        ws.reset_dimensions()
         last = max(wanted_rows)
         for index, row in enumerate(ws.iter_rows(max_row=last), start=1):
             if index in wanted_rows:
