@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import os
 import shutil
+import sqlite3
 import subprocess
 import zipfile
 from collections.abc import Callable
@@ -257,6 +258,24 @@ def test_empty_first_row_means_no_header(tmp_path: Path) -> None:
     path = tmp_path / "late.xlsx"
     wb.save(path)
     assert one_message(path) == "late.xlsx，第 1 行 (row 1)：第一行应是列名（表头），文件却是空的 (no header row)"
+
+
+def test_workbook_table_feeds_the_flat_importer(conn: sqlite3.Connection, tmp_path: Path) -> None:
+    """A worker's .xlsx (Chinese headers, the mobile number typed as a number) parses into listings as a CSV does."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["编号", "名称", "类别", "电话1", "营业时间1"])
+    ws.append([None, "测试助餐点", "养老服务", 13800000001, "Mo-Fr 11:00-13:00"])
+    path = tmp_path / "in.xlsx"
+    wb.save(path)
+    table, problems = read_table(path)
+    assert problems == [] and table is not None
+    parsed = csv_io.parse_flat(conn, table)
+    assert parsed.problems == []
+    (incoming,) = parsed.listings
+    assert (incoming.row, incoming.listing.name, incoming.listing.category_id) == (2, "测试助餐点", "elderly")
+    assert [p.number for p in incoming.listing.phones] == ["13800000001"]
+    assert incoming.listing.hours[0].opening_hours == "Mo-Fr 11:00-13:00"
 
 
 # ------------------------------------------------------------------------------ limits and damaged workbooks
