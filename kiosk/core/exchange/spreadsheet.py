@@ -338,8 +338,7 @@ def sniff_delimiter(text: str, *, prefer_tab: bool = False) -> str:
         elif quoted:
             continue
         elif char in "\r\n":
-            if any(counts.values()):
-                break
+            break  # the header line only: later lines may hold commas in unquoted text
         elif char in counts:
             counts[char] += 1
     order = ("\t", ",", ";") if prefer_tab else (",", "\t", ";")
