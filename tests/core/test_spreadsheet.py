@@ -572,6 +572,21 @@ def test_gb18030_private_use_is_mojibake() -> None:
         detect_encoding(b"name\n\xaa\xa1\xaa\xa2\n")
 
 
+def test_title_line_above_the_header_is_explained(tmp_path: Path) -> None:
+    """A one-cell title line above the column names (a common Excel layout) is named as the cause."""
+    path = tmp_path / "titled.csv"
+    path.write_text("测试服务一览表,,\r\n名称,类别,电话1\r\n测试甲,health,0371-68123456\r\n", encoding="utf-8-sig")
+    _, problems = read_table(path)
+    assert problems[0].row == 1
+    assert "像是表格标题" in problems[0].message and "(row 1 looks like a title" in problems[0].message
+    assert len(problems) == 1
+    path.write_text("测试服务一览表\r\n名称,类别\r\n", encoding="utf-8-sig")  # without trailing commas
+    _, problems = read_table(path)
+    assert [p.row for p in problems] == [1, 2]
+    path.write_text("名称,\r\n测试甲,\r\n", encoding="utf-8-sig")  # one column and nothing under the empty one
+    assert texts(path) == [(2, {"名称": "测试甲"})]
+
+
 def test_sniff_delimiter_ignores_quoted_commas() -> None:
     """A comma inside a quoted header cell does not outvote the TABs between cells."""
     assert sniff_delimiter('"a,b,c"\tx\ty\n1,2\t3\t4\n') == "\t"

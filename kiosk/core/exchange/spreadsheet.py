@@ -417,6 +417,12 @@ def _build_table(label: str, numbered: Iterable[tuple[int, list[str]]], restore:
                 value = (record[i] if i < len(record) else "").strip()
                 values[col] = restore_cell(value) if restore else value
         rows.append((index, values))
+    if sum(1 for cell in header if cell) == 1 and any(
+            cell.strip() for _, record in records[1:] for i, cell in enumerate(record) if i >= len(header)
+            or not header[i]):  # one named column, and text under unnamed ones: a title above the header
+        problems.insert(0, ImportProblem(label, 1, None, (
+            "第 1 行只有一格文字，像是表格标题：第 1 行应是列名（名称、类别、电话1 …），请删掉标题行 "
+            "(row 1 looks like a title: the column names must be row 1)")))
     return _Found(Table(label, header, rows), problems)
 
 
@@ -430,12 +436,14 @@ def _check_zip(path: Path) -> str | None:
             infos = zf.infolist()
             names = {info.filename for info in infos}
             if "mimetype" in names:
-                kind = zf.read("mimetype")[:100]
+                with zf.open("mimetype") as part:
+                    kind = part.read(100)  # never the whole part: it could be a bomb too
                 if b"opendocument.spreadsheet" in kind:
                     return (f"这是 OpenDocument 表格（.ods），不能直接导入。{_SAVE_AS_XLSX} "
                             "(an OpenDocument .ods file: save it as .xlsx)")
                 return f"这不是 Excel 工作簿。{_SAVE_AS_XLSX} (not an Excel workbook)"
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, KeyError, ValueError, RuntimeError,
+            NotImplementedError) as exc:  # RuntimeError: an encrypted zip; NotImplementedError: an odd compression
         return f"{_CORRUPT}：{exc}"
     if "xl/workbook.bin" in names:
         return f"这是 Excel 二进制工作簿（.xlsb），不能直接导入。{_SAVE_AS_XLSX} (an .xlsb workbook: save it as .xlsx)"
