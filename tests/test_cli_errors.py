@@ -154,6 +154,17 @@ def test_hours_takes_hostile_expressions_and_moments(capsys: pytest.CaptureFixtu
 
 
 @CASES
+@given(service_id=TEXT, at=st.one_of(DATE, DATE.map(lambda d: d + "T10:00")), as_json=st.booleans())
+@example(service_id="\udcff", at="2026-12-02T10:00", as_json=True)
+@example(service_id="elderly-care-facilities", at="9999-12-31T23:59", as_json=False)
+@example(service_id="elderly-care-facilities", at="2026-12-02T10:00", as_json=True)
+def test_show_takes_any_service_id_and_moment(capsys: pytest.CaptureFixture[str], service_id: str, at: str,
+                                             as_json: bool) -> None:
+    """`kiosk show SERVICE_ID --at ISO [--json]` with any text: the service, or one line."""
+    run(capsys, "show", "--db", "kiosk.db", f"--at={at}", *(["--json"] if as_json else []), "--", service_id)
+
+
+@CASES
 @given(service_id=TEXT)
 @example(service_id="\udcff")
 def test_history_takes_any_service_id(capsys: pytest.CaptureFixture[str], service_id: str) -> None:
@@ -295,7 +306,7 @@ def test_every_registered_command_is_covered_here() -> None:
     names = set(sub.choices)  # type: ignore[arg-type]
     covered = {"report", "feedback", "undo", "search", "hours", "history", "import", "check", "stats", "dump",
                "backup", "restore", "config", "build-db", "export", "update-content", "recognize", "holidays",
-               "bundle"}
+               "bundle", "show"}
     # set-pin reads standard input (tests/test_set_pin_cli.py); admin, run and screenshots need Qt
     # (tests/test_bad_start.py runs `kiosk run` in bad states); doctor takes seconds; package builds
     elsewhere = {"set-pin", "admin", "run", "doctor", "package", "screenshots"}

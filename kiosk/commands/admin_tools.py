@@ -60,7 +60,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("export", parents=[common], help="export every listing as CSV (Excel) or an HSDS package",
                        description="csv: one UTF-8 (with BOM) file, one row per service. hsds: a folder with one "
                                    "CSV per HSDS 3.0 table and datapackage.json.")
-    p.add_argument("--format", choices=("csv", "hsds"), default="csv", help="csv (default) or hsds")
+    p.add_argument("--format", choices=("csv", "xlsx", "hsds"), default="csv",
+                   help="csv (default; one row per service), xlsx (an Excel/WPS workbook: services and places "
+                        "sheets) or hsds (an Open Referral package folder)")
     p.add_argument("out", metavar="OUT", type=Path, help="the CSV file, or the folder for hsds")
     p.set_defaults(func=cmd_export)
 

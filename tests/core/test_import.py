@@ -66,11 +66,19 @@ def test_dry_run_changes_nothing(conn: sqlite3.Connection, tmp_path: Path) -> No
     assert content(conn) == before
 
 
-def test_gbk_file_says_save_as_utf8(conn: sqlite3.Connection, tmp_path: Path) -> None:
-    """A GBK-encoded file (Excel's default 'CSV') is refused with 'save as UTF-8'."""
-    path = write_csv(tmp_path / "gbk.csv", [["", "养老服务", "测试助餐点", "12349", ""]], encoding="gbk")
-    [problem] = refused(conn, path)
-    assert "GBK" in problem and "UTF-8" in problem and "另存为" in problem
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-16", "utf-8"])
+def test_files_as_excel_and_wps_save_them_are_read(conn: sqlite3.Connection, tmp_path: Path, encoding: str) -> None:
+    """Excel's default 'CSV' on Chinese Windows (GBK), 'Unicode 文本' (UTF-16) and UTF-8 without BOM import alike."""
+    path = write_csv(tmp_path / f"{encoding}.csv", [["", "养老服务", "测试助餐点", "12349", "工作日 9:00-17:00，节假日休息"]],
+                     encoding=encoding)
+    plan = plan_import(conn, path)
+    assert plan.ok and plan.new == ["ce-shi-zhu-can-dian"], plan.problems
+    assert plan.listings[0].listing.name == "测试助餐点"
+    if encoding != "utf-8":
+        assert any("编码读取" in w.message for w in plan.warnings)  # the dry run says how the file was read
+    apply_import(conn, plan, actor="t", now=NOW)
+    listing = get_listing(conn, "ce-shi-zhu-can-dian")
+    assert listing is not None and listing.hours[0].opening_hours == "Mo-Fr 09:00-17:00; PH off"
 
 
 def test_missing_column_is_named(conn: sqlite3.Connection, tmp_path: Path) -> None:

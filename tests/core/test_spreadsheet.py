@@ -23,16 +23,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kiosk.core.exchange import csv_io
+from kiosk.core.exchange.cells import neutralise_cell, restore_cell
 from kiosk.core.exchange.outputs import OutputError
 from kiosk.core.exchange.spreadsheet import (
     EncodingError,
     SpreadsheetError,
     cell_text,
     detect_encoding,
-    neutralise_cell,
     read_sheet,
     read_table,
-    restore_cell,
     sheet_names,
     sniff_delimiter,
     write_xlsx,
@@ -535,14 +534,14 @@ def test_euro_byte_of_windows_gbk_is_read() -> None:
     assert detect_encoding(data) == "gb18030"
 
 
-def test_csv_matches_csv_io_contract(tmp_path: Path) -> None:
-    """For a UTF-8 CSV with blank rows, a duplicate header and extra cells, the result equals csv_io.read_table's."""
+def test_csv_blank_rows_duplicate_header_and_extra_cells(tmp_path: Path) -> None:
+    """A UTF-8 CSV with blank rows, a duplicate header and extra cells: rows keep their sheet numbers,
+    the duplicate column and the extra cells are each reported."""
     path = tmp_path / "x.csv"
     path.write_text("id,名称,名称\r\n1,甲,乙\r\n\r\n,,\r\n2,丙,丁,多余\r\n", encoding="utf-8-sig")
-    mine = read_table(path)
-    theirs = csv_io.read_table(path)
-    assert mine == theirs
-    assert mine[0] is not None and [n for n, _ in mine[0].rows] == [2, 5]
+    table, problems = read_table(path)
+    assert table is not None and [n for n, _ in table.rows] == [2, 5]
+    assert [(p.row, p.column) for p in problems] == [(1, "名称"), (5, None)]
 
 
 def test_bytes_in_no_encoding_are_refused_with_the_line(tmp_path: Path) -> None:

@@ -102,7 +102,8 @@ REASON_SUFFIX = ".reason.txt"
 _SQLITE_TABLES = frozenset({"sqlite_sequence", "sqlite_stat1", "sqlite_stat2", "sqlite_stat3", "sqlite_stat4"})
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
-RUNTIME_TABLES: tuple[str, ...] = ("feedback", "audit_log", "usage_counts", "search_misses", "auth_state")
+RUNTIME_TABLES: tuple[str, ...] = ("feedback", "audit_log", "usage_counts", "search_misses", "auth_state",
+                                   "worker_holidays", "worker_holiday_years")
 """Tables that belong to one terminal; a bundle carries them empty and a terminal keeps its own."""
 
 META_VERSION = "content_bundle_version"

@@ -18,7 +18,6 @@ Row numbers in reports are the spreadsheet's: the header is row 1.
 from __future__ import annotations
 
 import csv
-import io
 import re
 import sqlite3
 from collections.abc import Callable
@@ -26,7 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kiosk.core.limits import CELL_MAX_CHARS, IMPORT_COLUMNS_MAX, IMPORT_FILE_MAX_BYTES, IMPORT_ROWS_MAX
+from kiosk.core.exchange.cells import neutralise_cell
+from kiosk.core.limits import CELL_MAX_CHARS, IMPORT_FILE_MAX_BYTES
 from kiosk.core.listings.editing import get_listing, list_listings
 from kiosk.core.listings.fields import Declared, FieldPath, Listing, groups, label_of, scalars
 from kiosk.core.listings.validation import check_coordinate, check_count, hours_in_words
@@ -86,90 +86,6 @@ class Table:
     file: str
     header: list[str]
     rows: list[tuple[int, dict[str, str]]]
-
-
-GBK_MESSAGE = ("文件是 GBK/GB2312 编码（Excel 默认的“CSV（逗号分隔）”），不是 UTF-8。请在 Excel 或 WPS 里选"
-               "“另存为 → CSV UTF-8（逗号分隔）”，再导入这个新文件 (not UTF-8: save it as UTF-8, "
-               "“CSV UTF-8”, and import again)")
-
-
-def decode(data: bytes) -> tuple[str | None, str | None]:
-    """(text, None) for UTF-8 (BOM optional); else (None, a message saying how to fix the file)."""
-    if data.startswith(b"PK\x03\x04"):
-        return None, ("这是 Excel 工作簿（.xlsx），不是 CSV。请“另存为 → CSV UTF-8（逗号分隔）”后再导入 "
-                      "(an Excel workbook: save it as “CSV UTF-8” first)")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None, ("文件是 UTF-16 编码（Excel 的“Unicode 文本”），请另存为“CSV UTF-8（逗号分隔）” "
-                      "(UTF-16 text: save it as UTF-8, “CSV UTF-8”)")
-    try:
-        return data.decode("utf-8-sig"), None
-    except UnicodeDecodeError as exc:
-        try:
-            data.decode("gb18030")
-        except UnicodeDecodeError:
-            line = data[: exc.start].count(b"\n") + 1
-            return None, (f"文件不是 UTF-8 文本（第 {line} 行起有无法识别的字节），"
-                          "请另存为“CSV UTF-8” (not UTF-8 text: save it as UTF-8)")
-        return None, GBK_MESSAGE
-
-
-def read_table(path: Path, *, name: str | None = None) -> tuple[Table | None, list[ImportProblem]]:
-    """Read one CSV file; encoding problems and a missing header are reported, not raised."""
-    label = name or path.name
-    try:
-        size = path.stat().st_size
-        if size > IMPORT_FILE_MAX_BYTES:
-            return None, [ImportProblem(label, None, None, file_too_big(size))]
-        data = path.read_bytes()
-    except OSError as exc:
-        return None, [ImportProblem(label, None, None, f"无法读取文件 (cannot read): {exc.strerror or exc}")]
-    text, problem = decode(data)
-    if text is None:
-        return None, [ImportProblem(label, None, None, problem or "")]
-    first_line = text.split("\n", 1)[0]
-    delimiter = "," if "," in first_line or "\t" not in first_line else "\t"
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    records: list[list[str]] = []
-    try:
-        for record in reader:
-            records.append(record)
-            if len(records) > IMPORT_ROWS_MAX + 1:
-                return None, [ImportProblem(label, None, None, f"超过 {IMPORT_ROWS_MAX} 行的上限，请分成几个文件导入 "
-                                                               f"(more than {IMPORT_ROWS_MAX} rows: split the file)")]
-    except csv.Error as exc:
-        if "field larger than field limit" in str(exc):
-            return None, [ImportProblem(label, reader.line_num, None, cell_too_long(None))]
-        return None, [ImportProblem(label, reader.line_num, None, f"CSV 格式错误 (malformed CSV): {exc}")]
-    if not records or not any(cell.strip() for cell in records[0]):
-        return None, [ImportProblem(label, 1, None, "第一行应是列名（表头），文件却是空的 (no header row)")]
-    if len(records[0]) > IMPORT_COLUMNS_MAX:
-        return None, [ImportProblem(label, 1, None, f"有 {len(records[0])} 列，超过 {IMPORT_COLUMNS_MAX} 列的上限 "
-                                                    f"(more than {IMPORT_COLUMNS_MAX} columns)")]
-    header = [cell.strip() for cell in records[0]]
-    problems = []
-    for index, record in enumerate(records, start=1):
-        for n, cell in enumerate(record):
-            if len(cell) > CELL_MAX_CHARS:
-                column = header[n] if n < len(header) and header[n] else None
-                problems.append(ImportProblem(label, index, column, cell_too_long(len(cell))))
-    if problems:
-        return None, problems
-    seen: set[str] = set()
-    for cell in header:
-        if cell and cell in seen:
-            problems.append(ImportProblem(label, 1, cell, "这一列出现了两次 (duplicate column)"))
-        seen.add(cell)
-    rows = []
-    for index, record in enumerate(records[1:], start=2):
-        if not any(cell.strip() for cell in record):
-            continue  # blank lines a spreadsheet leaves at the end
-        if len(record) > len(header) and any(c.strip() for c in record[len(header):]):
-            problems.append(ImportProblem(label, index, None,
-                                          f"这一行有 {len(record)} 个格子，表头只有 {len(header)} 列 "
-                                          "(more cells than header columns)"))
-        values = {col: (record[i] if i < len(record) else "").strip() for i, col in enumerate(header) if col}
-        rows.append((index, values))
-    return Table(label, header, rows), problems
 
 
 def file_too_big(size: int) -> str:
@@ -366,7 +282,8 @@ def export_flat(conn: sqlite3.Connection, out: Path) -> int:
         writer.writeheader()
         for listing in listings:
             row = flat_row(listing)
-            writer.writerow({col: row.get(col, "") for col in header})
+            # safe to open in a spreadsheet (OWASP CSV injection); the importer strips the prefix again
+            writer.writerow({col: neutralise_cell(row.get(col, "")) for col in header})
     return len(listings)
 
 

@@ -42,9 +42,9 @@ from kiosk.core.exchange.csv_io import (
     categories_of,
     file_too_big,
     read_cell,
-    read_table,
     resolve_category,
 )
+from kiosk.core.exchange.spreadsheet import read_table
 from kiosk.core.limits import IMPORT_FILE_MAX_BYTES, JSON_DEPTH_MAX, json_nesting, too_long
 from kiosk.core.listings.editing import get_listing, list_listings
 from kiosk.core.listings.fields import (
@@ -391,7 +391,7 @@ def parse_hsds(conn: sqlite3.Connection, folder: Path, *, default_category: str 
         path = paths.get(name)  # absent: refused as outside the package
         if path is None or not path.is_file():
             continue
-        table, problems = read_table(path, name=path.name)
+        table, problems = read_table(path, name=path.name, restore=False)  # HSDS files are data, not sheets
         parsed.problems += problems
         if table is None:
             continue

@@ -63,6 +63,8 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.core.errors import KioskError
+from kiosk.core.exchange.cells import FORMULA_START as _FORMULA_START
+from kiosk.core.exchange.cells import restore_cell
 from kiosk.core.exchange.csv_io import ImportProblem, Table, cell_too_long, file_too_big
 from kiosk.core.exchange.outputs import atomic_output
 from kiosk.core.limits import CELL_MAX_CHARS, IMPORT_COLUMNS_MAX, IMPORT_FILE_MAX_BYTES, IMPORT_ROWS_MAX
@@ -151,6 +153,15 @@ def read_table(path: Path, *, name: str | None = None, sheet: str | None = None,
     """
     result = read_sheet(path, name=name, sheet=sheet, restore=restore)
     return result.table, result.problems
+
+
+def is_workbook(path: Path) -> bool:
+    """The file is a zip (an ``.xlsx`` workbook, whatever its name), not delimited text."""
+    try:
+        with path.open("rb") as fh:
+            return fh.read(4) in (b"PK\x03\x04", b"PK\x05\x06")
+    except OSError:
+        return False
 
 
 def read_sheet(path: Path, *, name: str | None = None, sheet: str | None = None,
@@ -771,32 +782,6 @@ def _clock(moment: time) -> str:
 
 
 # ------------------------------------------------------------------------------ CSV injection (OWASP)
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
-
-
-def _looks_like_formula(text: str) -> bool:
-    return text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text)
-
-
-def neutralise_cell(text: str) -> str:
-    """``text`` made safe to open in a spreadsheet: a ``'`` before a cell that would start a formula.
-
-    OWASP (CSV Injection): a cell beginning with ``=``, ``+``, ``-``, ``@``, TAB or CR gets a single
-    quote in front. A plain number (``-5``, ``+3.5``) is left alone: spreadsheets read it as a
-    number, never as a formula. A text that already begins with quotes before such a character
-    gets one more, so :func:`restore_cell` can always undo exactly what was added.
-    """
-    return "'" + text if _looks_like_formula(text.lstrip("'")) else text
-
-
-def restore_cell(text: str) -> str:
-    """Undo :func:`neutralise_cell`: drop the one ``'`` it put before a formula-like cell."""
-    if text.startswith("'") and _looks_like_formula(text.lstrip("'")):
-        return text[1:]
-    return text
-
 
 # ------------------------------------------------------------------------------ writing
 

@@ -22,10 +22,12 @@ from kiosk.core.db import rows
 from kiosk.core.db.backup import backup_database
 from kiosk.core.db.connection import transaction
 from kiosk.core.errors import KioskError
-from kiosk.core.exchange.csv_io import ImportProblem, Incoming, Parsed, export_flat, parse_flat, read_table
+from kiosk.core.exchange.csv_io import ImportProblem, Incoming, Parsed, Table, export_flat, parse_flat
 from kiosk.core.exchange.hsds import export_hsds, is_package, parse_hsds
 from kiosk.core.exchange.outputs import OutputError, atomic_output, check_output, check_output_dir, replace_file
 from kiosk.core.exchange.places_sheet import is_places_sheet, parse_places
+from kiosk.core.exchange.spreadsheet import SpreadsheetError, is_workbook, read_sheet, sheet_names
+from kiosk.core.exchange.workbook import export_workbook
 from kiosk.core.listings import audit
 from kiosk.core.listings.editing import (
     _rows_for,
@@ -38,7 +40,7 @@ from kiosk.core.listings.editing import (
     snapshot,
 )
 
-Format = Literal["csv", "hsds"]
+Format = Literal["csv", "xlsx", "hsds"]
 
 
 class ImportRejected(KioskError):
@@ -107,21 +109,52 @@ def plan_import(conn: sqlite3.Connection, path: Path, *, category: str | None = 
         folder = path.parent if path.name == "datapackage.json" else path
         parsed = parse_hsds(conn, folder, default_category=category)
     else:
-        table, problems = read_table(path)
-        if table is None:
-            parsed = Parsed(problems=problems)
-        elif is_places_sheet(table.header):
-            parsed = Parsed()
-            parse_places(conn, table, parsed)  # one row per place
-        else:
-            parsed = parse_flat(conn, table)
-        if table is not None:
-            parsed.problems[:0] = problems
+        parsed = parse_spreadsheet(conn, path)
     plan = ImportPlan(path, fmt, parsed.listings, parsed.organizations, parsed.problems, parsed.warnings)
     _check(conn, plan)
     if plan.ok:
         _diff(conn, plan)
     return plan
+
+
+def parse_spreadsheet(conn: sqlite3.Connection, path: Path) -> Parsed:
+    """A spreadsheet — an Excel/WPS workbook or CSV/TXT in UTF-8, GBK or UTF-16 — read into listings.
+
+    Each sheet is a services sheet (one row per service) or a places sheet (one row per place,
+    :mod:`kiosk.core.exchange.places_sheet`), told apart by its header; a workbook may hold both
+    (``kiosk export --format xlsx`` writes them so): the services are read first, then the places
+    apply to them. Empty worksheets are skipped.
+    """
+    parsed = Parsed()
+    try:
+        sheets: list[str | None] = list(sheet_names(path)) if is_workbook(path) else [None]
+    except SpreadsheetError as exc:
+        return Parsed(problems=[ImportProblem(path.name, None, None, str(exc).split("：", 1)[-1])])
+    tables: list[Table] = []
+    for sheet in sheets:
+        read = read_sheet(path, sheet=sheet)
+        if read.table is None and sheet is not None and len(sheets) > 1 and _empty(read.problems):
+            continue  # a blank Sheet2 of a workbook
+        parsed.problems += read.problems
+        if read.table is not None:
+            tables.append(read.table)
+            if read.kind == "text" and read.encoding not in ("utf-8", "utf-8-sig"):
+                parsed.warnings.append(ImportProblem(read.table.file, None, None, read.describe()))
+    for table in tables:
+        if not is_places_sheet(table.header):
+            sub = parse_flat(conn, table)
+            parsed.listings += sub.listings
+            parsed.problems += sub.problems
+            parsed.warnings += sub.warnings
+    if not parsed.problems:
+        for table in tables:
+            if is_places_sheet(table.header):
+                parse_places(conn, table, parsed)
+    return parsed
+
+
+def _empty(problems: list[ImportProblem]) -> bool:
+    return len(problems) == 1 and "空" in problems[0].message
 
 
 def _check(conn: sqlite3.Connection, plan: ImportPlan) -> None:
@@ -220,6 +253,10 @@ def export(conn: sqlite3.Connection, fmt: Format, out: Path) -> int:
             raise KioskError(f"{out} 是文件夹；CSV 导出需要一个文件名，如 services.csv (give a file name)")
         with atomic_output(out, what="CSV export") as partial:
             return export_flat(conn, partial)
+    if fmt == "xlsx":
+        if out.is_dir():
+            raise KioskError(f"{out} 是文件夹；Excel 导出需要一个文件名，如 services.xlsx (give a file name)")
+        return export_workbook(conn, out)
     if fmt == "hsds":
         if out.exists() and not out.is_dir():
             raise KioskError(f"{out} 是文件；HSDS 导出需要一个文件夹 (HSDS export needs a folder)")
@@ -241,4 +278,4 @@ def export(conn: sqlite3.Connection, fmt: Format, out: Path) -> int:
         finally:
             shutil.rmtree(work, ignore_errors=True)
         return count
-    raise KioskError(f"unknown export format '{fmt}'; use csv or hsds")
+    raise KioskError(f"unknown export format '{fmt}'; use csv, xlsx or hsds")

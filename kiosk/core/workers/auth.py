@@ -88,6 +88,8 @@ def verify_pin(pin: str, stored: dict[str, object]) -> bool:
     """Constant-time comparison of ``pin`` against a stored record."""
     if stored.get("algorithm") != "scrypt":
         return False
+    if not pin.isascii():  # a PIN is ASCII digits; other text (a lone surrogate cannot even be encoded) is wrong
+        return False
     n, r, p = int(str(stored["n"])), int(str(stored["r"])), int(str(stored["p"]))
     digest = hashlib.scrypt(pin.encode(), salt=bytes.fromhex(str(stored["salt"])), n=n, r=r, p=p,
                             maxmem=_MAXMEM, dklen=32)

@@ -89,7 +89,7 @@ def from_text(d: Declared, text: str) -> object:
     typed by the caller, see ListingEditor.draft)."""
     assert d.spec is not None
     text = text.strip()
-    if d.spec.kind == "lines":
+    if d.spec.kind in ("lines", "phones"):
         return [w.strip() for w in LINE_SEPARATORS.split(text) if w.strip()]
     if d.spec.kind in ("latitude", "longitude"):
         try:
@@ -234,6 +234,7 @@ class ListingEditor(QWidget):
         self._add_field("status", "状态", self.status)
         self.rows: dict[str, EntryRows] = {}
         self.location_edits: dict[str, QLineEdit] = {}
+        self.location_choices: dict[str, QComboBox] = {}
         for d in declared(Listing):
             if d.group is not None and d.group.table != "locations":
                 self._add_entries(d.name)
@@ -241,6 +242,15 @@ class ListingEditor(QWidget):
                     self._add_hours_helpers()
             elif d.group is not None:  # the first place, field by field
                 for part in editable(LocationEntry):
+                    if part.spec is not None and part.spec.editor == "choice":
+                        choice = QComboBox()
+                        choice.setObjectName(f"field-location-{part.name}")
+                        for key in listings.PLACE_STATUSES:
+                            choice.addItem(listings.STATUS_LABELS[key], key)
+                        choice.currentIndexChanged.connect(self.schedule_preview)
+                        self.location_choices[part.name] = choice
+                        self._add_field(f"location.{part.name}", f"{d.group.label}：{caption(part)}", choice)
+                        continue
                     edit = QLineEdit()
                     edit.setObjectName(f"field-location-{part.name}")
                     assert part.spec is not None
@@ -392,7 +402,11 @@ class ListingEditor(QWidget):
             rows.set_rows([([as_text(p, getattr(e, p.name)) for p in parts], e) for e in getattr(stored, name)])
         first_location = stored.locations[0] if stored.locations else LocationEntry()
         for part in editable(LocationEntry):
-            self.location_edits[part.name].setText(as_text(part, getattr(first_location, part.name)))
+            if part.name in self.location_choices:
+                choice = self.location_choices[part.name]
+                choice.setCurrentIndex(max(0, choice.findData(getattr(first_location, part.name))))
+            else:
+                self.location_edits[part.name].setText(as_text(part, getattr(first_location, part.name)))
         self.retire_button.setText("恢复给居民看" if stored.status == "retired" else "停用（不再给居民看）")
         self.retire_button.setVisible(stored.id is not None)
         self.history_button.setVisible(stored.id is not None)
@@ -431,10 +445,14 @@ class ListingEditor(QWidget):
             setattr(listing, name, entries)
         place = copy.deepcopy(self.original.locations[0]) if self.original.locations else LocationEntry()
         for part in editable(LocationEntry):
+            if part.name in self.location_choices:
+                setattr(place, part.name, str(self.location_choices[part.name].currentData()))
+                continue
             setattr(place, part.name, self._read(part, self.location_edits[part.name].text(),
                                                  ("locations", 1, part.name)))
         rest = copy.deepcopy(self.original.locations[1:])
-        has_place = any(getattr(place, p.name) for p in editable(LocationEntry)) or place.id is not None
+        has_place = place.id is not None or any(getattr(place, p.name) for p in editable(LocationEntry)
+                                                if p.name not in self.location_choices)
         listing.locations = ([place] if has_place else []) + rest
         return listing
 

@@ -73,7 +73,10 @@ class TransferPage(QWidget):
         for cid, name in listings.category_ids(panel.ctx.conn).items():
             self.category.addItem(f"HSDS 数据包里没有类别的服务归入：{name}", cid)
         self.category.currentIndexChanged.connect(self._path_changed)
-        self.export_csv = button("导出表格 CSV")
+        self.export_xlsx = button("导出 Excel 表格")
+        self.export_xlsx.setObjectName("exportXlsx")
+        self.export_xlsx.clicked.connect(lambda: self.do_export("xlsx"))
+        self.export_csv = button("导出 CSV", "nav")
         self.export_csv.setObjectName("exportCsv")
         self.export_csv.clicked.connect(lambda: self.do_export("csv"))
         self.export_hsds = button("导出 HSDS 数据包", "nav")
@@ -117,8 +120,12 @@ class TransferPage(QWidget):
         box_buttons.addWidget(self.restore_confirm)
         box_layout.addLayout(box_buttons)
         self.restore_box.hide()
+        exports = QHBoxLayout()  # two rows: a portrait screen has room for three or four buttons a row
+        for btn in (self.export_xlsx, self.export_csv, self.export_hsds):
+            exports.addWidget(btn)
+        exports.addStretch(1)
         actions = QHBoxLayout()
-        for btn in (self.export_csv, self.export_hsds, self.check_button, self.import_button):
+        for btn in (self.check_button, self.import_button):
             actions.addWidget(btn)
         actions.addStretch(1)
         actions.addWidget(self.restore_button)
@@ -129,10 +136,12 @@ class TransferPage(QWidget):
             enable_kinetic(self.output)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(label("文件或文件夹（导出写到这里；导入从这里读：CSV 文件或 HSDS 文件夹）", "body", wrap=True))
+        layout.addWidget(label("文件或文件夹（导出写到这里；导入从这里读：Excel/WPS 表格 .xlsx、CSV 或 HSDS 文件夹）",
+                               "body", wrap=True))
         layout.addLayout(path_row)
         layout.addLayout(places)
         layout.addWidget(self.category)
+        layout.addLayout(exports)
         layout.addLayout(actions)
         layout.addWidget(self.restore_box)
         layout.addWidget(self.output, 1)
@@ -150,7 +159,8 @@ class TransferPage(QWidget):
         self.plan = None
 
     def _pick_file(self) -> None:
-        name, _filter = QFileDialog.getOpenFileName(self, "选择 CSV 文件", self.path.text(), "CSV (*.csv)")
+        name, _filter = QFileDialog.getOpenFileName(self, "选择表格文件", self.path.text(),
+                                                    "表格 (*.xlsx *.csv *.txt);;所有文件 (*)")
         if name:
             self.path.setText(name)
 
@@ -163,8 +173,10 @@ class TransferPage(QWidget):
     def do_export(self, fmt: str) -> Path | None:
         now = self.panel.ctx.clock()
         target = Path(self.path.text().strip() or str(default_data_dir() / "exports"))
-        if fmt == "csv" and (target.is_dir() or not target.suffix):
-            target = target / f"kiosk-services-{now:%Y%m%d-%H%M}.csv"
+        if fmt in ("csv", "xlsx") and (target.is_dir() or not target.suffix):
+            target = target / f"kiosk-services-{now:%Y%m%d-%H%M}.{fmt}"
+        elif fmt in ("csv", "xlsx") and target.suffix.lower() != f".{fmt}":
+            target = target.with_suffix(f".{fmt}")
         elif fmt == "hsds" and target.suffix:
             target = target.parent / f"kiosk-hsds-{now:%Y%m%d-%H%M}"
         elif fmt == "hsds":
@@ -174,8 +186,8 @@ class TransferPage(QWidget):
         except (KioskError, OSError) as exc:
             self._say(f"导出失败：{exc}")
             return None
-        self._say(f"已导出 {count} 条服务到：\n{target}\n\n可以用 Excel 或 WPS 打开、修改，保存时选“CSV UTF-8”，"
-                  "然后在这里先“检查”再“导入”。")
+        self._say(f"已导出 {count} 条服务到：\n{target}\n\n可以用 Excel 或 WPS 打开、修改、直接保存"
+                  "（表格和 CSV 都可以，GBK 编码也可以），然后在这里先“检查”再“导入”。")
         return target
 
     def check(self) -> ImportPlan | None:
