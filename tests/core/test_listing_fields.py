@@ -49,7 +49,7 @@ def sample(d: Declared, n: int) -> Any:
     return {
         "phone": f"0371-6800{n:04d}",
         "phones": [f"0371-6811{n:04d}", f"1381234{n:04d}"],
-        "hours": f"Mo-Fr 08:{30 + n:02d}-17:30",
+        "hours": f"Mo-Fr 08:{30 + n:02d}-12:00,14:30-17:30; PH off",  # a lunch break and PH off survive
         "email": f"test{n}@example.com",
         "url": f"https://example.com/test{n}",
         "int": 20 + n,
@@ -183,6 +183,6 @@ def test_problems_say_where_in_plain_words(conn: sqlite3.Connection) -> None:
     """A problem carries a structured path and the words the declarations give it."""
     listing = Listing(category_id="elderly", name="测试", locations=[LocationEntry(name="测试点", latitude=123.0)])
     problems = validate_listing(conn, listing)
-    assert [(p.path, p.label) for p in problems] == [(("locations", 1, "latitude"), "地点 1 纬度")]
+    assert [(p.path, p.label) for p in problems] == [(("locations", 1, "latitude"), "地点 1（测试点） 纬度")]
     assert label_of(("phones", 2, "description")) == "电话 2 说明"
     assert label_of(("phones", 2, "number"), "en") == "Phone 2"

@@ -22,7 +22,6 @@ def test_every_editable_field_has_a_widget_with_its_value(kiosk: Any, conn: sqli
     conn.execute("INSERT INTO organizations (id, name) VALUES (?, '测试机构')", (ORG,))
     conn.commit()
     listing = full_listing()
-    listing.locations = listing.locations[:1]  # the form edits the first place (others are carried over)
     sid = save_listing(conn, listing, actor="test", now=NOW).service_id
     stored = get_listing(conn, sid)
     assert stored is not None
@@ -46,11 +45,13 @@ def test_every_editable_field_has_a_widget_with_its_value(kiosk: Any, conn: sqli
         assert len(rows.rows) == len(getattr(stored, d.name)) == 2
         for (_row, edits, _error, _payload), entry in zip(rows.rows, getattr(stored, d.name), strict=True):
             assert [e.text() for e in edits] == [as_text(p, getattr(entry, p.name)) for p in parts], d.name
-    for part in editable(LocationEntry):
-        if part.name in editor.location_choices:
-            assert editor.location_choices[part.name].currentData() == getattr(stored.locations[0], part.name)
-            continue
-        edit: QLineEdit = editor.location_edits[part.name]
-        assert edit.text() == as_text(part, getattr(stored.locations[0], part.name)) and edit.text(), part.name
+    assert len(editor.places.boxes) == len(stored.locations) == 2
+    for box, place in zip(editor.places.boxes, stored.locations, strict=True):
+        for part in editable(LocationEntry):
+            if part.name == "status":
+                assert box.status.currentData() == place.status
+                continue
+            edit: QLineEdit = box.edits[part.name]
+            assert edit.text() == as_text(part, getattr(place, part.name)) and edit.text(), part.name
     assert editor.draft() == stored
     assert editor.save() and editor.message.text() == "没有改动。"

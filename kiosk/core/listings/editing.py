@@ -389,7 +389,20 @@ def validate_listing(conn: sqlite3.Connection, listing: Listing, *, categories: 
             problems.append(problem(("locations", n, "address"), "地点需要名称或地址。"))
         if loc.status not in PLACE_STATUSES:
             problems.append(problem(("locations", n, "status"), "地点的状态只能是 在用（active）或 停用（retired）。"))
-    return problems
+    return [_named_place(p, listing) for p in problems]
+
+
+def _named_place(found: FieldProblem, listing: Listing) -> FieldProblem:
+    """A place's problem names the place too: ``地点 2（测试养老服务站）开放时间``."""
+    path = found.path
+    if path[0] != "locations" or len(path) < 2 or not isinstance(path[1], int):
+        return found
+    place = listing.locations[path[1] - 1] if 0 < path[1] <= len(listing.locations) else None
+    name = place.name or place.address if place is not None else None
+    if not name:
+        return found
+    head = f"地点 {path[1]}"
+    return replace(found, label=found.label.replace(head, f"{head}（{name[:30]}）", 1))
 
 
 # ------------------------------------------------------------------------------ writing

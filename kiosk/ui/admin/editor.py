@@ -3,10 +3,10 @@ card, retire/restore, and the listing's history with undo.
 
 The form is built from the field declarations (:mod:`kiosk.core.listings.fields`): every field
 declared with an editor widget gets one, labelled and hinted as declared, in declaration order;
-phones, hours and documents are repeated rows of their declared parts, and the first place's
-fields follow. The editor works on a copy of the stored
-:class:`~kiosk.core.listings.fields.Listing`; what it does not show (the organization, further places)
-is carried over unchanged. Saving goes through :func:`kiosk.core.listings.editing.save_listing`, which validates,
+phones, hours and documents are repeated rows of their declared parts, and each place is a box of
+its declared fields (:mod:`kiosk.ui.admin.places_editor`). The editor works on a copy of the stored
+:class:`~kiosk.core.listings.fields.Listing`; what it does not show (the organization) is carried over
+unchanged. Saving goes through :func:`kiosk.core.listings.editing.save_listing`, which validates,
 writes, audits (the admin session is "who") and re-indexes search in one transaction.
 """
 
@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.core.errors import DatabaseError
 from kiosk.core.listings import editing as listings
-from kiosk.core.listings.fields import Declared, Listing, LocationEntry, declared, group_of, scalars
+from kiosk.core.listings.fields import Declared, Listing, declared, group_of, scalars
 from kiosk.core.listings.validation import (
     FieldProblem,
     check_coordinate,
@@ -44,6 +44,7 @@ from kiosk.core.listings.validation import (
     stored_hours,
 )
 from kiosk.core.listings.validation import problem as problem_at
+from kiosk.ui.admin.places_editor import PlacesEditor
 from kiosk.ui.widgets.kinetic import scroll_area
 from kiosk.ui.widgets.text import button, label
 
@@ -215,6 +216,7 @@ class ListingEditor(QWidget):
         self.fields: dict[str, QLineEdit | QPlainTextEdit | QComboBox] = {}
         self.errors: dict[str, QLabel] = {}
         self._row_maps: dict[str, list[int]] = {}
+        self._place_indexes: list[int] = []
         self.unreadable: list[FieldProblem] = []
         self._had_problems = False
 
@@ -233,31 +235,15 @@ class ListingEditor(QWidget):
             self.status.addItem(listings.STATUS_LABELS[key], key)
         self._add_field("status", "状态", self.status)
         self.rows: dict[str, EntryRows] = {}
-        self.location_edits: dict[str, QLineEdit] = {}
-        self.location_choices: dict[str, QComboBox] = {}
         for d in declared(Listing):
             if d.group is not None and d.group.table != "locations":
                 self._add_entries(d.name)
                 if d.name == "hours":
                     self._add_hours_helpers()
-            elif d.group is not None:  # the first place, field by field
-                for part in editable(LocationEntry):
-                    if part.spec is not None and part.spec.editor == "choice":
-                        choice = QComboBox()
-                        choice.setObjectName(f"field-location-{part.name}")
-                        for key in listings.PLACE_STATUSES:
-                            choice.addItem(listings.STATUS_LABELS[key], key)
-                        choice.currentIndexChanged.connect(self.schedule_preview)
-                        self.location_choices[part.name] = choice
-                        self._add_field(f"location.{part.name}", f"{d.group.label}：{caption(part)}", choice)
-                        continue
-                    edit = QLineEdit()
-                    edit.setObjectName(f"field-location-{part.name}")
-                    assert part.spec is not None
-                    edit.setPlaceholderText(part.spec.hint)
-                    edit.textChanged.connect(self.schedule_preview)
-                    self.location_edits[part.name] = edit
-                    self._add_field(f"location.{part.name}", f"{d.group.label}：{caption(part)}", edit)
+            elif d.group is not None:  # the places, each with its own fields
+                self.places = PlacesEditor()
+                self.places.changed.connect(self.schedule_preview)
+                self._add_field("locations", d.group.label, self.places)
             elif d.spec is not None and d.spec.editor in ("line", "text"):
                 self._add_field(d.name, caption(d), self._make_edit(d))
         self.phones, self.hours, self.documents = self.rows["phones"], self.rows["hours"], self.rows["documents"]
@@ -400,13 +386,7 @@ class ListingEditor(QWidget):
         for name, rows in self.rows.items():
             parts = editable(group_of(name).entry)
             rows.set_rows([([as_text(p, getattr(e, p.name)) for p in parts], e) for e in getattr(stored, name)])
-        first_location = stored.locations[0] if stored.locations else LocationEntry()
-        for part in editable(LocationEntry):
-            if part.name in self.location_choices:
-                choice = self.location_choices[part.name]
-                choice.setCurrentIndex(max(0, choice.findData(getattr(first_location, part.name))))
-            else:
-                self.location_edits[part.name].setText(as_text(part, getattr(first_location, part.name)))
+        self.places.set_places(copy.deepcopy(stored.locations))
         self.retire_button.setText("恢复给居民看" if stored.status == "retired" else "停用（不再给居民看）")
         self.retire_button.setVisible(stored.id is not None)
         self.history_button.setVisible(stored.id is not None)
@@ -443,17 +423,7 @@ class ListingEditor(QWidget):
                 entries.append(entry)
             self._row_maps[name] = [index for index, *_ in rows.entries()]
             setattr(listing, name, entries)
-        place = copy.deepcopy(self.original.locations[0]) if self.original.locations else LocationEntry()
-        for part in editable(LocationEntry):
-            if part.name in self.location_choices:
-                setattr(place, part.name, str(self.location_choices[part.name].currentData()))
-                continue
-            setattr(place, part.name, self._read(part, self.location_edits[part.name].text(),
-                                                 ("locations", 1, part.name)))
-        rest = copy.deepcopy(self.original.locations[1:])
-        has_place = place.id is not None or any(getattr(place, p.name) for p in editable(LocationEntry)
-                                                if p.name not in self.location_choices)
-        listing.locations = ([place] if has_place else []) + rest
+        listing.locations, self._place_indexes = self.places.read(self._read)
         return listing
 
     def _read(self, d: Declared, text: str, path: tuple[str | int, ...]) -> object:
@@ -525,6 +495,7 @@ class ListingEditor(QWidget):
                 _set_invalid(widget, False)
         for rows in self.rows.values():
             rows.clear_errors()
+        self.places.clear_errors()
         self.message.setText("")
 
     def show_problems(self, problems: Sequence[FieldProblem], *, draft_made: bool = False) -> None:
@@ -536,6 +507,8 @@ class ListingEditor(QWidget):
             return
         for problem in problems:
             head = str(problem.path[0])
+            if head == "locations" and self.places.show_problem(problem, self._place_indexes):
+                continue
             if len(problem.path) == 3 and head in self.rows and isinstance(problem.path[1], int):
                 mapping = self._row_maps.get(head, [])
                 n = problem.path[1] - 1
