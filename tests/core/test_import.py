@@ -69,8 +69,8 @@ def test_dry_run_changes_nothing(conn: sqlite3.Connection, tmp_path: Path) -> No
 @pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-16", "utf-8"])
 def test_files_as_excel_and_wps_save_them_are_read(conn: sqlite3.Connection, tmp_path: Path, encoding: str) -> None:
     """Excel's default 'CSV' on Chinese Windows (GBK), 'Unicode 文本' (UTF-16) and UTF-8 without BOM import alike."""
-    path = write_csv(tmp_path / f"{encoding}.csv", [["", "养老服务", "测试助餐点", "12349", "工作日 9:00-17:00，节假日休息"]],
-                     encoding=encoding)
+    row = ["", "养老服务", "测试助餐点", "12349", "工作日 9:00-17:00，节假日休息"]
+    path = write_csv(tmp_path / f"{encoding}.csv", [row], encoding=encoding)
     plan = plan_import(conn, path)
     assert plan.ok and plan.new == ["ce-shi-zhu-can-dian"], plan.problems
     assert plan.listings[0].listing.name == "测试助餐点"

@@ -15,6 +15,7 @@ from kiosk.core.db.runtime import open_runtime_database
 from kiosk.core.listings.editing import save_listing
 from kiosk.core.search import pinyin_store
 from kiosk.core.search.pinyin import char_readings, han_runs
+from tests.helpers.schema import downgrade
 from tests.helpers.worker import synthetic_listing
 
 NOW = datetime(2026, 3, 4, 10, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -68,16 +69,7 @@ def test_runtime_database_from_before_the_tables_gets_them_filled(writable_db: P
     old = tmp_path / "data" / "kiosk.db"
     old.parent.mkdir()
     conn = sqlite3.connect(writable_db)
-    conn.execute("DROP TABLE pinyin_chars")
-    conn.execute("DROP TABLE pinyin_words")
-    conn.execute("DROP TABLE worker_holidays")  # and every later step's tables: a database as v2 left it
-    conn.execute("DROP TABLE worker_holiday_years")
-    for index in ("phones_location", "schedules_location", "service_at_location_location"):
-        conn.execute(f"DROP INDEX {index}")
-    conn.execute("ALTER TABLE locations DROP COLUMN status")
-    conn.execute("ALTER TABLE service_at_location DROP COLUMN sort_order")
-    conn.execute("PRAGMA user_version = 2")
-    conn.commit()
+    downgrade(conn, 2)  # a database as v2 left it
     conn.close()
     old.write_bytes(writable_db.read_bytes())
     conn = open_runtime_database(old.parent, writable_db, db_path=old)

@@ -85,7 +85,8 @@ def test_a_gbk_sheet_with_one_changed_phone_and_one_retired_place_changes_exactl
     assert after is not None
     changed = [(a.name, a.phones, a.status) for a, b in zip(after.locations, before.locations, strict=True)
                if a != b]
-    assert changed == [("测试养老服务站03", ["13812345678"], "active"), ("测试养老服务站07", ["0371-68900007"], "retired")]
+    assert changed == [("测试养老服务站03", ["13812345678"], "active"),
+                       ("测试养老服务站07", ["0371-68900007"], "retired")]
     view = service_view(conn, SERVICE, NOW, load_calendar(conn))
     assert view is not None and view["places_total"] == 27  # the retired place is not shown to residents
 

@@ -43,6 +43,7 @@ from kiosk.core.listings.editing import PhoneEntry, get_listing, save_listing, s
 from kiosk.core.search.ranking import record_miss, search
 from kiosk.core.terminal.paths import app_root
 from kiosk.core.workers import auth, feedback, usage
+from tests.helpers.schema import downgrade
 from tests.helpers.worker import NOW, synthetic_listing
 
 EDITED = "smart-elderly-care-12349"
@@ -220,10 +221,7 @@ def test_recovery_of_a_damaged_database_takes_its_own_backup(seed_db_path: Path,
 def _older_schema(backup: Path) -> None:
     """Turn a backup into one from schema version 1 (no search index, pinyin or worker holiday tables)."""
     old = sqlite3.connect(backup)
-    for table in ("search_index", "pinyin_chars", "pinyin_words", "worker_holidays", "worker_holiday_years"):
-        old.execute(f"DROP TABLE {table}")
-    old.execute("PRAGMA user_version = 1")
-    old.commit()
+    downgrade(old, 1)
     old.close()
 
 
