@@ -200,10 +200,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             raise ImportFailed(f"{len(plan.problems)} 处问题，没有导入任何内容 ({len(plan.problems)} problem(s); "
                                "nothing was changed) — fix them and run again")
         if args.dry_run:
-            for sid in plan.new:
-                print(f"  + {sid}")
-            for sid in plan.changed:
-                print(f"  ~ {sid}")
+            for line in plan.changes():
+                print(f"  {line}")
             return 0
         result = apply_import(conn, plan, actor=CLI_ACTOR, now=_now())
     finally:

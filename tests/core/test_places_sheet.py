@@ -117,3 +117,38 @@ def test_kiosk_show_json_lists_the_places(conn: sqlite3.Connection, writable_db:
     view = json.loads(out.stdout)
     assert view["places_total"] == 28 and len(view["places"]) == 28
     assert all(p["hours"] and p["open"]["state"] in ("open", "closed", "unknown") for p in view["places"])
+
+
+def test_the_same_sheet_as_an_excel_workbook_imports_too(conn: sqlite3.Connection, tmp_path: Path) -> None:
+    """The 台账 as .xlsx (Chinese headers, a title-less first sheet, numbers typed as numbers): 28 places."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(HEADER)
+    for row in rows():
+        ws.append([*row[:5], int(row[5].replace("-", "")) if row[5].startswith("1") else row[5], row[6]])
+    ws.cell(row=2, column=6).value = 13812345678  # a mobile number typed as a number
+    wb.create_sheet("Sheet2")  # an empty second sheet, as Excel leaves it
+    wb.save(tmp_path / "places.xlsx")
+    result = import_path(conn, tmp_path / "places.xlsx", actor="test", now=NOW)
+    assert result.applied
+    listing = get_listing(conn, SERVICE)
+    assert listing is not None and len(listing.locations) == 28
+    assert listing.locations[0].phones == ["13812345678"]
+    assert plan_import(conn, tmp_path / "places.xlsx").changed == []
+
+
+def test_the_dry_run_names_each_change(conn: sqlite3.Connection, tmp_path: Path) -> None:
+    """The dry run lists the service by name and each changed place field as old → new."""
+    import_path(conn, write(tmp_path / "places.csv", rows(3)), actor="test", now=NOW)
+    edited = rows(3)
+    edited[1][5] = "13812345678"
+    edited[2][6] = "停用"
+    plan = plan_import(conn, write(tmp_path / "edited.csv", edited))
+    assert plan.changes() == [
+        "~ 修改 changed：社区养老服务设施 [elderly-care-facilities]",
+        "    地点 2（测试养老服务站02） 电话：0371-68900002 → 13812345678",
+        "    地点 3（测试养老服务站03） 状态：在用 → 已停用",
+    ]

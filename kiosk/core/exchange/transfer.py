@@ -35,6 +35,7 @@ from kiosk.core.listings.editing import (
     apply_listing,
     category_ids,
     compact,
+    describe_change,
     new_service_id,
     reindex,
     snapshot,
@@ -68,6 +69,18 @@ class ImportPlan:
     new: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     unchanged: int = 0
+    names: dict[str, str] = field(default_factory=dict)
+    """Listing id → its name, for the dry run."""
+    details: dict[str, list[str]] = field(default_factory=dict)
+    """Changed listing id → what changes, one line per field (``电话：旧 → 新``)."""
+
+    def changes(self) -> list[str]:
+        """The dry run a worker can read: each new and changed listing by name, then its field changes."""
+        lines = [f"+ 新增 new：{self.names.get(sid, sid)} [{sid}]" for sid in self.new]
+        for sid in self.changed:
+            lines.append(f"~ 修改 changed：{self.names.get(sid, sid)} [{sid}]")
+            lines += [f"    {line}" for line in self.details.get(sid, [])]
+        return lines
 
     @property
     def ok(self) -> bool:
@@ -194,15 +207,17 @@ def _diff(conn: sqlite3.Connection, plan: ImportPlan) -> None:
         listing = incoming.listing
         if listing.id is None:
             listing.id = new_service_id(conn, listing.name, reserved=reserved)
-            plan.new.append(listing.id)
-            continue
+        plan.names[listing.id] = listing.name
         before = snapshot(conn, listing.id)
         if before is None:
             plan.new.append(listing.id)
-        elif _same(before, _rows_for(conn, listing, before, "import")):
+            continue
+        after = _rows_for(conn, listing, before, "import")
+        if _same(before, after):
             plan.unchanged += 1
         else:
             plan.changed.append(listing.id)
+            plan.details[listing.id] = describe_change(before, after)
 
 
 def apply_import(conn: sqlite3.Connection, plan: ImportPlan, *, actor: str, now: datetime) -> ImportResult:

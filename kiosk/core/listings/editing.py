@@ -233,7 +233,9 @@ def listing_history(conn: sqlite3.Connection, service_id: str) -> list[audit.Aud
 
 
 def describe_change(before: Snapshot | None, after: Snapshot | None) -> list[str]:
-    """What changed between two listing snapshots, one plain-Chinese line per field."""
+    """What changed between two listing snapshots, one plain-Chinese line per field
+    (``电话：0371-68000001 → 0371-68000002``; a place's fields each on their own line:
+    ``地点 2（测试站）开放时间：… → …``, a new place ``新地点：测试站``)."""
     if before is None:
         return ["新建 (new listing)"]
     if after is None:
@@ -244,7 +246,34 @@ def describe_change(before: Snapshot | None, after: Snapshot | None) -> list[str
         old, new = getattr(a, d.name), getattr(b, d.name)
         if old == new or d.name == "origin":
             continue
+        if d.name == "locations":
+            lines += _place_changes(old, new)
+            continue
+        if d.name == "status":
+            old, new = STATUS_LABELS.get(old, old), STATUS_LABELS.get(new, new)
         lines.append(f"{label_of((d.name,))}：{_brief(old)} → {_brief(new)}")
+    return lines
+
+
+def _place_changes(old: list[LocationEntry], new: list[LocationEntry]) -> list[str]:
+    """Field by field, per place (matched by id); new places and a changed order said once each."""
+    by_id = {p.id: p for p in old if p.id}
+    lines = []
+    for n, place in enumerate(new, start=1):
+        before = by_id.get(place.id) if place.id else None
+        name = place.name or place.address or place.id or ""
+        if before is None:
+            lines.append(f"新地点 (new place)：{name}")
+            continue
+        for d in scalars(LocationEntry):
+            was, now = getattr(before, d.name), getattr(place, d.name)
+            if d.name == "status":
+                was, now = STATUS_LABELS.get(was, was), STATUS_LABELS.get(now, now)
+            if was != now:
+                lines.append(f"{label_of(('locations', n, d.name)).replace(f'地点 {n}', f'地点 {n}（{name}）', 1)}："
+                             f"{_brief(was)} → {_brief(now)}")
+    if [p.id for p in old] != [p.id for p in new if p.id in by_id] and len(lines) == 0:
+        lines.append("地点的顺序改了 (places reordered)")
     return lines
 
 

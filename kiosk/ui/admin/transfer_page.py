@@ -202,7 +202,7 @@ class TransferPage(QWidget):
         lines += [f"错误：{p}" for p in plan.problems]
         lines += [f"注意：{w}" for w in plan.warnings]
         if plan.ok:
-            lines += [f"新增：{sid}" for sid in plan.new] + [f"修改：{sid}" for sid in plan.changed]
+            lines += plan.changes()
             lines.append("")
             lines.append("没有错误。按“导入”就会先自动备份，再全部导入。" if plan.new or plan.changed
                          else "没有需要导入的改动。")
