@@ -60,3 +60,27 @@ def test_coordinates_are_range_checked() -> None:
     assert check_coordinate("100", latitude=True)[1] is not None
     assert check_coordinate("113.3", latitude=False) == (113.3, None)
     assert check_coordinate("", latitude=True) == (None, None)
+
+
+@pytest.mark.parametrize(("typed", "stored"), [
+    ("0371 6899 1234", "0371-68991234"),  # a landline grouped as people write it
+    ("0371-6812-3456", "0371-68123456"),
+    ("0371-68991234 转 123", "0371-68991234-123"),
+    ("(0371)68991234", "0371-68991234"),
+    ("（0371）6899 1234", "0371-68991234"),
+    ("138 1234 5678", "13812345678"),
+])
+def test_phones_as_people_write_them(typed: str, stored: str) -> None:
+    """Grouped landlines, brackets, extensions and spaced mobiles are all one valid number."""
+    assert check_phone(typed) is None and normalize_phone(typed) == stored
+
+
+@pytest.mark.parametrize(("typed", "says"), [
+    ("1.38123E+10", "科学计数法"),
+    ("13812345678.0", "写成 13812345678"),
+    ("0371-68123456、13812345678", "一个格子只写一个号码"),
+])
+def test_spreadsheet_mangled_phones_say_how_to_fix_them(typed: str, says: str) -> None:
+    """Excel's scientific and decimal forms, and two numbers in one cell, get a message that says what to do."""
+    message = check_phone(typed)
+    assert message is not None and says in message

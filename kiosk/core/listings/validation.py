@@ -68,6 +68,9 @@ _SHORT = re.compile(r"^(?:1\d{2}|1\d{4}|9[56]\d{3,4})$")
 _TOLL_FREE = re.compile(r"^[48]00\d{7}$")
 _LANDLINE = re.compile(r"^0\d{9,11}$")
 _INTERNATIONAL = re.compile(r"^\+[1-9][\d\s\-()]{5,20}$")
+_SCIENTIFIC = re.compile(r"^\d(?:\.\d+)?[eE]\+?\d+$")
+_FLOAT_FORM = re.compile(r"^\d{7,}\.0$")
+_SEVERAL = re.compile(r"\s*[、，,;；/]\s*|\s+或\s*|\s+and\s+")
 
 
 def _ascii_digits(text: str) -> str:
@@ -100,6 +103,17 @@ def _parse_phone(raw: str) -> tuple[str, str | None]:
     text = _ascii_digits(raw or "")
     if not text:
         return "", f"没有填写号码。{_EXAMPLES}。"
+    if _SCIENTIFIC.match(text):
+        return shown, (f"“{shown}”是 Excel 把号码当成数字后显示的科学计数法，后几位已经丢了。请在 Excel/WPS 里把这一列"
+                       "设为“文本”格式（右键 → 设置单元格格式 → 文本），重新输入完整号码后再导入 (Excel turned the "
+                       "number into scientific notation and lost digits: format the column as Text and type it again)")
+    if _FLOAT_FORM.match(text):
+        digits = text[:-2]
+        return shown, (f"“{shown}”末尾多了“.0”：Excel 把号码当成了数字。请把这一列设为“文本”格式，写成 {digits} "
+                       f"(Excel stored the number as a decimal: format the column as Text and write {digits})")
+    if len(_SEVERAL.split(text)) > 1 and all(re.search(r"\d{3,}", part) for part in _SEVERAL.split(text)):
+        return shown, (f"“{shown}”里有几个号码：一个格子只写一个号码，其余的写到下一个电话列（电话2、电话3……）"
+                       "(several numbers in one cell: put each in its own phone column)")
     if text.startswith("+") and not re.match(r"^\+\s*86", text):
         digits = re.sub(r"\D", "", text)
         if _INTERNATIONAL.match(text) and 7 <= len(digits) <= 15:
@@ -118,8 +132,9 @@ def _parse_phone(raw: str) -> tuple[str, str | None]:
             groups[0] = groups[0][2:]
     if not groups or not all(g.isdigit() for g in groups):
         return shown, f"“{shown}”里有不是数字的字符。{_EXAMPLES}。"
-    if not extension and len(groups) == 3 and groups[0].startswith("0") and len(groups[0]) in (3, 4):
-        extension = groups.pop()  # 0371-68123456-801
+    if not extension and len(groups) == 3 and groups[0].startswith("0") and len(groups[0]) in (3, 4) \
+            and len(groups[1]) in (7, 8):
+        extension = groups.pop()  # 0371-68123456-801 (but 0371 6899 1234 is one grouped number)
     digits = "".join(groups)
     if digits.startswith("86") and len(digits) == 13:
         digits = digits[2:]
