@@ -52,6 +52,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
                                    "or nothing at all when any row is bad.")
     p.add_argument("path", metavar="FILE|DIR", type=Path, help="a flat CSV file, or an HSDS data package folder")
     p.add_argument("--dry-run", action="store_true", help="only check and say what would change")
+    p.add_argument("--retire-missing", action="store_true",
+                   help="retire active listings the services sheet does not have (a deleted row); without it they "
+                        "are only named in the dry run")
     p.add_argument("--category", metavar="ID", default=None,
                    help="HSDS: the category for services the package does not link to one of ours "
                         "(e.g. elderly, health, culture, sports, government)")
@@ -190,7 +193,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     conn = open_data_database(args)
     try:
-        plan = plan_import(conn, args.path, category=args.category)
+        plan = plan_import(conn, args.path, category=args.category, retire_missing=args.retire_missing)
         for warning in plan.warnings:
             print(f"注意 note: {warning}")
         for problem in plan.problems:
@@ -199,9 +202,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         if plan.problems:
             raise ImportFailed(f"{len(plan.problems)} 处问题，没有导入任何内容 ({len(plan.problems)} problem(s); "
                                "nothing was changed) — fix them and run again")
+        for line in plan.changes():
+            print(f"  {line}")
         if args.dry_run:
-            for line in plan.changes():
-                print(f"  {line}")
             return 0
         result = apply_import(conn, plan, actor=CLI_ACTOR, now=_now())
     finally:

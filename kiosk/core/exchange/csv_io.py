@@ -18,6 +18,7 @@ Row numbers in reports are the spreadsheet's: the header is row 1.
 from __future__ import annotations
 
 import csv
+import difflib
 import re
 import sqlite3
 from collections.abc import Callable
@@ -77,6 +78,8 @@ class Parsed:
     organizations: list[dict[str, Any]] = field(default_factory=list)
     problems: list[ImportProblem] = field(default_factory=list)
     warnings: list[ImportProblem] = field(default_factory=list)
+    services_sheet: bool = False
+    """A services sheet (one row per service, the whole table) was read."""
 
 
 @dataclass
@@ -315,7 +318,7 @@ def parse_flat(conn: sqlite3.Connection, table: Table) -> Parsed:
     for canonical in columns:
         if match := _ENTRY.match(canonical):
             numbers[match.group(1)].add(int(match.group(2)))
-    existing = {r[0] for r in conn.execute("SELECT id FROM services")}
+    existing = {r[0]: r[1] for r in conn.execute("SELECT id, name FROM services")}
     cats = categories_of(conn)
     for row_number, raw in table.rows:
         values = {canonical: raw.get(cell, "") for canonical, cell in columns.items()}
@@ -345,9 +348,22 @@ def read_cell(d: Declared, text: str, categories: list[tuple[str, str, str | Non
 
 
 def _flat_listing(conn: sqlite3.Connection, file: str, row: int, values: dict[str, str],
-                  numbers: dict[str, set[int]], existing: set[str], cats: list[tuple[str, str, str | None]],
+                  numbers: dict[str, set[int]], existing: dict[str, str], cats: list[tuple[str, str, str | None]],
                   parsed: Parsed) -> Incoming:
     ident = values.get("id") or None
+    if ident is not None and ident not in existing:
+        close = difflib.get_close_matches(ident, list(existing), n=3, cutoff=0.6)
+        if close:  # a mistyped id must not quietly make a second listing
+            parsed.problems.append(ImportProblem(file, row, "id", (
+                f"没有编号为“{ident[:60]}”的服务。是不是：{'、'.join(f'{c}（{existing[c]}）' for c in close)}？"
+                "新服务请把编号留空 (unknown id; for a new listing leave the id empty)")))
+    elif ident is None and values.get("name", "").strip():
+        name = values["name"].strip()
+        same = [sid for sid, stored in existing.items() if stored == name]
+        if len(same) == 1:  # a row without an id is the listing of that name, not a copy of it
+            ident = same[0]
+            parsed.warnings.append(ImportProblem(file, row, "id", f"没有编号，按名称对应到已有的服务“{name}”[{ident}] "
+                                                                  f"(no id: matched the existing listing by name)"))
     exists = ident is not None and ident in existing
     listing = (get_listing(conn, ident) if exists and ident else None) or Listing(id=ident, origin="import")
 

@@ -22,7 +22,7 @@ from kiosk.core.db import rows
 from kiosk.core.db.backup import backup_database
 from kiosk.core.db.connection import transaction
 from kiosk.core.errors import KioskError
-from kiosk.core.exchange.csv_io import ImportProblem, Incoming, Parsed, Table, export_flat, parse_flat
+from kiosk.core.exchange.csv_io import ImportProblem, Incoming, Locator, Parsed, Table, export_flat, parse_flat
 from kiosk.core.exchange.hsds import export_hsds, is_package, parse_hsds
 from kiosk.core.exchange.outputs import OutputError, atomic_output, check_output, check_output_dir, replace_file
 from kiosk.core.exchange.places_sheet import is_places_sheet, parse_places
@@ -40,6 +40,7 @@ from kiosk.core.listings.editing import (
     reindex,
     snapshot,
 )
+from kiosk.core.listings.fields import FieldPath
 
 Format = Literal["csv", "xlsx", "hsds"]
 
@@ -73,6 +74,8 @@ class ImportPlan:
     """Listing id → its name, for the dry run."""
     details: dict[str, list[str]] = field(default_factory=dict)
     """Changed listing id → what changes, one line per field (``电话：旧 → 新``)."""
+    missing: list[str] = field(default_factory=list)
+    """Active listings a services sheet does not have (retired only with ``retire_missing``)."""
 
     def changes(self) -> list[str]:
         """The dry run a worker can read: each new and changed listing by name, then its field changes."""
@@ -80,6 +83,13 @@ class ImportPlan:
         for sid in self.changed:
             lines.append(f"~ 修改 changed：{self.names.get(sid, sid)} [{sid}]")
             lines += [f"    {line}" for line in self.details.get(sid, [])]
+        retired = set(self.changed)
+        for sid in self.missing:
+            if sid not in retired:
+                lines.append(f"? 表里没有 not in the sheet：{self.names.get(sid, sid)} [{sid}] — 保持不变；要停用请选"
+                             "“停用表里没有的服务”(--retire-missing)，或在状态列写“停用”")
+        if not self.new and not self.changed:
+            lines.append("没有变化 (no changes)")
         return lines
 
     @property
@@ -114,8 +124,14 @@ def detect_format(path: Path) -> Format:
     return "csv"
 
 
-def plan_import(conn: sqlite3.Connection, path: Path, *, category: str | None = None) -> ImportPlan:
-    """Read and check ``path`` (flat CSV file or HSDS folder); change nothing."""
+def plan_import(conn: sqlite3.Connection, path: Path, *, category: str | None = None,
+                retire_missing: bool = False) -> ImportPlan:
+    """Read and check ``path`` (a spreadsheet or an HSDS folder); change nothing.
+
+    A services sheet is the whole table: active listings it does not have are named in
+    ``plan.missing``, and retired only when ``retire_missing`` says so (a deleted row is a question,
+    not an order).
+    """
     path = Path(path)
     fmt = detect_format(path)
     if fmt == "hsds":
@@ -124,6 +140,8 @@ def plan_import(conn: sqlite3.Connection, path: Path, *, category: str | None = 
     else:
         parsed = parse_spreadsheet(conn, path)
     plan = ImportPlan(path, fmt, parsed.listings, parsed.organizations, parsed.problems, parsed.warnings)
+    if fmt != "hsds" and parsed.services_sheet and not plan.problems:
+        _missing(conn, plan, retire=retire_missing)
     _check(conn, plan)
     if plan.ok:
         _diff(conn, plan)
@@ -155,6 +173,7 @@ def parse_spreadsheet(conn: sqlite3.Connection, path: Path) -> Parsed:
                 parsed.warnings.append(ImportProblem(read.table.file, None, None, read.describe()))
     for table in tables:
         if not is_places_sheet(table.header):
+            parsed.services_sheet = True
             sub = parse_flat(conn, table)
             parsed.listings += sub.listings
             parsed.problems += sub.problems
@@ -164,6 +183,29 @@ def parse_spreadsheet(conn: sqlite3.Connection, path: Path) -> Parsed:
             if is_places_sheet(table.header):
                 parse_places(conn, table, parsed)
     return parsed
+
+
+def _missing(conn: sqlite3.Connection, plan: ImportPlan, *, retire: bool) -> None:
+    """Active listings the services sheet does not have: named, and retired when asked."""
+    from kiosk.core.listings.editing import get_listing
+
+    present = {incoming.listing.id for incoming in plan.listings if incoming.listing.id}
+    for sid, name in conn.execute("SELECT id, name FROM services WHERE status != 'retired' ORDER BY sort_order, id"):
+        if sid in present:
+            continue
+        plan.missing.append(sid)
+        plan.names[sid] = name
+        if retire:
+            listing = get_listing(conn, sid)
+            assert listing is not None
+            listing.status = "retired"
+            plan.listings.append(Incoming(plan.source.name, 0, listing, True, _whole_file(plan.source.name)))
+
+
+def _whole_file(name: str) -> Locator:
+    def locate(_path: FieldPath) -> tuple[str, int | None, str | None]:
+        return name, None, None
+    return locate
 
 
 def _empty(problems: list[ImportProblem]) -> bool:
@@ -248,9 +290,9 @@ def apply_import(conn: sqlite3.Connection, plan: ImportPlan, *, actor: str, now:
 
 
 def import_path(conn: sqlite3.Connection, path: Path, *, actor: str, now: datetime, dry_run: bool = False,
-                category: str | None = None) -> ImportResult:
+                category: str | None = None, retire_missing: bool = False) -> ImportResult:
     """Plan and (unless ``dry_run``) apply; a plan with problems raises :class:`ImportRejected`."""
-    plan = plan_import(conn, path, category=category)
+    plan = plan_import(conn, path, category=category, retire_missing=retire_missing)
     if dry_run:
         return ImportResult(plan, None, False)
     return apply_import(conn, plan, actor=actor, now=now)

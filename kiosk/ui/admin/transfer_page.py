@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QFrame,
@@ -73,6 +74,9 @@ class TransferPage(QWidget):
         for cid, name in listings.category_ids(panel.ctx.conn).items():
             self.category.addItem(f"HSDS 数据包里没有类别的服务归入：{name}", cid)
         self.category.currentIndexChanged.connect(self._path_changed)
+        self.retire_missing = QCheckBox("停用表里没有的服务（表里删掉的行）")
+        self.retire_missing.setObjectName("retireMissing")
+        self.retire_missing.toggled.connect(self._path_changed)
         self.export_xlsx = button("导出 Excel 表格")
         self.export_xlsx.setObjectName("exportXlsx")
         self.export_xlsx.clicked.connect(lambda: self.do_export("xlsx"))
@@ -141,6 +145,7 @@ class TransferPage(QWidget):
         layout.addLayout(path_row)
         layout.addLayout(places)
         layout.addWidget(self.category)
+        layout.addWidget(self.retire_missing)
         layout.addLayout(exports)
         layout.addLayout(actions)
         layout.addWidget(self.restore_box)
@@ -194,7 +199,8 @@ class TransferPage(QWidget):
         """Dry run: list every problem (row, column, reason) and what would change."""
         path = Path(self.path.text().strip())
         try:
-            plan = plan_import(self.panel.ctx.conn, path, category=self.category.currentData() or None)
+            plan = plan_import(self.panel.ctx.conn, path, category=self.category.currentData() or None,
+                               retire_missing=self.retire_missing.isChecked())
         except KioskError as exc:
             self._say(f"不能检查：{exc}")
             return None
