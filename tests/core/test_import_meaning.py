@@ -30,7 +30,7 @@ def write(path: Path, rows: list[dict[str, str]]) -> Path:
 
 def test_a_deleted_row_is_named_and_retired_only_when_asked(conn: sqlite3.Connection, tmp_path: Path) -> None:
     """Deleting a row in Excel: the dry run names the listing; --retire-missing retires it; nothing else changes."""
-    out, rows = exported(conn, tmp_path)
+    _out, rows = exported(conn, tmp_path)
     gone = rows.pop(3)
     sheet = write(tmp_path / "edited.csv", rows)
     plan = plan_import(conn, sheet)

@@ -290,23 +290,30 @@ def export_flat(conn: sqlite3.Connection, out: Path) -> int:
     return len(listings)
 
 
-def parse_flat(conn: sqlite3.Connection, table: Table) -> Parsed:
-    """Read a flat CSV table into listings (not validated yet: see kiosk.core.exchange.transfer)."""
-    parsed = Parsed()
-    columns: dict[str, str] = {}  # canonical → header cell
+def map_columns(table: Table, canonical: Callable[[str], str | None], parsed: Parsed,
+                what: str = "") -> dict[str, str]:
+    """Canonical column → the header cell that names it; unknown and repeated columns are problems."""
+    columns: dict[str, str] = {}
     for cell in table.header:
         if not cell:
             continue
-        canonical = canonical_column(cell)
-        if canonical is None:
+        name = canonical(cell)
+        if name is None:
             parsed.problems.append(ImportProblem(
-                table.file, 1, cell, "不认识这一列：请检查拼写（列名见导出的文件或 docs/workers.md），"
+                table.file, 1, cell, f"不认识这一列：请检查拼写（{what}列名见导出的文件或 docs/workers.md），"
                                      "或删掉这一列 (unknown column)"))
-        elif canonical in columns:
-            parsed.problems.append(ImportProblem(table.file, 1, cell, f"和列“{columns[canonical]}”是同一列 "
+        elif name in columns:
+            parsed.problems.append(ImportProblem(table.file, 1, cell, f"和列“{columns[name]}”是同一列 "
                                                                       "(duplicate column)"))
         else:
-            columns[canonical] = cell
+            columns[name] = cell
+    return columns
+
+
+def parse_flat(conn: sqlite3.Connection, table: Table) -> Parsed:
+    """Read a flat CSV table into listings (not validated yet: see kiosk.core.exchange.transfer)."""
+    parsed = Parsed()
+    columns = map_columns(table, canonical_column, parsed)
     for required in REQUIRED_COLUMNS:
         if required not in columns:
             parsed.problems.append(ImportProblem(

@@ -30,6 +30,7 @@ from kiosk.core.exchange.csv_io import (
     Table,
     categories_of,
     cell_text,
+    map_columns,
     read_cell,
 )
 from kiosk.core.listings.editing import get_listing
@@ -96,19 +97,7 @@ class _Found:
 def parse_places(conn: sqlite3.Connection, table: Table, parsed: Parsed) -> None:
     """Apply a places sheet to the listings in ``parsed`` (a services sheet read before it, in the same
     workbook) or to the stored listings; problems go into ``parsed``."""
-    columns: dict[str, str] = {}
-    for cell in table.header:
-        if not cell:
-            continue
-        name = canonical(cell)
-        if name is None:
-            parsed.problems.append(ImportProblem(table.file, 1, cell, "不认识这一列：地点表的列名见导出的文件或 "
-                                                                      "docs/workers.md，或删掉这一列 (unknown column)"))
-        elif name in columns:
-            parsed.problems.append(ImportProblem(table.file, 1, cell, f"和列“{columns[name]}”是同一列 "
-                                                                      "(duplicate column)"))
-        else:
-            columns[name] = cell
+    columns = map_columns(table, canonical, parsed, "地点表的")
     for required in REQUIRED:
         if required not in columns:
             words = "服务编号" if required == SERVICE_COLUMN else "地点名称"
@@ -156,13 +145,13 @@ def _apply_row(target: _Found, file: str, row: int, values: dict[str, str], colu
     name = values.get("location_name", "").strip()
     address = values.get("address", "").strip() if "address" in values else None
     index = _match(listing.locations, place_id, name, address)
-    if place_id is not None and index is None:
+    if place_id is not None and index is None and target.incoming.exists:
         parsed.problems.append(ImportProblem(file, row, columns["location_id"],
                                              f"这项服务没有编号为“{place_id[:60]}”的地点；新地点请把地点编号留空 "
                                              "(unknown place id for this service: leave it empty for a new place)"))
         return
-    if index is None:
-        listing.locations.append(LocationEntry())
+    if index is None:  # a new place (with the id it had where it came from, for a listing new here)
+        listing.locations.append(LocationEntry(id=place_id))
         index = len(listing.locations) - 1
     number = index + 1
     if number in target.seen:

@@ -657,15 +657,8 @@ def _rows_for(conn: sqlite3.Connection, listing: Listing, before: Snapshot | Non
         assert d.group is not None
         if d.group.table != "locations":
             rows[d.group.table] = children(d.group, getattr(listing, d.name))
-    languages = []
-    pool = [dict(r) for r in old["languages"]]
-    lang_ids = _Ids(conn, "languages", f"{sid}-lang")
-    for name in listing.languages:
-        lang = _reuse(pool, name, lambda r: r["name"])
-        if lang is None:
-            lang = {c: None for c in table_columns(conn, "languages")}
-            lang.update(id=lang_ids.next(), service_id=sid, name=name)
-        languages.append(lang)
+    languages = _text_rows(conn, "languages", "name", listing.languages, [dict(r) for r in old["languages"]],
+                           _Ids(conn, "languages", f"{sid}-lang"), {"service_id": sid})
 
     # Locations: an entry with an id updates that location; one without makes a new location.
     old_locations = {r["id"]: r for r in old["locations"]}
@@ -705,15 +698,23 @@ def _rows_for(conn: sqlite3.Connection, listing: Listing, before: Snapshot | Non
         stored_access = [r for r in old_access if r["location_id"] == loc_id] or (
             select_rows(conn, "SELECT * FROM accessibility WHERE location_id = ? ORDER BY id", (loc_id,))
             if stored else [])
-        access_ids = _Ids(conn, "accessibility", f"{loc_id}-access")
-        for text in place.accessibility:
-            arow = _reuse(stored_access, text, lambda r: r["description"])
-            if arow is None:
-                arow = {c: None for c in table_columns(conn, "accessibility")}
-                arow.update(id=access_ids.next(), location_id=loc_id, description=text)
-            access.append(arow)
+        access += _text_rows(conn, "accessibility", "description", place.accessibility, stored_access,
+                             _Ids(conn, "accessibility", f"{loc_id}-access"), {"location_id": loc_id})
     return {"services": [service], **rows, "languages": languages, "service_at_location": links,
             "locations": locations, "accessibility": access}
+
+
+def _text_rows(conn: sqlite3.Connection, table: str, column: str, texts: list[str], pool: list[Row], ids: _Ids,
+               owner: dict[str, str]) -> list[Row]:
+    """Rows of one text each (languages, accessibility notes), reusing a stored row with the same text."""
+    out = []
+    for text in texts:
+        row = _reuse(pool, text, lambda r: r[column])
+        if row is None:
+            row = {c: None for c in table_columns(conn, table)}
+            row.update(id=ids.next(), **owner, **{column: text})
+        out.append(row)
+    return out
 
 
 def _stored(d: Declared, value: Any) -> Any:
