@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sqlite3
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -102,3 +102,20 @@ def date_arg() -> Callable[[str], date]:
             raise argparse.ArgumentTypeError(str(exc)) from None
 
     return parse
+
+
+def add_moment_argument(parser: argparse.ArgumentParser, example: str) -> None:
+    """``--at ISO_DATETIME``: the moment a command answers for (read with :func:`moment_of`)."""
+    parser.add_argument("--at", metavar="ISO_DATETIME", default=None,
+                        help=f"the moment, e.g. {example} (no offset = Asia/Shanghai time; default: now)")
+
+
+def moment_of(text: str | None) -> datetime:
+    """``--at``'s moment, aware (Asia/Shanghai when no offset is given); now when not given."""
+    from kiosk.core.hours.opening import SHANGHAI
+    from kiosk.core.limits import parse_moment
+
+    if text is None:
+        return datetime.now(SHANGHAI)
+    moment = parse_moment(text, what="--at")  # an ISO date-time within the kiosk's date bounds
+    return moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)

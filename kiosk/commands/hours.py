@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import datetime
 from typing import Any
 
-from kiosk.commands._common import database_path
+from kiosk.commands._common import add_moment_argument, database_path, moment_of
 from kiosk.core.errors import KioskError
 
 
@@ -27,8 +26,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     p.add_argument("expr", metavar="EXPR", help='opening hours, e.g. "Mo-Fr 08:30-12:00,14:30-17:30; PH off" '
                                                 'or "周一至周五 8:30-17:30，节假日休息"')
-    p.add_argument("--at", metavar="ISO_DATETIME", default=None,
-                   help="the moment, e.g. 2026-10-01T10:00 (no offset = Asia/Shanghai time; default: now)")
+    add_moment_argument(p, "2026-10-01T10:00")
     p.add_argument("--json", action="store_true", help="print a JSON object instead of text")
     p.set_defaults(func=cmd_hours)
 
@@ -39,23 +37,13 @@ class _BadMoment(KioskError):
     exit_code = 2
 
 
-def _moment(text: str | None) -> datetime:
-    from kiosk.core.hours.opening import SHANGHAI
-    from kiosk.core.limits import parse_moment
-
-    if text is None:
-        return datetime.now(SHANGHAI)
-    moment = parse_moment(text, what="--at")  # an ISO date-time within the kiosk's date bounds
-    return moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
-
-
 def cmd_hours(args: argparse.Namespace) -> int:
     from kiosk.core.db.connection import connect
     from kiosk.core.hours.opening import HolidayCalendar, hours_state, load_calendar
     from kiosk.core.hours.wording import describe, to_osm
 
     osm = to_osm(args.expr)  # InvalidHoursError (exit 2) with the one-line message
-    moment = _moment(args.at)
+    moment = moment_of(args.at)
     path = database_path(args)
     if args.db or path.is_file():
         conn = connect(path, readonly=True)

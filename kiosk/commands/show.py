@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from kiosk.commands._common import open_data_database
+from kiosk.commands._common import add_moment_argument, moment_of, open_data_database
 from kiosk.core.errors import KioskError
 
 
@@ -17,8 +17,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
                     "community, hours in words, phones and whether it is open at the moment given.",
         epilog="example: kiosk show elderly-care-facilities --at 2026-12-02T10:00 --json")
     p.add_argument("service_id", metavar="SERVICE_ID", help="the service's id (see `kiosk search` or the export)")
-    p.add_argument("--at", metavar="ISO_DATETIME", default=None,
-                   help="the moment, e.g. 2026-12-02T10:00 (no offset = Asia/Shanghai time; default: now)")
+    add_moment_argument(p, "2026-12-02T10:00")
     p.add_argument("--json", action="store_true", help="print a JSON object instead of text")
     p.set_defaults(func=cmd_show)
 
@@ -28,11 +27,10 @@ class ServiceNotFound(KioskError):
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from kiosk.commands.hours import _moment
     from kiosk.core.hours.opening import load_calendar
     from kiosk.core.places import service_view
 
-    moment = _moment(args.at)
+    moment = moment_of(args.at)
     conn = open_data_database(args)  # the terminal's own database, migrated as at start (worker edits included)
     try:
         view = service_view(conn, args.service_id, moment, load_calendar(conn))
