@@ -32,9 +32,12 @@ class ImportFailed(KioskError):
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("set-pin", parents=[common], help="set or change the worker PIN of the admin screen",
+    p = sub.add_parser("set-pin", parents=[common], help="set or change a worker's PIN for the admin screen",
                        description="Ask for the current PIN (when one is set; a wrong one counts toward the lock), "
-                                   "then for a new PIN (4–12 digits) twice, and store it salted and slow-hashed. "
+                                   "then for a new PIN (6–12 digits) twice, and store it salted and slow-hashed. "
+                                   "Each worker has a name and a PIN (--worker NAME; without it, the administrator "
+                                   "管理员); adding or removing a worker asks for the administrator's PIN, and the "
+                                   "history records every change under the worker's name. "
                                    "There is no default PIN. A forgotten PIN or a lock: an administrator with write "
                                    "access to the database file runs `kiosk set-pin --reset` (recorded in the "
                                    "audit history).")
@@ -44,6 +47,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--reset", action="store_true",
                    help="administrator: replace a forgotten PIN without the current one and lift a lock "
                         "(needs write access to the database file; recorded in the audit history)")
+    p.add_argument("--worker", metavar="NAME", default=None,
+                   help="whose PIN: a worker's name as the PIN pad shows it (default: the administrator 管理员)")
+    p.add_argument("--remove", action="store_true", help="take --worker NAME's PIN away (a worker who left)")
     p.set_defaults(func=cmd_set_pin)
 
     p = sub.add_parser("import", parents=[common], help="import listings from a CSV file or an HSDS folder",
@@ -146,18 +152,35 @@ def _pin_prompt(prompt: str, from_stdin: bool) -> str:
 
 
 def cmd_set_pin(args: argparse.Namespace) -> int:
-    from kiosk.core.workers.auth import check_pin, pin_is_set, reset_pin, set_pin, validate_new_pin
+    from kiosk.core.workers.auth import (
+        ADMIN,
+        check_pin,
+        check_worker_name,
+        pin_is_set,
+        remove_worker,
+        reset_pin,
+        set_pin,
+        validate_new_pin,
+    )
 
     if sys.stdin is None or sys.stdin.closed:  # started with standard input closed (`<&-`)
         raise PinCancelled(f"standard input is closed, so no PIN can be read: {PIN_CANCELLED}")
     if not args.pin_stdin and not sys.stdin.isatty():
         raise KioskError("no terminal to ask for the PIN: run it in a terminal, or pass --pin-stdin")
+    worker = args.worker.strip() if args.worker is not None else None
+    if worker is not None and (problem := check_worker_name(worker)):
+        raise KioskError(f"--worker: {problem}")
+    if args.remove and worker is None:
+        raise KioskError("--remove needs --worker NAME (whose PIN to take away)")
     conn = open_data_database(args)
     try:
         actor = CLI_ACTOR
-        if pin_is_set(conn) and not args.reset:
-            current = _pin_prompt("当前管理密码 Current PIN: ", args.pin_stdin)
-            result = check_pin(conn, current, now=_now())  # a wrong PIN counts toward the lock, as on the pad
+        own = pin_is_set(conn, worker or ADMIN)
+        # changing one's own PIN asks for it; adding or removing a worker asks for the administrator's
+        asker = (worker or ADMIN) if own and not args.remove else ADMIN
+        if pin_is_set(conn, asker) and not args.reset:
+            current = _pin_prompt(f"{asker} 的当前密码 Current PIN of {asker}: ", args.pin_stdin)
+            result = check_pin(conn, current, now=_now(), worker=asker)  # wrong tries count toward the lock
             if result.status == "locked" and result.locked_until is not None:
                 raise KioskError(f"密码输错次数太多，已锁定到 {result.locked_until:%H:%M} (locked after too many wrong "
                                  "PINs): wait, or an administrator runs `kiosk set-pin --reset`; PIN unchanged")
@@ -165,19 +188,26 @@ def cmd_set_pin(args: argparse.Namespace) -> int:
                 raise KioskError(f"当前密码不对 (wrong current PIN; {result.attempts_left} tries left before the "
                                  "lock); PIN unchanged")
             actor = result.session.id
-        pin = _pin_prompt("新的管理密码 New PIN (4–12 digits): ", args.pin_stdin)
+        if args.remove:
+            assert worker is not None
+            if not remove_worker(conn, worker, now=_now(), actor=actor):
+                raise KioskError(f"没有叫“{worker}”的工作人员 (no worker named {worker!r}); nothing changed")
+            print(f"已删除 {worker} 的密码 (removed {worker}'s PIN)")
+            return 0
+        pin = _pin_prompt("新的密码 New PIN (6–12 digits): ", args.pin_stdin)
         problem = validate_new_pin(pin)
         if problem:
             raise KioskError(f"{problem}; PIN unchanged")
         if not args.pin_stdin and _pin_prompt("再输入一次 Repeat the PIN: ", False) != pin:
             raise KioskError("两次输入的密码不一样，没有修改 (the two PINs differ; nothing changed)")
         if args.reset:
-            reset_pin(conn, pin, now=_now(), actor=f"{CLI_ACTOR}-reset:{_user()}")
+            reset_pin(conn, pin, now=_now(), actor=f"{CLI_ACTOR}-reset:{_user()}", worker=worker)
         else:
-            set_pin(conn, pin, now=_now(), actor=actor)
+            set_pin(conn, pin, now=_now(), actor=actor, worker=worker)
     finally:
         conn.close()
-    print("管理密码已设置 PIN set. Hold the top-left corner of the kiosk screen for 3 seconds to open admin.")
+    print(f"{worker or ADMIN} 的密码已设置 PIN set. Hold the top-left corner of the kiosk screen for 3 seconds to "
+          "open admin.")
     return 0
 
 

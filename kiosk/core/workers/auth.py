@@ -1,14 +1,21 @@
-"""The worker PIN: salted slow hash, lockout after repeated failures, admin sessions.
+"""Workers' PINs: salted slow hash, a growing lockout after repeated failures, sessions with a name.
 
-* The PIN (4–12 digits) is stored only as a salted scrypt hash (N=2¹⁵, r=8, p=1; ≈ 80 ms per try on
-  the terminal) in ``auth_state`` under ``pin``, with its parameters, so they can be raised later.
+* Each worker has a name and a PIN (6–12 digits for a new PIN; older 4-digit PINs still open): the
+  administrator's (named :data:`ADMIN`) is stored under ``pin`` in ``auth_state``, every other
+  worker's under ``pin:<name>``, only as a salted scrypt hash (N=2¹⁵, r=8, p=1; ≈ 80 ms per try on
+  the terminal) with its parameters, so they can be raised later. On the PIN pad a worker taps
+  their name first (when there is more than one), so one try costs one hash.
+* The session's id starts with the worker's name, so the history says who made each change.
 * There is no default PIN: until ``kiosk set-pin`` has been run, :func:`check_pin` answers
   ``not_set`` and the admin screen says how to set one. Changing a set PIN needs the current one
   (checked by :func:`check_pin`, so wrong tries count toward the lock); :func:`reset_pin` is the
   administrator's way out (write access to the database file; audited as ``reset_pin``).
-* :data:`MAX_FAILURES` wrong PINs in a row lock the pad for :data:`LOCK_MINUTES` minutes. The count
-  and the lock are rows of ``auth_state`` too, so restarting the kiosk does not lift the lock.
-  While locked, no PIN is checked at all (not even the right one).
+* :data:`MAX_FAILURES` wrong PINs in a row lock the pad for :data:`LOCK_MINUTES` minutes, and each
+  further lock before a right PIN lasts twice as long, up to :data:`LOCK_MAX_MINUTES` — so guessing a
+  6-digit PIN at a public kiosk would take decades, while a worker who mistypes waits minutes. The
+  counts and the lock are rows of ``auth_state`` too, so restarting the kiosk does not lift the lock.
+  While locked, no PIN is checked at all (not even the right one). The office (``kiosk admin`` on
+  another machine, ``kiosk set-pin --reset`` on this one) is never locked out by the kiosk's pad.
 * A successful check starts an :class:`AdminSession`; its id is what the audit log records as
   "who" for every change made in that session.
 
@@ -32,7 +39,11 @@ from kiosk.core.listings import audit
 
 MAX_FAILURES = 5
 LOCK_MINUTES = 5
-PIN_MIN, PIN_MAX = 4, 12
+LOCK_MAX_MINUTES = 60
+PIN_MIN, PIN_MAX = 6, 12
+ADMIN = "管理员"
+"""The worker whose PIN is the terminal's first one (``kiosk set-pin`` without ``--worker``)."""
+NAME_MAX = 20
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
 _MAXMEM = 64 * 1024 * 1024
 
@@ -59,10 +70,30 @@ class PinCheck:
 
 @dataclass(frozen=True)
 class AdminSession:
-    """One worker's stay in admin; ``id`` is the audit log's "who"."""
+    """One worker's stay in admin; ``id`` (``王芳·20261202-1030-a1b2c3``) is the audit log's "who"."""
 
     id: str
     started_at: datetime
+    worker: str = ADMIN
+
+
+def _key(worker: str | None) -> str:
+    return "pin" if worker in (None, ADMIN) else f"pin:{worker}"
+
+
+def check_worker_name(name: str) -> str | None:
+    """None when ``name`` can be a worker's name, else why not."""
+    text = name.strip()
+    if not text or len(text) > NAME_MAX or any(not ch.isprintable() for ch in text) or ":" in text:
+        return f"名字要 1–{NAME_MAX} 个字，不能有冒号或控制字符 (a name of 1–{NAME_MAX} characters, no ':')"
+    return None
+
+
+def workers(conn: sqlite3.Connection) -> list[str]:
+    """The workers who have a PIN: the administrator first, then by name."""
+    names = [ADMIN] if _get(conn, "pin") is not None else []
+    names += sorted(str(r[0])[4:] for r in conn.execute("SELECT key FROM auth_state WHERE key LIKE 'pin:%'"))
+    return names
 
 
 def validate_new_pin(pin: str) -> str | None:
@@ -106,26 +137,48 @@ def _put(conn: sqlite3.Connection, key: str, value: str) -> None:
                  "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
 
 
-def pin_is_set(conn: sqlite3.Connection) -> bool:
-    return _get(conn, "pin") is not None
+def pin_is_set(conn: sqlite3.Connection, worker: str | None = None) -> bool:
+    """Some worker has a PIN (``worker``: that one has)."""
+    if worker is not None:
+        return _get(conn, _key(worker)) is not None
+    return bool(workers(conn))
 
 
-def set_pin(conn: sqlite3.Connection, pin: str, *, now: datetime, actor: str = "cli") -> None:
-    """Store a new PIN (replacing any old one) and lift any lock. Raises :class:`PinRejected`."""
-    problem = validate_new_pin(pin)
+def set_pin(conn: sqlite3.Connection, pin: str, *, now: datetime, actor: str = "cli",
+            worker: str | None = None) -> None:
+    """Store a new PIN for ``worker`` (default: the administrator), replacing any old one, and lift any
+    lock. Raises :class:`PinRejected`."""
+    problem = validate_new_pin(pin) or (check_worker_name(worker) if worker is not None else None)
     if problem:
         raise PinRejected(problem)
     record = hash_pin(pin)
+    key = _key(worker.strip() if worker else None)
     with transaction(conn):
-        changed = pin_is_set(conn)
-        _put(conn, "pin", json.dumps(record, sort_keys=True))
-        _put(conn, "failures", "0")
-        conn.execute("DELETE FROM auth_state WHERE key = 'locked_until'")
-        audit.record(conn, actor=actor, table="auth_state", record_id="pin",
+        changed = _get(conn, key) is not None
+        _put(conn, key, json.dumps(record, sort_keys=True))
+        _clear_lock(conn)
+        audit.record(conn, actor=actor, table="auth_state", record_id=key,
                      action="change_pin" if changed else "set_pin", before=None, after=None, now=now)
 
 
-def reset_pin(conn: sqlite3.Connection, pin: str, *, now: datetime, actor: str) -> None:
+def remove_worker(conn: sqlite3.Connection, worker: str, *, now: datetime, actor: str) -> bool:
+    """Take a worker's PIN away (they left); False when there was none. The administrator stays."""
+    if worker == ADMIN:
+        raise PinRejected("管理员的密码不能删除，只能修改 (the administrator's PIN can be changed, not removed)")
+    with transaction(conn):
+        gone = conn.execute("DELETE FROM auth_state WHERE key = ?", (_key(worker),)).rowcount > 0
+        if gone:
+            audit.record(conn, actor=actor, table="auth_state", record_id=_key(worker), action="remove_worker",
+                         before=None, after=None, now=now)
+    return gone
+
+
+def _clear_lock(conn: sqlite3.Connection) -> None:
+    _put(conn, "failures", "0")
+    conn.execute("DELETE FROM auth_state WHERE key IN ('locked_until', 'lockouts')")
+
+
+def reset_pin(conn: sqlite3.Connection, pin: str, *, now: datetime, actor: str, worker: str | None = None) -> None:
     """The administrator's way out of a forgotten PIN: store ``pin`` without the old one, lift any lock.
 
     Only someone who can write the database file gets here (``kiosk set-pin --reset`` on the terminal);
@@ -136,10 +189,9 @@ def reset_pin(conn: sqlite3.Connection, pin: str, *, now: datetime, actor: str) 
         raise PinRejected(problem)
     record = hash_pin(pin)
     with transaction(conn):
-        _put(conn, "pin", json.dumps(record, sort_keys=True))
-        _put(conn, "failures", "0")
-        conn.execute("DELETE FROM auth_state WHERE key = 'locked_until'")
-        audit.record(conn, actor=actor, table="auth_state", record_id="pin", action="reset_pin",
+        _put(conn, _key(worker), json.dumps(record, sort_keys=True))
+        _clear_lock(conn)
+        audit.record(conn, actor=actor, table="auth_state", record_id=_key(worker), action="reset_pin",
                      before=None, after=None, now=now)
 
 
@@ -156,10 +208,14 @@ def failures(conn: sqlite3.Connection) -> int:
     return int(_get(conn, "failures") or 0)
 
 
-def check_pin(conn: sqlite3.Connection, pin: str, *, now: datetime) -> PinCheck:
-    """Try a PIN: ``ok`` (with a new session), ``wrong``, ``locked`` or ``not_set``."""
+def check_pin(conn: sqlite3.Connection, pin: str, *, now: datetime, worker: str | None = None) -> PinCheck:
+    """Try ``worker``'s PIN (default: the administrator's, or the only worker's): ``ok`` (with a new
+    session in that worker's name), ``wrong``, ``locked`` or ``not_set``."""
     with transaction(conn):
-        stored = _get(conn, "pin")
+        if worker is None:
+            names = workers(conn)
+            worker = ADMIN if ADMIN in names or not names else names[0]
+        stored = _get(conn, _key(worker))
         if stored is None:
             return PinCheck("not_set")
         until = lock_state(conn, now)
@@ -171,14 +227,17 @@ def check_pin(conn: sqlite3.Connection, pin: str, *, now: datetime) -> PinCheck:
             count = 0
         if verify_pin(pin, json.loads(stored)):
             _put(conn, "failures", "0")
-            session = AdminSession(f"admin-{now:%Y%m%d-%H%M}-{secrets.token_hex(3)}", now)
+            conn.execute("DELETE FROM auth_state WHERE key = 'lockouts'")
+            session = AdminSession(f"{worker}·{now:%Y%m%d-%H%M}-{secrets.token_hex(3)}", now, worker)
             audit.record(conn, actor=session.id, table="auth_state", record_id="session", action="login",
                          before=None, after=None, now=now)
             return PinCheck("ok", MAX_FAILURES, None, session)
         count += 1
         _put(conn, "failures", str(count))
         if count >= MAX_FAILURES:
-            until = now + timedelta(minutes=LOCK_MINUTES)
+            lockouts = int(_get(conn, "lockouts") or 0)
+            until = now + timedelta(minutes=min(LOCK_MAX_MINUTES, LOCK_MINUTES * 2 ** min(lockouts, 8)))
+            _put(conn, "lockouts", str(lockouts + 1))
             _put(conn, "locked_until", audit.timestamp(until))
             audit.record(conn, actor="pin-pad", table="auth_state", record_id="pin", action="locked",
                          before=None, after={"until": audit.timestamp(until)}, now=now)

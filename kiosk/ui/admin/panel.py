@@ -107,7 +107,9 @@ class AdminPanel(QWidget):
             self.pinpad.set_message(SET_PIN_TEXT)
             self.pinpad.set_enabled_keys(False)
             return
-        self.pinpad.set_title("请输入管理密码")
+        names = auth.workers(conn)
+        self.pinpad.set_workers(names)
+        self.pinpad.set_title("请点您的名字，再输入密码" if len(names) > 1 else "请输入管理密码")
         until = auth.lock_state(conn, self.ctx.clock())
         if until is not None:
             self.pinpad.set_message(f"密码输错次数太多，已锁定，请在 {until:%H:%M} 以后再试。")
@@ -121,7 +123,7 @@ class AdminPanel(QWidget):
             self.lock_timer.stop()
 
     def submit_pin(self, pin: str) -> None:
-        result = auth.check_pin(self.ctx.conn, pin, now=self.ctx.clock())
+        result = auth.check_pin(self.ctx.conn, pin, now=self.ctx.clock(), worker=self.pinpad.worker)
         if result.ok and result.session is not None:
             self.open_tools(result.session)
             return

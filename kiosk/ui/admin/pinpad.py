@@ -1,10 +1,11 @@
-"""The PIN pad: large digits, dots for what was typed, a message line (wrong / locked / not set)."""
+"""The PIN pad: the worker's name (when there are several), large digits, dots for what was typed, a
+message line (wrong / locked / not set)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QGridLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.ui.widgets.text import button, label
 
@@ -20,6 +21,9 @@ class PinPad(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._pin = ""
+        self.worker: str | None = None
+        self.names = QHBoxLayout()
+        self.name_buttons: dict[str, QPushButton] = {}
         self.title = label("", "title", wrap=True)
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.dots = label("", "pin")
@@ -44,6 +48,7 @@ class PinPad(QWidget):
         layout = QVBoxLayout(self)
         layout.addStretch(1)
         layout.addWidget(self.title)
+        layout.addLayout(self.names)
         layout.addWidget(self.dots)
         layout.addWidget(self.message)
         layout.addLayout(grid)
@@ -57,6 +62,32 @@ class PinPad(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.ok.setFixedWidth(self.keys_grid.sizeHint().width())
+
+    def set_workers(self, names: list[str]) -> None:
+        """One chip per worker when there are several; a tap chooses whose PIN is typed."""
+        if list(self.name_buttons) == (names if len(names) > 1 else []):
+            return
+        for btn in self.name_buttons.values():
+            self.names.removeWidget(btn)
+            btn.deleteLater()
+        self.name_buttons = {}
+        self.worker = None
+        if len(names) > 1:
+            for name in names:
+                btn = button(name, "chip")
+                btn.setObjectName(f"pinWorker-{name}")
+                btn.setCheckable(True)
+                btn.clicked.connect(lambda _=False, n=name: self.choose(n))
+                self.names.addWidget(btn)
+                self.name_buttons[name] = btn
+        self._update()
+
+    def choose(self, name: str) -> None:
+        self.worker = name
+        for other, btn in self.name_buttons.items():
+            btn.setChecked(other == name)
+        self.set_message("")
+        self._update()
 
     def set_title(self, text: str) -> None:
         self.title.setText(text)
@@ -86,6 +117,9 @@ class PinPad(QWidget):
         self.submit()
 
     def submit(self) -> None:
+        if self.name_buttons and self.worker is None:
+            self.set_message("请先点您的名字，再输入密码。")
+            return
         pin, self._pin = self._pin, ""
         self._update()
         if pin:
