@@ -151,6 +151,11 @@ def build_kiosk(conn: Connection, config: Config | None = None, *,
     ctx = AppContext(conn, config, clock=clock)
     window = KioskWindow(ctx)
     register_resident_screens(window.nav)
+    # The first screen is built before any application-wide event filter (idle watcher, corner hold)
+    # exists: an event filter written in Python makes PySide6 load every QtWidgets class (≈ 30 ms, 2-core
+    # terminal) the first time it is handed an object of a Qt-private class, such as the text control of
+    # a rich-text label. Built now, that cost falls after the first paint (kiosk.ui.readiness), not before.
+    window.nav.screen(ATTRACT)
     install_worker_tools(window)
     idle = IdleWatcher(ctx.config.idle_timeout_s, lambda: idle_reset(window),
                        timeout_for=lambda: _screen_timeout(window), parent=window)
