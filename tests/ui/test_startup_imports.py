@@ -54,7 +54,8 @@ OWN_NOT_AT_START = (
 
 def modules_at_first_paint(tmp_path: Path) -> set[str]:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "KIOSK_DATA_DIR": str(tmp_path / "data"),
-           "KIOSK_SPEECH_ENGINE": "mock", "PYTHONPATH": str(REPO)}
+           "KIOSK_SPEECH_ENGINE": "mock",
+           "PYTHONPATH": os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p)}
     done = subprocess.run([sys.executable, "-c", CHILD], cwd=REPO, env=env, capture_output=True, text=True,
                           timeout=120)
     lines = [line for line in done.stdout.splitlines() if line.startswith("MODULES ")]
