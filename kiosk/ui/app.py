@@ -30,7 +30,6 @@ from kiosk.ui.crash import install_crash_guard
 from kiosk.ui.earlyinit import early_init
 from kiosk.ui.fonts import choose_font, renders_chinese
 from kiosk.ui.idle import IdleWatcher
-from kiosk.ui.memory import release_idle_memory
 from kiosk.ui.navigation import ATTRACT
 from kiosk.ui.registry import RESIDENT_SCREENS, register_resident_screens
 from kiosk.ui.screens.base import Screen
@@ -151,6 +150,11 @@ def build_kiosk(conn: Connection, config: Config | None = None, *,
     ctx = AppContext(conn, config, clock=clock)
     window = KioskWindow(ctx)
     register_resident_screens(window.nav)
+    # The first screen is built before any application-wide event filter (idle watcher, corner hold)
+    # exists: an event filter written in Python makes PySide6 load every QtWidgets class (≈ 30 ms, 2-core
+    # terminal) the first time it is handed an object of a Qt-private class, such as the text control of
+    # a rich-text label. Built now, that cost falls after the first paint (kiosk.ui.readiness), not before.
+    window.nav.screen(ATTRACT)
     install_worker_tools(window)
     idle = IdleWatcher(ctx.config.idle_timeout_s, lambda: idle_reset(window),
                        timeout_for=lambda: _screen_timeout(window), parent=window)
@@ -260,6 +264,14 @@ def install_worker_tools(window: KioskWindow) -> None:
 def _screen_timeout(window: KioskWindow) -> int | None:
     screen = window.nav.current()
     return screen.idle_timeout_s() if screen is not None else None
+
+
+def release_idle_memory() -> bool:
+    """:func:`kiosk.ui.memory.release_idle_memory`, imported on the first idle reset (it loads ctypes,
+    which start-up does not need)."""
+    from kiosk.ui.memory import release_idle_memory as release
+
+    return release()
 
 
 def idle_reset(window: KioskWindow) -> None:

@@ -21,10 +21,10 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from contextlib import closing
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
-from sqlite_utils.db import Table
+if TYPE_CHECKING:  # sqlite-utils (and numpy, which it imports) only when a row is written: not at start-up
+    from sqlite_utils.db import Table
 
 Row = dict[str, Any]
 """One row: column name → value."""
@@ -62,6 +62,8 @@ def insert(conn: sqlite3.Connection, table: str, row: Row) -> None:
 
 
 def _table(conn: sqlite3.Connection, table: str) -> Table:
+    from sqlite_utils import Database
+
     return Database(conn, recursive_triggers=False, execute_plugins=False).table(table)
 
 

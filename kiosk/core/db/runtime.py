@@ -41,7 +41,7 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.core.db.backup import backup_database, backups_dir, check_backup_file, list_backups, safe_stem
 from kiosk.core.db.connection import connect, transaction
@@ -49,17 +49,14 @@ from kiosk.core.db.migrations import PROGRAM_VERSION_KEY, NewerDatabaseError, ch
 from kiosk.core.db.recovery import prepare_connection, recover_if_needed
 from kiosk.core.db.rows import copy_database, insert_all, table_columns, table_rows, upsert
 from kiosk.core.errors import DatabaseError, KioskError
-from kiosk.core.listings import audit
-from kiosk.core.listings.editing import (
-    LISTING,
-    SNAPSHOT_TABLES,
-    Snapshot,
-    _same,
-    reindex,
-    snapshot,
-    write_snapshot,
-)
 from kiosk.core.search import pinyin_store
+
+if TYPE_CHECKING:
+    from kiosk.core.listings.editing import Snapshot
+
+# kiosk.core.listings (editing, its validation, the audit log) is imported by merge_content, the one
+# part of this module that needs it: every ``kiosk run`` opens its database here, and only an upgrade
+# merges.
 
 RUNTIME_NAME = "kiosk.db"
 SEED_HASH_KEY = "seed_content_hash"
@@ -370,6 +367,9 @@ def merge_content(conn: sqlite3.Connection, new_db: Path, *, now: datetime | Non
     the rules. Also used by the content roll-out to terminals, which passes ``guard`` (its time limit,
     set on the connection that reads ``new_db`` too, so a bundle's database cannot stall the merge).
     """
+    from kiosk.core.listings import audit
+    from kiosk.core.listings.editing import _same, reindex, snapshot, write_snapshot
+
     new_db = Path(new_db)
     report = MergeReport()
     src = connect(new_db, readonly=True, migrate_schema=False)
@@ -428,6 +428,8 @@ def merge_content(conn: sqlite3.Connection, new_db: Path, *, now: datetime | Non
 
 
 def _listings(src: sqlite3.Connection) -> dict[str, Snapshot]:
+    from kiosk.core.listings.editing import snapshot
+
     out: dict[str, Snapshot] = {}
     for (sid,) in src.execute("SELECT id FROM services ORDER BY id").fetchall():
         snap = snapshot(src, sid)
@@ -438,6 +440,8 @@ def _listings(src: sqlite3.Connection) -> dict[str, Snapshot]:
 
 def _fit(conn: sqlite3.Connection, snap: Snapshot) -> Snapshot:
     """Keep only the columns the runtime schema has; fill missing ones with None."""
+    from kiosk.core.listings.editing import SNAPSHOT_TABLES
+
     out: Snapshot = {}
     for table in SNAPSHOT_TABLES:
         cols = table_columns(conn, table)
@@ -458,7 +462,7 @@ def _delete_unreferenced(conn: sqlite3.Connection, table: str, keep: set[str]) -
             conn.execute("RELEASE drop_row")
 
 
-__all__ = ["LISTING", "DataFolderReadOnly", "LinkTargetMissing", "MergeReport", "ReadOnlyConnection",
+__all__ = ["DataFolderReadOnly", "LinkTargetMissing", "MergeReport", "ReadOnlyConnection",
            "current_seed_hash", "follow_link", "merge_content", "open_kiosk_database", "open_read_only",
            "open_runtime_database", "open_without_migrating", "read_only_reason", "runtime_db_path", "touched",
            "write_problem"]

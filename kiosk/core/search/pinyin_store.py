@@ -28,7 +28,9 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from kiosk.core.search.pinyin import char_readings, han_runs, is_han
+# kiosk.core.search.pinyin (its syllable tables and character-class patterns) is imported where it is
+# used: every start opens the runtime database through this module (:func:`missing`), and start-up
+# needs none of it.
 
 UNKNOWN = "?"
 """The syllable stored for a character of a word that has no reading."""
@@ -102,6 +104,8 @@ def store(conn: sqlite3.Connection, *, words_from: Iterable[str | None] = (),
 
     Needs pypinyin. Rows are inserted in sorted order, so a build is byte-for-byte reproducible.
     """
+    from kiosk.core.search.pinyin import char_readings, han_runs
+
     words = sorted({run for text in words_from for run in han_runs(text) if len(run) >= 2})
     chars = {ch for text in chars_from for run in han_runs(text) for ch in run}
     if common:
@@ -175,6 +179,8 @@ def _lookup(conn: sqlite3.Connection, table: str, key: str, value: str, keys: Se
 
 def chars_readings(conn: sqlite3.Connection, chars: Iterable[str]) -> dict[str, tuple[str, ...]]:
     """Readings of each Chinese character (most common first; ``()`` when it has none)."""
+    from kiosk.core.search.pinyin import char_readings, is_han
+
     wanted = sorted({ch for ch in chars if is_han(ch)})
     stored = _lookup(conn, "pinyin_chars", "ch", "readings", wanted)
     return {ch: tuple(stored[ch].split()) if ch in stored else char_readings(ch) for ch in wanted}

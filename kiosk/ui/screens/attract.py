@@ -146,9 +146,11 @@ class AttractScreen(Screen):
         self.cards.setStretch(0, 3 if portrait else 1)
         self.cards.setStretch(1, 2 if portrait else 1)
         # landscape has less height: the number one size smaller, the icon too
-        self.figure_value.setProperty("role", "huge" if portrait else "big")
-        self.figure_value.style().unpolish(self.figure_value)
-        self.figure_value.style().polish(self.figure_value)
+        role = "huge" if portrait else "big"
+        if self.figure_value.property("role") != role:  # (the first call, in portrait, has nothing to change:
+            self.figure_value.setProperty("role", role)  # no QStyle wrapper, ≈ 400 enum members, before the paint)
+            self.figure_value.style().unpolish(self.figure_value)
+            self.figure_value.style().polish(self.figure_value)
         self.show_slides()
 
     def retranslate(self) -> None:
