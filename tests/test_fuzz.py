@@ -241,13 +241,13 @@ def test_any_config_file_loads_or_says_why(tmp_path_factory: pytest.TempPathFact
 # ------------------------------------------------------------------------------ PIN input
 
 PIN_TEXT = st.one_of(st.text(alphabet="0123456789", max_size=14), ANY_TEXT,
-                     st.sampled_from(["", " 2580", "２５８０", "٢٥٨٠", "2580\n", "0" * 4, "1234", "9876", "25 80"]))
+                     st.sampled_from(["", " 2580", "２５８０", "٢٥٨٠", "258013\n", "0" * 4, "1234", "9876", "25 80"]))
 
 
 @settings(max_examples=60, deadline=None)
 @given(pin=PIN_TEXT)
 def test_new_pin_is_accepted_or_refused_with_a_reason(pin: str) -> None:
-    """validate_new_pin says None (fine) or why not — never raises; accepted PINs are 4–12 ASCII digits."""
+    """validate_new_pin says None (fine) or why not — never raises; accepted PINs are 6–12 ASCII digits."""
     reason = validate_new_pin_safely(pin)
     if reason is None:
         assert pin.isascii() and pin.isdigit() and auth.PIN_MIN <= len(pin) <= auth.PIN_MAX

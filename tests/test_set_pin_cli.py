@@ -12,6 +12,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+from kiosk.core.db.connection import connect
 from kiosk.core.db.runtime import open_runtime_database
 from kiosk.core.terminal.paths import app_root
 from kiosk.core.workers import auth
@@ -198,4 +199,22 @@ def test_ctrl_c_at_the_terminal_prompt_cancels_in_one_line(seed_db_path: Path, t
         os.close(err_r)
     conn = _db(data)
     assert not auth.pin_is_set(conn)
+    conn.close()
+
+
+def test_a_worker_is_added_with_the_administrators_pin_and_removed_again(seed_db_path: Path,
+                                                                          tmp_path: Path) -> None:
+    """`kiosk set-pin --worker 王芳` asks the administrator's PIN, then hers; `--remove` takes it away."""
+    data = _data_with_pin(seed_db_path, tmp_path)
+    wrong = set_pin(data, "000000\n739146\n", "--worker", "王芳")
+    assert wrong.returncode == 1 and _one_line(wrong.stderr) and "wrong current PIN" in wrong.stderr
+    added = set_pin(data, f"{FIRST}\n739146\n", "--worker", "王芳")
+    assert added.returncode == 0, added.stderr
+    conn = connect(data / "kiosk.db")
+    assert auth.workers(conn) == [auth.ADMIN, "王芳"] and auth.check_pin(conn, "739146", now=NOW, worker="王芳").ok
+    conn.close()
+    removed = set_pin(data, f"{FIRST}\n", "--worker", "王芳", "--remove")
+    assert removed.returncode == 0, removed.stderr
+    conn = connect(data / "kiosk.db")
+    assert auth.workers(conn) == [auth.ADMIN]
     conn.close()

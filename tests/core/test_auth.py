@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from kiosk.core.db.connection import connect
 from kiosk.core.workers import auth
 from tests.helpers.worker import NOW
 
-PIN = "2580"
+PIN = "258013"
 
 
 def test_no_default_pin(writable_db: Path) -> None:
@@ -40,7 +41,7 @@ def test_right_pin_opens_a_session(writable_db: Path) -> None:
     conn = connect(writable_db)
     auth.set_pin(conn, PIN, now=NOW)
     result = auth.check_pin(conn, PIN, now=NOW)
-    assert result.ok and result.session is not None and result.session.id.startswith("admin-20260302-0930-")
+    assert result.ok and result.session is not None and result.session.id.startswith("管理员·20260302-0930-")
     actors = [r[0] for r in conn.execute("SELECT actor FROM audit_log WHERE action = 'login'")]
     assert actors == [result.session.id]
 
@@ -102,3 +103,42 @@ def test_set_pin_lifts_a_lock(writable_db: Path) -> None:
     auth.set_pin(conn, "369147", now=NOW)
     assert auth.check_pin(conn, "369147", now=NOW).ok
     assert auth.check_pin(conn, PIN, now=NOW).status == "wrong"
+
+
+def test_each_worker_has_a_name_and_the_session_carries_it(conn: sqlite3.Connection) -> None:
+    """Two workers, two PINs: each PIN opens only its own name, and the session (the history's "who") says it."""
+    auth.set_pin(conn, PIN, now=NOW)
+    auth.set_pin(conn, "739146", now=NOW, worker="王芳")
+    assert auth.workers(conn) == [auth.ADMIN, "王芳"]
+    mine = auth.check_pin(conn, "739146", now=NOW, worker="王芳")
+    assert mine.ok and mine.session is not None and mine.session.worker == "王芳"
+    assert mine.session.id.startswith("王芳·")
+    assert auth.check_pin(conn, "739146", now=NOW, worker=auth.ADMIN).status == "wrong"
+    assert auth.remove_worker(conn, "王芳", now=NOW, actor="test")
+    assert auth.workers(conn) == [auth.ADMIN]
+    assert auth.check_pin(conn, "739146", now=NOW, worker="王芳").status == "not_set"
+
+
+def test_a_new_pin_has_six_digits_at_least(conn: sqlite3.Connection) -> None:
+    """A 4-digit PIN falls in days at a public kiosk: new PINs need 6–12 digits."""
+    with pytest.raises(auth.PinRejected):
+        auth.set_pin(conn, "2580", now=NOW)
+    auth.set_pin(conn, "258013", now=NOW)
+
+
+def test_each_further_lock_lasts_twice_as_long(conn: sqlite3.Connection) -> None:
+    """5 wrong PINs lock for 5 minutes; the next 5 (after the lock) for 10; then 20 … up to an hour."""
+    auth.set_pin(conn, PIN, now=NOW)
+    now = NOW
+    lengths = []
+    for _ in range(6):
+        for _ in range(auth.MAX_FAILURES):
+            result = auth.check_pin(conn, "000000", now=now)
+        assert result.status == "locked" and result.locked_until is not None
+        lengths.append(int((result.locked_until - now).total_seconds() // 60))
+        now = result.locked_until + timedelta(seconds=1)
+    assert lengths == [5, 10, 20, 40, 60, 60]
+    assert auth.check_pin(conn, PIN, now=now).ok  # the right PIN after a lock: counting starts afresh
+    for _ in range(auth.MAX_FAILURES):
+        result = auth.check_pin(conn, "000000", now=now)
+    assert result.locked_until is not None and result.locked_until - now == timedelta(minutes=5)

@@ -35,7 +35,7 @@ def _edit_and_set_pin(conn: sqlite3.Connection) -> dict[str, object]:
     assert listing is not None
     listing.phones.append(PhoneEntry("0371-68000003", description="测试：工作人员添加"))
     save_listing(conn, listing, actor="admin-test", now=NOW)
-    auth.set_pin(conn, "2580", now=NOW)
+    auth.set_pin(conn, "258013", now=NOW)
     edited = snapshot(conn, EDITED)
     assert edited is not None
     return edited
@@ -218,7 +218,7 @@ def test_damaged_link_target_is_recovered_in_its_own_folder_and_the_link_kept(se
     target.write_bytes(seed_db_path.read_bytes())
     (data / "kiosk.db").symlink_to(target)
     conn = open_runtime_database(data, seed_db_path, now=NOW)
-    auth.set_pin(conn, "2580", now=NOW)
+    auth.set_pin(conn, "258013", now=NOW)
     backup_database(conn, "manual", now=NOW)
     conn.close()
     target.write_bytes(b"this is not a database (test)" * 500)

@@ -53,7 +53,7 @@ def test_set_pin_from_stdin_then_wrong_pin_is_refused(writable_db: Path, monkeyp
     """`kiosk set-pin --pin-stdin` stores a PIN; a weak one exits 1 with a one-line reason."""
     from kiosk.core.workers import auth
 
-    monkeypatch.setattr("sys.stdin", io.StringIO("2580\n"))
+    monkeypatch.setattr("sys.stdin", io.StringIO("258013\n"))
     assert main(["set-pin", "--pin-stdin", "--db", str(writable_db)]) == 0
     assert auth.pin_is_set(connect(writable_db))
     monkeypatch.setattr("sys.stdin", io.StringIO("1111\n"))

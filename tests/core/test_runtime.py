@@ -37,7 +37,7 @@ def test_bundled_database_is_never_written(seed_db_path: Path, tmp_path: Path) -
 def test_reopen_keeps_runtime_state(seed_db_path: Path, tmp_path: Path) -> None:
     """A restart finds the same runtime database with feedback and PIN intact; no merge, no backup."""
     conn = open_runtime_database(tmp_path / "data", seed_db_path)
-    auth.set_pin(conn, "2580", now=NOW)
+    auth.set_pin(conn, "258013", now=NOW)
     feedback.add_feedback(conn, "library-branches", "wrong_phone", NOW)
     conn.close()
     conn = open_runtime_database(tmp_path / "data", seed_db_path)
@@ -74,7 +74,7 @@ def test_upgrade_keeps_worker_edits_and_brings_new_seed_content(seed_db_path: Pa
     listing.phones.append(PhoneEntry("0371-68000003", description="测试：工作人员添加"))
     save_listing(conn, listing, actor="admin-test", now=NOW)
     edited = snapshot(conn, "smart-elderly-care-12349")
-    auth.set_pin(conn, "2580", now=NOW)
+    auth.set_pin(conn, "258013", now=NOW)
     feedback.add_feedback(conn, "library-branches", "closed", NOW)
     usage.record_view(conn, "service", "library-branches", NOW)
     audit_rows = conn.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0]

@@ -24,7 +24,7 @@ from kiosk.ui.app import build_kiosk
 from kiosk.ui.window import KioskWindow
 from tests.ui.conftest import FIXED_NOW
 
-PIN = "2580"
+PIN = "258013"
 
 
 class Clock:
@@ -123,7 +123,7 @@ def test_pin_pad_buttons_enter_the_pin(kiosk: Callable[..., KioskWindow], conn: 
     panel.refresh_pin_state()
     for digit in PIN:
         qtbot.mouseClick(panel.pinpad.keys[digit], Qt.MouseButton.LeftButton)
-    assert panel.pinpad.dots.text() == "●●●●" and PIN not in panel.pinpad.dots.text()
+    assert panel.pinpad.dots.text() == "●" * len(PIN) and PIN not in panel.pinpad.dots.text()
     qtbot.mouseClick(panel.pinpad.ok, Qt.MouseButton.LeftButton)
     assert panel.is_open
 
@@ -319,3 +319,18 @@ def test_a_save_while_another_program_writes_keeps_the_form_and_says_try_again(
     stored = get_listing(conn, "smart-elderly-care-12349")
     assert stored is not None and stored.phones[0].number != "0371-68000002"
     assert editor.save() and "已保存" in editor.message.text()
+
+
+def test_with_two_workers_the_pad_asks_whose_pin_and_the_history_names_them(
+        kiosk: Callable[..., KioskWindow], conn: sqlite3.Connection, qtbot: Any) -> None:
+    """Two workers: a PIN typed before a name is asked to pick one; 王芳's PIN under 王芳 opens her session."""
+    auth.set_pin(conn, PIN, now=FIXED_NOW)
+    auth.set_pin(conn, "739146", now=FIXED_NOW, worker="王芳")
+    panel = admin_screen(kiosk()).panel
+    panel.refresh_pin_state()
+    assert set(panel.pinpad.name_buttons) == {auth.ADMIN, "王芳"}
+    panel.pinpad.enter("739146")
+    assert not panel.is_open and "名字" in panel.pinpad.message.text()
+    qtbot.mouseClick(panel.pinpad.name_buttons["王芳"], Qt.MouseButton.LeftButton)
+    panel.pinpad.enter("739146")
+    assert panel.is_open and panel.session is not None and panel.session.id.startswith("王芳·")

@@ -26,7 +26,7 @@ from kiosk.ui.admin.screen import AdminScreen
 from kiosk.ui.app import build_kiosk
 from kiosk.ui.window import KioskWindow
 
-PIN = "2580"
+PIN = "258013"
 NOW = datetime(2026, 12, 2, 10, 0, tzinfo=SHANGHAI)
 OFFICE = "Mo-Fr 08:30-12:00,14:30-17:30; PH off"
 NOTICE = """\

@@ -20,7 +20,7 @@ from kiosk.ui.crash import RecoveryNoticeBar
 from kiosk.ui.window import KioskWindow
 from tests.ui.conftest import FIXED_NOW
 
-PIN = "2580"
+PIN = "258013"
 
 
 @pytest.fixture
