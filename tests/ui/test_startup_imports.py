@@ -75,3 +75,6 @@ def test_first_paint_of_kiosk_run_imports_no_heavy_module_and_no_other_screen(tm
     screens = sorted(module for name, (module, _cls) in RESIDENT_SCREENS.items()
                      if name != "attract" and module in modules)
     assert not screens, f"screens imported before the first paint (they are built while the kiosk waits): {screens}"
+    commands = sorted(m for m in modules if m.startswith("kiosk.commands.") and m not in ("kiosk.commands.run",
+                                                                                          "kiosk.commands._common"))
+    assert not commands, f"`kiosk run` loaded other commands' modules (kiosk.cli._ALONE): {commands}"
