@@ -35,6 +35,7 @@ from kiosk.ui.registry import RESIDENT_SCREENS, register_resident_screens
 from kiosk.ui.screens.base import Screen
 from kiosk.ui.stop_signals import exit_on_stop_signals
 from kiosk.ui.watchdog import install as install_service_watchdog
+from kiosk.ui.widgets.idle_warning import IdleWarning
 from kiosk.ui.window import KioskWindow
 
 DEFAULT_WINDOWED_SIZE = (1280, 800)
@@ -156,8 +157,11 @@ def build_kiosk(conn: Connection, config: Config | None = None, *,
     # a rich-text label. Built now, that cost falls after the first paint (kiosk.ui.readiness), not before.
     window.nav.screen(ATTRACT)
     install_worker_tools(window)
+    warning = IdleWarning(window, ctx.text)
     idle = IdleWatcher(ctx.config.idle_timeout_s, lambda: idle_reset(window),
-                       timeout_for=lambda: _screen_timeout(window), parent=window)
+                       timeout_for=lambda: _screen_timeout(window), on_warn=warning.warn, on_active=warning.hide,
+                       parent=window)
+    window.idle_warning = warning
     window.idle = idle
     app = QApplication.instance()
     if app is not None:

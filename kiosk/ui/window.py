@@ -128,6 +128,7 @@ class KioskWindow(QWidget):
         self.setWindowTitle(ctx.config.display_name)
         self.allow_close = not ctx.config.block_close
         self.idle: IdleWatcher | None = None  # set by kiosk.ui.app.build_kiosk
+        self.idle_warning: QWidget | None = None  # the countdown before the idle reset (kiosk.ui.app)
         self._title_sources: list[Screen] = []
         self.nav = Navigator(ctx, parent=self)
         self.status_bar = StatusBar(ctx)

@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from kiosk.core.terminal.config import Config
+from kiosk.ui.idle import WARN_S
 from kiosk.ui.window import KioskWindow
 
 
@@ -61,12 +62,12 @@ def test_idle_timer_uses_the_configured_timeout_and_touches_restart_it(qtbot: An
     window = make_window(config=Config(idle_timeout_s=42))
     window.nav.home()
     idle = window.idle
-    assert idle.timer.interval() == 42_000 and idle.timer.isActive()
+    assert idle.timer.interval() == (42 - WARN_S) * 1000 and idle.timer.isActive()  # then WARN_S s of warning
     idle.timer.start(10_000)  # pretend some time passed
     home = window.nav.current()
     qtbot.mousePress(home.search_button, Qt.MouseButton.LeftButton)
     qtbot.mouseRelease(home.search_button, Qt.MouseButton.LeftButton)
-    assert idle.timer.interval() == 42_000  # restarted by the touch
+    assert idle.timer.interval() == (42 - WARN_S) * 1000  # restarted by the touch
     idle.timeout_s = 0.05  # a short timeout instead of waiting 42 s
     idle.start()
     qtbot.waitUntil(lambda: window.nav.current_name == "attract", timeout=3000)
@@ -85,3 +86,33 @@ def test_attract_screen_rotates_figures_and_headlines(window: KioskWindow) -> No
     attract.reset()
     assert (attract.figure_value.text(), attract.news_title.text()) == first
     assert attract.start_text.text() == "轻触屏幕开始 / Touch to start"
+
+
+def test_a_warning_with_a_countdown_comes_first_and_a_tap_keeps_the_page(qtbot: Any, make_window: Any) -> None:
+    """WCAG 2.2.1: 20 s before the reset a warning counts down; a tap keeps the page; no tap: attract."""
+    window = make_window(config=Config(idle_timeout_s=90))
+    window.show()
+    window.nav.home()
+    idle, warning = window.idle, window.idle_warning
+    idle.warn_now()
+    assert warning.isVisible() and idle.warning and "还在看吗" in warning.question.text()
+    assert f"{WARN_S} 秒后回到首页" in warning.countdown.text() and idle.final.isActive()
+    warning._tick()
+    assert f"{WARN_S - 1} 秒后" in warning.countdown.text()
+    qtbot.mouseClick(warning.keep, Qt.MouseButton.LeftButton)  # 继续使用
+    assert not warning.isVisible() and not idle.warning and window.nav.current_name == "home"
+    assert idle.timer.isActive() and not idle.final.isActive()  # counting afresh
+    idle.warn_now()
+    idle.final.start(50)  # the rest of the countdown, short
+    qtbot.waitUntil(lambda: window.nav.current_name == "attract", timeout=3000)
+    assert not warning.isVisible()
+
+
+def test_the_warning_speaks_the_residents_language(make_window: Any) -> None:
+    """In English the warning is English."""
+    window = make_window(config=Config(idle_timeout_s=90))
+    window.nav.home()
+    window.ctx.set_language("en")
+    window.idle.warn_now()
+    warning = window.idle_warning
+    assert warning.question.text() == "Still there?" and "tap anywhere" in warning.countdown.text()
