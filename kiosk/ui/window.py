@@ -95,16 +95,22 @@ class NavBar(QFrame):
         self.home_button = button("", "nav")
         self.home_button.setObjectName("homeButton")
         self.home_button.clicked.connect(nav.home)
+        self.nav = nav
+        self.help_button = button("", "nav")  # 找人帮忙: the numbers to call, one tap from every page
+        self.help_button.setObjectName("helpButton")
+        self.help_button.clicked.connect(lambda: nav.push("hotlines"))
         self.title = ElidedLabel("", "heading")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.row = QHBoxLayout(self)
         self.row.addWidget(self.back_button)
         self.row.addWidget(self.title, 1)
+        self.row.addWidget(self.help_button)
         self.row.addWidget(self.home_button)
 
     def retranslate(self) -> None:
         self.back_button.setText(self.tr("返回"))
         self.home_button.setText(self.tr("首页"))
+        self.help_button.setText(self.nav.ctx.text("找人帮忙", "Get help"))
 
     def apply_theme(self, theme: Theme) -> None:
         margin = theme.spacing // 2
@@ -113,7 +119,8 @@ class NavBar(QFrame):
         self.back_button.setMinimumWidth(width)
         self.home_button.setMinimumWidth(width)
         size = QSize(theme.heading_px, theme.heading_px)
-        for btn, name in ((self.back_button, "fa5s.arrow-left"), (self.home_button, "fa5s.home")):
+        for btn, name in ((self.back_button, "fa5s.arrow-left"), (self.home_button, "fa5s.home"),
+                          (self.help_button, "fa5s.phone-alt")):
             btn.setIcon(icons.icon(name, theme.colors.text))
             btn.setIconSize(size)
 
@@ -151,6 +158,7 @@ class KioskWindow(QWidget):
     def _screen_changed(self, name: str, screen: Screen) -> None:
         self.status_bar.setVisible(screen.chrome)
         self.nav_bar.setVisible(screen.chrome and not screen.is_home and name != ATTRACT)
+        self.nav_bar.help_button.setVisible(name != "hotlines")  # already there
         if screen not in self._title_sources:
             self._title_sources.append(screen)
             screen.titleChanged.connect(self._update_title)

@@ -116,3 +116,4 @@ def test_the_warning_speaks_the_residents_language(make_window: Any) -> None:
     window.idle.warn_now()
     warning = window.idle_warning
     assert warning.question.text() == "Still there?" and "tap anywhere" in warning.countdown.text()
+

@@ -39,6 +39,8 @@ class Config:
     terminal_id: str = "terminal-1"
     display_name: str = "上街社区服务终端"
     community: str = ""
+    help_phone: str = ""
+    help_phone_name: str = ""
     default_language: str = "zh"
     idle_timeout_s: int = 90
     elder_mode_default: bool = False
@@ -114,6 +116,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("display_name", str, "Name shown in the title bar, e.g. the service hall's name.",
             pattern=r"(?s).*\S.*", pattern_help="not empty"),
     Setting("community", str, "Community or place where the terminal stands (shown on the attract screen)."),
+    Setting("help_phone", str, "Phone number of the community office residents are offered first under 找人帮忙 "
+            "(e.g. the 社区服务站 next to the terminal); empty: only the hotlines.",
+            pattern=r"(?:[0-9+()\- ]{3,40})?",
+            pattern_help="empty, or a phone number: digits, spaces, '-', '(' ')' or '+'"),
+    Setting("help_phone_name", str, "Who answers help_phone, e.g. 峡窝镇社区服务站 (shown above the number)."),
     Setting("default_language", str, "Language after start and after each idle reset.", choices=("zh", "en"),
             group="Residents"),
     Setting("idle_timeout_s", int, "Seconds without a touch before the kiosk clears and returns to the attract "

@@ -43,6 +43,10 @@ class HotlinesScreen(Screen):
     def __init__(self, ctx: AppContext, nav: Navigator, parent: QWidget | None = None) -> None:
         super().__init__(ctx, nav, parent)
         self.hotlines = queries.list_hotlines(ctx.conn)
+        if ctx.config.help_phone:  # the terminal's own community office first (the terminal's config)
+            self.hotlines.insert(0, Hotline(ctx.config.help_phone, ctx.config.help_phone_name or "本社区服务站",
+                                            None if ctx.config.help_phone_name else "Community office", None,
+                                            "terminal", None, None, None))
         self.intro = label("", "hint", wrap=True)
         self.cards = [HotlineCard(h) for h in self.hotlines]
         self.grid = QGridLayout()
