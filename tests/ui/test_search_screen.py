@@ -99,6 +99,7 @@ def test_empty_state_offers_categories_and_hotline(qtbot: Any, window: KioskWind
     screen.set_query("魑魅魍魉")
     assert screen.model.rowCount() == 0 and screen.empty_state.isVisible() and not screen.view.isVisible()
     assert "魑魅魍魉" in screen.empty_state.message.text()
+    assert "本机暂无" in screen.empty_state.message.text() and "12345" in screen.empty_state.message.text()
     assert set(screen.empty_state.category_buttons) == {"elderly", "health", "culture", "sports", "government"}
     assert screen.empty_state.hotline_number.text() == "12349"
     tap(qtbot, screen.empty_state.hotline_card)

@@ -169,6 +169,10 @@ RESULT_KINDS: dict[str, ResultKind] = {
 """Every kind of hit search gives (a synonym is found as its category); an unknown kind shows as news."""
 
 
+HELP_NUMBER = "12345"
+"""Where a search finds nothing, residents are told to call this (政务服务便民热线, in the hotlines)."""
+
+
 def _hours_label(state: HoursState | None, language: str) -> str | None:
     """"营业中 · 17:30 关门" / "Open · closes 17:30", or None when unknown (as kiosk.ui.hours.label)."""
     if state is None or state.state == "unknown":
@@ -511,6 +515,12 @@ class SearchScreen(Screen):
             self.status.setText("")
             if self.open_now_chip is not None and self.open_now_chip.isChecked() and hits:
                 self.empty_state.message.setText(self.tr("现在开放的服务里没有找到。请取消“现在开放”，或换个说法。"))
+            elif any(h.number == HELP_NUMBER for h in self.hotlines):
+                q = self._query.strip()
+                self.empty_state.message.setText(self.ctx.text(
+                    f"本机暂无“{q}”的信息。请拨打 {HELP_NUMBER} 政务服务便民热线咨询，也可以换个说法或按分类找。",
+                    f"This kiosk has nothing on “{q}” yet. Please call {HELP_NUMBER}, the government service "
+                    "hotline — or try other words, or look by category."))
             else:
                 text = self.tr("没有找到“%1”。换个说法试试，或者按分类找，也可以打电话问。")
                 self.empty_state.message.setText(text.replace("%1", self._query.strip()))
