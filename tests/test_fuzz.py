@@ -27,6 +27,7 @@ from kiosk.core.errors import KioskError
 from kiosk.core.exchange.csv_io import flat_header
 from kiosk.core.exchange.transfer import apply_import, plan_import
 from kiosk.core.hours.opening import InvalidHoursError, hours_state, load_calendar, validate_hours
+from kiosk.core.hours.wording import to_osm
 from kiosk.core.listings.editing import HoursEntry, Listing, ListingInvalid, save_listing, validate_listing
 from kiosk.core.search import ranking as search
 from kiosk.core.terminal.config import SETTINGS, Config, ConfigError, config_from_mapping, load_config
@@ -123,22 +124,22 @@ MOMENT = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2040, 1
 @given(expr=HOURS_TEXT, moment=MOMENT)
 def test_hours_text_is_usable_or_explained_the_same_everywhere(conn: sqlite3.Connection, expr: str,
                                                                moment: datetime) -> None:
-    """validate_hours, hours_state and the listing editor agree: usable everywhere, or refused with a message."""
-    problem = validate_hours(expr)
+    """to_osm (notice-board Chinese or OSM), hours_state and the listing editor agree: usable everywhere,
+    or refused with a message."""
     calendar = load_calendar(conn)
     editor = validate_listing(conn, Listing(category_id="elderly", name="测试", hours=[HoursEntry(expr)]))
     hours_problems = [p for p in editor if p.path[0] == "hours"]
-    if problem is None:
-        state = hours_state(expr, moment, calendar)
-        assert state.state in ("open", "closed", "unknown")
-        assert state.label("zh") and state.label("en")
-        assert not hours_problems or not expr.strip()
-    else:
-        assert problem.splitlines()[0].strip()
-        with pytest.raises(InvalidHoursError) as caught:
-            hours_state(expr, moment, calendar)
-        clear_message(caught.value)
+    try:
+        osm = to_osm(expr)
+    except InvalidHoursError as refused:
+        clear_message(refused)
         assert hours_problems or not expr.strip()
+        return
+    assert validate_hours(osm) is None  # what is stored is valid OSM
+    state = hours_state(osm, moment, calendar)
+    assert state.state in ("open", "closed", "unknown")
+    assert state.label("zh") and state.label("en")
+    assert not hours_problems or not expr.strip()
 
 
 # ------------------------------------------------------------------------------ import rows
