@@ -20,6 +20,11 @@ WEEKDAYS_ZH = "一二三四五六日"
 WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
+TOGGLE_TEXTS = {"elder": ("长辈模式", "Large text"), "contrast": ("高对比度", "High contrast")}
+"""The toggles' labels in both languages (the English ones are their translations in resources/translations/kiosk_en.ts),
+measured so that a toggle keeps its width when the language changes."""
+
+
 class StatusBar(QFrame):
     """Always visible above the screens (except the attract screen)."""
 
@@ -44,9 +49,11 @@ class StatusBar(QFrame):
         self.row.addWidget(self.brand, 1)
         self.row.addWidget(self.clock)
         self.row.addSpacing(8)
+        # Elder mode last: it is the one toggle that makes the bar grow, and anchored at the right edge
+        # it grows leftwards under the finger, so a second tap still lands on it (never on a neighbour).
         self.row.addWidget(self.language_button)
-        self.row.addWidget(self.elder_button)
         self.row.addWidget(self.contrast_button)
+        self.row.addWidget(self.elder_button)
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.update_clock)
         self.timer.start(10_000)
@@ -60,7 +67,23 @@ class StatusBar(QFrame):
         self.language_button.setText("English" if self.ctx.language == "zh" else "中文")
         self.elder_button.setText(self.tr("长辈模式"))
         self.contrast_button.setText(self.tr("高对比度"))
+        self.steady_widths()
         self.update_clock()
+
+    def steady_widths(self) -> None:
+        """Each toggle as wide as its widest label in either language, so switching the language moves
+        no button (the next tap lands where the last one did)."""
+        for btn, texts in ((self.language_button, ("English", "中文")), (self.elder_button, TOGGLE_TEXTS["elder"]),
+                           (self.contrast_button, TOGGLE_TEXTS["contrast"])):
+            shown = btn.text()
+            btn.setMinimumWidth(0)
+            btn.ensurePolished()
+            widths = []
+            for text in (*texts, shown):
+                btn.setText(text)
+                widths.append(btn.sizeHint().width())
+            btn.setText(shown)
+            btn.setMinimumWidth(max(widths))
 
     def apply_theme(self, theme: Theme) -> None:
         margin = theme.spacing // 2
@@ -74,6 +97,7 @@ class StatusBar(QFrame):
                           (self.contrast_button, "fa5s.adjust")):
             btn.setIcon(icons.toggle_icon(name, color, theme.colors.accent_text, theme.body_px))
             btn.setIconSize(size)
+        self.steady_widths()
 
     def update_clock(self) -> None:
         now = self.ctx.clock()
