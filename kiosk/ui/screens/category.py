@@ -131,7 +131,7 @@ class CategoryScreen(Screen):
 
     def _update_chips(self) -> None:
         """The "open now" chip only where some service of the category has known hours."""
-        has_hours = any(s.opening_hours for s in self.services)
+        has_hours = any(s.opening_hours or s.place_hours for s in self.services)
         if has_hours:
             self.chips.add_chip(OPEN_NOW)
         else:
@@ -146,10 +146,17 @@ class CategoryScreen(Screen):
     def refresh(self) -> None:
         rows = self.services
         if self.filter == OPEN_NOW:
-            rows = [s for s in rows if hours.is_open(self.ctx, s.opening_hours)]
+            rows = [s for s in rows if self.is_open(s)]
         self.model.set_rows(rows)
         self.empty.setVisible(not rows and bool(self.services))
         self.count.setText(self.tr("共 %n 项服务", "", len(rows)))
+
+    def is_open(self, summary: ServiceSummary) -> bool:
+        """Open now: the service's own hours say so, or any one of its places is open."""
+        return bool(hours.is_open(self.ctx, summary.opening_hours)) or self.places_open(summary) > 0
+
+    def places_open(self, summary: ServiceSummary) -> int:
+        return sum(1 for expr in summary.place_hours if hours.is_open(self.ctx, expr))
 
     def meta_text(self, summary: ServiceSummary) -> str:
         """The card's line of facts: how many places, open now, phone."""
@@ -160,6 +167,9 @@ class CategoryScreen(Screen):
             else:
                 parts.append(self.tr("共 %1%2").replace("%1", str(summary.count)).replace(
                     "%2", summary.count_unit or ""))
+        if summary.places:  # "28 处 · 12 处现在开放" (kiosk.ui.widgets.places says the same on the detail page)
+            parts.append(self.tr("%n 处", "", summary.places) + " · "
+                         + self.tr("%n 处现在开放", "", self.places_open(summary)))
         state = hours.label(self.ctx, summary.opening_hours)
         if state:
             parts.append(state)
