@@ -195,7 +195,7 @@ def test_a_place_qr_code_carries_its_name_address_hours_and_tel(qtbot: Any, make
 
 
 def test_two_hundred_places_come_in_batches_of_reused_cards(writable_db: Path, qtbot: Any) -> None:
-    """200 places: 10 cards at first, 10 more per tap on 再显示; another visit reuses the same cards."""
+    """200 places: BATCH cards at first, BATCH more per tap on 再显示; another visit reuses the same cards."""
     conn = connect(writable_db)
     try:
         add_places(conn, many_places(200), FIXED_NOW)
@@ -208,7 +208,7 @@ def test_two_hundred_places_come_in_batches_of_reused_cards(writable_db: Path, q
         detail = open_detail(window)
         assert len(detail.places.shown_cards()) == BATCH
         assert detail.places.summary.text() == "200 处 · 100 处现在开放"
-        assert detail.places.more.text() == "再显示 10 处（还有 190 处）"
+        assert detail.places.more.text() == f"再显示 {BATCH} 处（还有 {200 - BATCH} 处）"
         detail.scroll_area.ensureWidgetVisible(detail.places.more)  # the resident scrolls down to it
         QApplication.processEvents()
         qtbot.mouseClick(detail.places.more, Qt.MouseButton.LeftButton)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
@@ -31,6 +33,8 @@ class CategoryScreen(Screen):
         self.category: Category | None = None
         self.services: list[ServiceSummary] = []
         self.filter = ALL
+        self._open_minute: datetime | None = None
+        self._open_counts: dict[tuple[str, tuple[str, ...]], int] = {}
         self.icon = QLabel()
         self.description = TextBlock("", "body")
         header = QHBoxLayout()
@@ -156,7 +160,17 @@ class CategoryScreen(Screen):
         return bool(hours.is_open(self.ctx, summary.opening_hours)) or self.places_open(summary) > 0
 
     def places_open(self, summary: ServiceSummary) -> int:
-        return sum(1 for expr in summary.place_hours if hours.is_open(self.ctx, expr))
+        """How many of the service's places are open now; once a minute per service (a card is painted
+        again and again, and a service may have hundreds of places, many with the same hours)."""
+        minute = self.ctx.clock().replace(second=0, microsecond=0)
+        key = (summary.id, summary.place_hours)
+        if self._open_minute != minute:
+            self._open_minute = minute
+            self._open_counts = {}
+        if key not in self._open_counts:
+            self._open_counts[key] = sum(n for expr, n in Counter(summary.place_hours).items()
+                                         if hours.is_open(self.ctx, expr))
+        return self._open_counts[key]
 
     def meta_text(self, summary: ServiceSummary) -> str:
         """The card's line of facts: how many places, open now, phone."""

@@ -27,7 +27,7 @@ from kiosk.ui.widgets.flow import FlowLayout
 from kiosk.ui.widgets.qr import QrCode, fit_text
 from kiosk.ui.widgets.text import button, label
 
-BATCH = 10
+BATCH = 6
 """Cards shown at first, and added by each tap on "再显示"."""
 ALL = "all"
 
@@ -45,6 +45,12 @@ def communities(places: Sequence[PlaceView | Location]) -> list[str]:
         if community:
             seen.setdefault(community, None)
     return list(seen)
+
+
+def set_shown(widget: QWidget, shown: bool) -> None:
+    """Show or hide ``widget`` only when that changes (refilling pooled cards stays cheap)."""
+    if widget.isHidden() == shown:
+        widget.setVisible(shown)
 
 
 class PlaceCard(QFrame):
@@ -70,7 +76,8 @@ class PlaceCard(QFrame):
         for key, widget in self.lines.items():
             widget.setObjectName(f"place-{key}")
         self.phone_box = QWidget()
-        self.phone_flow = FlowLayout(self.phone_box)
+        self.phone_flow = QVBoxLayout(self.phone_box)  # one large number a line (no wrapping to work out)
+        self.phone_flow.setContentsMargins(0, 0, 0, 0)
         self.phone_buttons: list[QPushButton] = []
         self.qr_button = button("", "choice")
         self.qr_button.setObjectName("placeQrButton")
@@ -110,33 +117,40 @@ class PlaceCard(QFrame):
             phone.setObjectName("placePhone")
             phone.clicked.connect(lambda: self.qrRequested.emit(self.slot))
             self._style_phone(phone)
-            self.phone_flow.addWidget(phone)
+            self.phone_flow.addWidget(phone, 0, Qt.AlignmentFlag.AlignLeft)
             self.phone_buttons.append(phone)
         for i, phone in enumerate(self.phone_buttons):
             if i < len(p.phones):
-                phone.setText(p.phones[i])
-                phone.show()
+                if phone.text() != p.phones[i]:
+                    phone.setText(p.phones[i])
+                set_shown(phone, True)
             else:
-                phone.hide()
-        self.phone_box.setVisible(bool(p.phones))
-        self.qr_button.setText(self.tr("扫码带走这个地点"))
-        self.qr_caption.setText(self.tr("用手机扫码：这个地点的地址、开放时间和电话（无需上网）"))
+                set_shown(phone, False)
+        set_shown(self.phone_box, bool(p.phones))
+        if self.property("lang") != lang:
+            self.qr_button.setText(self.tr("扫码带走这个地点"))
+            self.qr_caption.setText(self.tr("用手机扫码：这个地点的地址、开放时间和电话（无需上网）"))
+            self.setProperty("lang", lang)
         self.show_qr("")
 
     def _line(self, key: str, caption: str, value: str) -> None:
         widget = self.lines[key]
-        widget.setText(caption.replace("%1", value) if value else "")
-        widget.setVisible(bool(value))
+        text = caption.replace("%1", value) if value else ""
+        if widget.text() != text:
+            widget.setText(text)
+        set_shown(widget, bool(value))
 
     def show_qr(self, payload: str) -> None:
         """Show the code of ``payload`` under the card ("" hides it)."""
         self.qr.set_text(payload)
-        self.qr.setVisible(bool(payload))
-        self.qr_caption.setVisible(bool(payload))
-        self.qr_button.setVisible(not payload)
-        self.setProperty("pressed", "true" if payload else "false")
-        self.style().unpolish(self)
-        self.style().polish(self)
+        set_shown(self.qr, bool(payload))
+        set_shown(self.qr_caption, bool(payload))
+        set_shown(self.qr_button, not payload)
+        pressed = "true" if payload else "false"
+        if self.property("pressed") != pressed:  # the chosen place has the pressed-card look
+            self.setProperty("pressed", pressed)
+            self.style().unpolish(self)
+            self.style().polish(self)
 
     def apply_theme(self, theme: Theme) -> None:
         self.theme = theme
@@ -198,7 +212,8 @@ class PlaceList(QWidget):
         self.chips: list[QPushButton] = []
         self.chip_keys: list[str] = []
         self.cards: list[PlaceCard] = []
-        self.card_box = QVBoxLayout()
+        self.card_area = QWidget()  # hidden as a whole for a service without places: the cards keep their state
+        self.card_box = QVBoxLayout(self.card_area)
         self.card_box.setContentsMargins(0, 0, 0, 0)
         self.more = button("", "choice")
         self.more.setObjectName("placesMore")
@@ -209,7 +224,7 @@ class PlaceList(QWidget):
         self.box.addWidget(self.summary)
         self.box.addWidget(self.none)
         self.box.addWidget(self.chip_box)
-        self.box.addLayout(self.card_box)
+        self.box.addWidget(self.card_area)
         self.box.addWidget(self.more)
 
     # -- content ------------------------------------------------------------------------------
@@ -270,6 +285,9 @@ class PlaceList(QWidget):
         return self.tr("%n 处", "", total) + " · " + self.tr("%n 处现在开放", "", open_now)
 
     def shown_cards(self) -> list[PlaceCard]:
+        """The cards on the page now, top to bottom."""
+        if self.card_area.isHidden():
+            return []
         return [c for c in self.cards if not c.isHidden()]
 
     def _ensure_cards(self, n: int) -> None:
@@ -284,15 +302,18 @@ class PlaceList(QWidget):
 
     def _fill_cards(self) -> None:
         n = min(len(self.filtered), self.limit)
+        set_shown(self.card_area, n > 0)
+        if not n:
+            self.more.hide()
+            return
         self._ensure_cards(n)
         for i, card in enumerate(self.cards):
             if i < n:
                 if card.view is not self.filtered[i] or card.property("lang") != self.lang:
                     card.fill(self.filtered[i], self.lang, self.fallback_name)
-                    card.setProperty("lang", self.lang)
-                card.show()
+                set_shown(card, True)
             else:
-                card.hide()
+                set_shown(card, False)
         rest = len(self.filtered) - n
         self.more.setText(self.tr("再显示 %1 处（还有 %2 处）").replace("%1", str(min(BATCH, rest)))
                           .replace("%2", str(rest)))
