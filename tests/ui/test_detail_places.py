@@ -157,16 +157,27 @@ def test_community_chips_filter_the_places_and_reset_on_leaving(qtbot: Any, make
 
 
 def test_one_community_shows_no_chips(writable_db: Path, qtbot: Any) -> None:
-    """Places all in one community: nothing to filter, so no chips."""
+    """Places all in one community: nothing to filter, so no chips (also after a listing that had them);
+    places without any hours say how many there are, nothing about open now."""
     conn = connect(writable_db)
     try:
-        add_places(conn, [replace(p, community="测试东社区") for p in three_places()], FIXED_NOW)
+        add_places(conn, three_places(), FIXED_NOW)
+        one = [replace(p, community="测试东社区", hours=None) for p in three_places()]
+        add_places(conn, one, FIXED_NOW, service_id="smart-elderly-care-12349")
         window = build_kiosk(conn, clock=lambda: FIXED_NOW)
         qtbot.addWidget(window)
         window.resize(*PORTRAIT)
         window.show()
         detail = open_detail(window)
+        assert detail.places.chip_box.isVisible()
+        detail = open_detail(window, "smart-elderly-care-12349")
         assert not detail.places.chip_box.isVisible()
+        assert detail.places.summary.text() == "3 处"
+        window.nav.home()
+        window.nav.push("category", category_id="elderly")
+        category = window.nav.current()
+        summary = next(s for s in category.services if s.id == "smart-elderly-care-12349")
+        assert category.meta_text(summary).startswith("3 处  ·  电话")
         window.idle.stop()
         window.allow_close = True
         window.ctx.release()

@@ -182,8 +182,10 @@ class CategoryScreen(Screen):
                 parts.append(self.tr("共 %1%2").replace("%1", str(summary.count)).replace(
                     "%2", summary.count_unit or ""))
         if summary.places:  # "28 处 · 12 处现在开放" (kiosk.ui.widgets.places says the same on the detail page)
-            parts.append(self.tr("%n 处", "", summary.places) + " · "
-                         + self.tr("%n 处现在开放", "", self.places_open(summary)))
+            places = self.tr("%n 处", "", summary.places)
+            if summary.place_hours:  # no place with hours: nothing to say about open now
+                places += " · " + self.tr("%n 处现在开放", "", self.places_open(summary))
+            parts.append(places)
         state = hours.label(self.ctx, summary.opening_hours)
         if state:
             parts.append(state)

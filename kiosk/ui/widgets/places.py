@@ -185,8 +185,6 @@ class PlaceList(QWidget):
     """The 地点 section: a heading with the counts, community chips (when the places span more than
     one community), the cards in batches, or "地点：暂未收录" when the service has no place."""
 
-    filterChanged = Signal()
-
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("placeList")
@@ -255,7 +253,6 @@ class PlaceList(QWidget):
     def choose_community(self, key: str) -> None:
         self.community = None if key == ALL else key
         self.refresh()
-        self.filterChanged.emit()
 
     def show_more(self) -> None:
         self.limit += BATCH
@@ -268,9 +265,10 @@ class PlaceList(QWidget):
         self.heading.setVisible(bool(total))
         self.none.setText(self.tr("地点：暂未收录 — 请拨打 %1 咨询").replace("%1", HELP_NUMBER))
         self.none.setVisible(not total)
-        self.summary.setText(self.count_text(total, open_count(self.views)))
+        known = any(v.state is not None for v in self.views)
+        self.summary.setText(self.count_text(total, open_count(self.views) if known else None))
         self.summary.setVisible(bool(total))
-        self.chip_box.setVisible(len(self.chips) > 1)
+        self.chip_box.setVisible(len(self.chip_keys) > 1)
         if self.chips:
             self.chips[0].setText(self.tr("全部"))
         self.filtered = [v for v in self.views if self.community is None or v.place.community == self.community]
@@ -280,9 +278,10 @@ class PlaceList(QWidget):
         self.qr_index = -1
         self._fill_cards()
 
-    def count_text(self, total: int, open_now: int) -> str:
-        """"28 处 · 12 处现在开放" / "28 places · 12 open now"."""
-        return self.tr("%n 处", "", total) + " · " + self.tr("%n 处现在开放", "", open_now)
+    def count_text(self, total: int, open_now: int | None) -> str:
+        """"28 处 · 12 处现在开放" / "28 places · 12 open now"; just "28 处" when no place's hours are known."""
+        places = self.tr("%n 处", "", total)
+        return places if open_now is None else places + " · " + self.tr("%n 处现在开放", "", open_now)
 
     def shown_cards(self) -> list[PlaceCard]:
         """The cards on the page now, top to bottom."""
