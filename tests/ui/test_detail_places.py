@@ -315,3 +315,19 @@ def test_location_entry_is_the_worker_form(places_conn: sqlite3.Connection) -> N
         "WHERE sl.service_id = ? ORDER BY sl.sort_order", (SERVICE,)).fetchall()
     assert [r[0] for r in rows] == [p.name for p in three_places()]
     assert isinstance(three_places()[0], LocationEntry)
+
+
+def test_a_tap_on_a_card_opens_its_code_but_a_flick_does_not(qtbot: Any, make_places_window: Any) -> None:
+    """Press and release in place on a card: its QR code; a release after a long drag: nothing."""
+    from PySide6.QtCore import QPoint
+
+    detail = open_detail(make_places_window())
+    card = detail.places.shown_cards()[0]
+    detail.scroll_area.ensureWidgetVisible(card.name)
+    QApplication.processEvents()
+    at = card.name.mapTo(card, card.name.rect().center())
+    qtbot.mousePress(card, Qt.MouseButton.LeftButton, pos=at)
+    qtbot.mouseRelease(card, Qt.MouseButton.LeftButton, pos=at + QPoint(0, 200))
+    assert not card.qr.isVisible()
+    qtbot.mouseClick(card, Qt.MouseButton.LeftButton, pos=at)
+    assert card.qr.isVisible() and "测试日间照料中心" in card.qr.text

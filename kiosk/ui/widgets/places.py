@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QPoint, QSize, Qt, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QButtonGroup, QFrame, QPushButton, QVBoxLayout, QWidget
 
@@ -30,6 +30,8 @@ from kiosk.ui.widgets.text import button, label
 BATCH = 6
 """Cards shown at first, and added by each tap on "再显示"."""
 ALL = "all"
+TAP_SLOP_PX = 24
+"""How far a finger may move between press and release for a tap on a card (farther: a flick)."""
 
 
 def pick(lang: str, zh: str | None, en: str | None) -> str:
@@ -65,6 +67,7 @@ class PlaceCard(QFrame):
         self.slot = slot
         self.view: PlaceView | None = None
         self.theme: Theme | None = None
+        self._pressed_at: QPoint | None = None
         self.setObjectName("placeCard")
         self.setProperty("role", "card")
         self.name = label("", "heading", wrap=True)
@@ -174,10 +177,19 @@ class PlaceCard(QFrame):
         phone.setIconSize(QSize(theme.heading_px, theme.heading_px))
         phone.setMinimumHeight(int(theme.min_target * 1.1))
 
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        super().mousePressEvent(event)
+        self._pressed_at = event.position().toPoint()
+
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        """A tap anywhere on the card asks for its QR code, like its button."""
+        """A tap anywhere on the card asks for its QR code, like its button (not the end of a flick:
+        the release must follow a press on the card, close to where it was)."""
         super().mouseReleaseEvent(event)
-        if self.rect().contains(event.position().toPoint()) and self.qr_button.isVisible():
+        pressed, self._pressed_at = self._pressed_at, None
+        at = event.position().toPoint()
+        if pressed is None or (at - pressed).manhattanLength() > TAP_SLOP_PX:
+            return
+        if self.rect().contains(at) and self.qr_button.isVisible():
             self.qrRequested.emit(self.slot)
 
 
