@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from kiosk.core.db.connection import connect
@@ -59,11 +59,28 @@ def make_places_window(qtbot: Any, places_conn: sqlite3.Connection) -> Iterator[
         window.allow_close = True
 
 
+TAP_SIZE = (1080, 780)
+"""A window that fits the 800 px high offscreen test screen, for taps at the bottom of the page (see reveal)."""
+
+
 def open_detail(window: KioskWindow, service_id: str = SERVICE) -> Any:
     window.nav.home()
     window.nav.push("detail", service_id=service_id)
     QApplication.processEvents()
     return window.nav.current()
+
+
+def reveal(detail: Any, widget: Any) -> None:
+    """Scroll the page as a resident would, until ``widget`` is near the top of the page.
+
+    The flick scroller hands a press on to the widget under it on the screen
+    (``QApplication.widgetAt``); the offscreen test screen is 800×800 px, so a tap is only delivered
+    there — this checks it will be."""
+    content = detail.scroll_area.widget()
+    detail.scroll_area.verticalScrollBar().setValue(widget.mapTo(content, QPoint(0, 0)).y() - 50)
+    QApplication.processEvents()
+    under = QApplication.widgetAt(widget.mapToGlobal(widget.rect().center()))
+    assert under is widget or widget.isAncestorOf(under), f"{widget.objectName()} is not where a tap lands"
 
 
 def card_texts(detail: Any) -> list[tuple[str, str]]:
@@ -142,8 +159,7 @@ def test_community_chips_filter_the_places_and_reset_on_leaving(qtbot: Any, make
     detail = open_detail(window)
     chips = [c for c in detail.places.chips if not c.isHidden()]
     assert [c.text() for c in chips] == ["全部", "测试东社区", "测试西社区"]
-    detail.scroll_area.ensureWidgetVisible(chips[1])
-    QApplication.processEvents()
+    reveal(detail, chips[1])
     qtbot.mouseClick(chips[1], Qt.MouseButton.LeftButton)
     assert [name for name, _ in card_texts(detail)] == ["测试邻里驿站", "测试晚间服务点"]
     window.nav.back()
@@ -187,10 +203,9 @@ def test_one_community_shows_no_chips(writable_db: Path, qtbot: Any) -> None:
 
 def test_a_place_qr_code_carries_its_name_address_hours_and_tel(qtbot: Any, make_places_window: Any) -> None:
     """Tapping a phone number shows that place's code (one at a time): name, address, hours in words, tel:."""
-    detail = open_detail(make_places_window())
+    detail = open_detail(make_places_window(TAP_SIZE))
     cards = detail.places.shown_cards()
-    detail.scroll_area.ensureWidgetVisible(cards[0].phone_buttons[0])
-    QApplication.processEvents()
+    reveal(detail, cards[0].phone_buttons[0])
     qtbot.mouseClick(cards[0].phone_buttons[0], Qt.MouseButton.LeftButton)
     payload = cards[0].qr.text
     assert payload.splitlines()[:2] == ["社区养老服务设施", "测试日间照料中心"]
@@ -198,8 +213,7 @@ def test_a_place_qr_code_carries_its_name_address_hours_and_tel(qtbot: Any, make
     assert "开放时间：" + hours.text("周一至周五 8:30-17:30", "zh") in payload
     assert "tel:0371-60000002" in payload and "tel:0371-60000003" in payload
     assert cards[0].qr.isVisible() and cards[0].qr.matrix
-    detail.scroll_area.ensureWidgetVisible(cards[2].qr_button)
-    QApplication.processEvents()
+    reveal(detail, cards[2].qr_button)
     qtbot.mouseClick(cards[2].qr_button, Qt.MouseButton.LeftButton)
     assert cards[2].qr.isVisible() and "tel:0371-60000001" in cards[2].qr.text
     assert not cards[0].qr.isVisible()  # only the chosen place's code
@@ -212,16 +226,13 @@ def test_two_hundred_places_come_in_batches_of_reused_cards(writable_db: Path, q
         add_places(conn, many_places(200), FIXED_NOW)
         window = build_kiosk(conn, clock=lambda: FIXED_NOW)
         qtbot.addWidget(window)
-        # The offscreen test screen is 800×800 and the flick scroller drops presses outside it, so
-        # the tap on 再显示 (at the very bottom of the page) is made in a window that fits the screen.
-        window.resize(1080, 780)
+        window.resize(*TAP_SIZE)  # 再显示 is at the very bottom of the page
         window.show()
         detail = open_detail(window)
         assert len(detail.places.shown_cards()) == BATCH
         assert detail.places.summary.text() == "200 处 · 100 处现在开放"
         assert detail.places.more.text() == f"再显示 {BATCH} 处（还有 {200 - BATCH} 处）"
-        detail.scroll_area.ensureWidgetVisible(detail.places.more)  # the resident scrolls down to it
-        QApplication.processEvents()
+        reveal(detail, detail.places.more)
         qtbot.mouseClick(detail.places.more, Qt.MouseButton.LeftButton)
         assert len(detail.places.shown_cards()) == 2 * BATCH
         assert len([c for c in detail.places.chips if not c.isHidden()]) == 6  # 全部 + 5 communities
@@ -319,12 +330,9 @@ def test_location_entry_is_the_worker_form(places_conn: sqlite3.Connection) -> N
 
 def test_a_tap_on_a_card_opens_its_code_but_a_flick_does_not(qtbot: Any, make_places_window: Any) -> None:
     """Press and release in place on a card: its QR code; a release after a long drag: nothing."""
-    from PySide6.QtCore import QPoint
-
     detail = open_detail(make_places_window())
     card = detail.places.shown_cards()[0]
-    detail.scroll_area.ensureWidgetVisible(card.name)
-    QApplication.processEvents()
+    reveal(detail, card.name)
     at = card.name.mapTo(card, card.name.rect().center())
     qtbot.mousePress(card, Qt.MouseButton.LeftButton, pos=at)
     qtbot.mouseRelease(card, Qt.MouseButton.LeftButton, pos=at + QPoint(0, 200))

@@ -390,5 +390,6 @@ class PlaceList(QWidget):
         self.card_box.setSpacing(s)
         self.chip_flow.setSpacing(s // 2)
         self.more.setIcon(icons.icon("fa5s.chevron-down", theme.colors.text))
+        self.more.setIconSize(QSize(theme.body_px, theme.body_px))
         for card in self.cards:
             card.apply_theme(theme)
