@@ -2,6 +2,7 @@
 
     python3 benchmarks/screens.py               # 20 rounds
     python3 benchmarks/screens.py --rounds 50
+    python3 benchmarks/screens.py --places 200  # and a listing with 200 SYNTHETIC places per category
 
 The kiosk is built in this process as ``kiosk run`` builds it (``kiosk.ui.app.build_kiosk`` on a
 runtime database in a temporary data directory, 1080×1920, shown; then, as ``kiosk run`` does while
@@ -21,6 +22,11 @@ a resident sees as the new page, ready for the next touch. Between taps the even
 (untimed). The first tap that reaches each screen is shown apart ("first": it includes building the
 screen unless that was done ahead of time); median and p95 are over the later taps. Target (issue
 #9): ≤ 50 ms (p95). Prints figures only; exit status 0 unless the script itself breaks.
+
+``--places N``: before the tour, the first listing of every category gets N SYNTHETIC places
+(named ``合成样例地点 …``, on ``合成路``, in ``合成社区 …``; half with office hours) in the temporary
+copy of the database — never in data/ or seeds/ — and every round also taps that listing
+("category → detail (N places)") and goes back from it.
 """
 
 from __future__ import annotations
@@ -33,9 +39,10 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -51,6 +58,7 @@ from kiosk.ui import app as kiosk_app
 from kiosk.ui.app import build_kiosk
 from kiosk.ui.context import shanghai_now
 from kiosk.ui.registry import RESIDENT_SCREENS
+from kiosk.ui.widgets.cards import SummaryRole
 from kiosk.ui.window import KioskWindow
 
 SIZE = (1080, 1920)
@@ -152,12 +160,39 @@ def visible_rows(view: QAbstractItemView) -> list[QPoint]:
     return centres
 
 
+def add_synthetic_places(conn: Any, count: int, now: Any) -> set[str]:
+    """SYNTHETIC: give the first listing of every category ``count`` made-up places (temporary database
+    only); returns the ids of those listings."""
+    from kiosk.core import queries
+    from kiosk.core.listings.editing import get_listing, save_listing
+    from kiosk.core.listings.fields import LocationEntry
+
+    places = [LocationEntry(name=f"合成样例地点 {i + 1}", address=f"合成路 {i + 1} 号",
+                            community=f"合成社区 {i % 8 + 1}", hours="周一至周五 8:30-17:30" if i % 2 else None,
+                            phones=[f"0371-6{i:07d}"])
+              for i in range(count)]
+    ids = set()
+    for category in queries.list_categories(conn):
+        services = queries.list_services(conn, category.id)
+        if not services:
+            continue
+        listing = get_listing(conn, services[0].id)
+        if listing is None:
+            continue
+        save_listing(conn, replace(listing, locations=places), actor="benchmark (synthetic)", now=now)
+        ids.add(services[0].id)
+    return ids
+
+
 class Tour:
     """Taps through the kiosk and records each tap's time on its route."""
 
-    def __init__(self, window: KioskWindow, result: ScreensResult) -> None:
+    def __init__(self, window: KioskWindow, result: ScreensResult, places_ids: set[str] | None = None,
+                 places: int = 0) -> None:
         self.window = window
         self.result = result
+        self.places_ids = places_ids or set()
+        self.places = places
         self.probe = PaintProbe(window)
         self.seen: set[str] = set()
         result.built_ahead = set(window.nav.built())
@@ -212,6 +247,11 @@ class Tour:
                 pos = rows[n % len(rows)]
                 self.tap("category → detail", "detail", partial(click, view.viewport(), pos))
                 self.tap("detail → category (back)", "category", partial(click, bar.back_button))
+                row = self.places_row(views[0])
+                if row is not None:
+                    self.tap(f"category → detail ({self.places} places)", "detail",
+                             partial(click, views[0].viewport(), row))
+                    self.tap(f"detail ({self.places} places) → back", "category", partial(click, bar.back_button))
             self.tap("category → home (home button)", "home", partial(click, bar.home_button))
         for again in (False, True):  # a resident's first visit since the idle reset, then a second one
             for name in FEATURES:
@@ -223,6 +263,21 @@ class Tour:
         assert search is not None, "searchButton missing on home"
         self.tap("home → search", "search", partial(click, search))
         self.tap("search → home (back)", "home", partial(click, bar.back_button))
+
+
+    def places_row(self, view: QAbstractItemView) -> QPoint | None:
+        """The centre of the visible row of a listing given SYNTHETIC places, if there is one."""
+        model = view.model()
+        if not self.places_ids or model is None:
+            return None
+        area = view.viewport().rect()
+        for r in range(model.rowCount()):
+            index = model.index(r, 0)
+            summary = index.data(SummaryRole)
+            rect = view.visualRect(index)
+            if summary is not None and summary.id in self.places_ids and area.contains(rect.center()):
+                return rect.center()
+        return None
 
 
 def build_ahead(window: KioskWindow) -> None:
@@ -244,12 +299,14 @@ def build_ahead(window: KioskWindow) -> None:
     settle()
 
 
-def measure(rounds: int = 20) -> ScreensResult:
-    """Build the kiosk in this process and tap through it ``rounds`` times."""
+def measure(rounds: int = 20, places: int = 0) -> ScreensResult:
+    """Build the kiosk in this process and tap through it ``rounds`` times (``places``: SYNTHETIC
+    places given to one listing per category first)."""
     if rounds < 1:
         raise ValueError("rounds must be at least 1")
     data_dir = Path(tempfile.mkdtemp(prefix="kiosk-screens-bench-"))
     conn = open_runtime_database(data_dir, bundled_db_path(), now=shanghai_now())
+    places_ids = add_synthetic_places(conn, places, shanghai_now()) if places else set()
     window = build_kiosk(conn, Config(), clock=shanghai_now)
     result = ScreensResult(rounds)
     try:
@@ -257,7 +314,7 @@ def measure(rounds: int = 20) -> ScreensResult:
         window.show()
         settle()
         build_ahead(window)
-        tour = Tour(window, result)
+        tour = Tour(window, result, places_ids, places)
         for n in range(rounds):
             tour.round(n)
         tour.probe.remove()
@@ -305,10 +362,14 @@ def report(result: ScreensResult) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=20, help="tours through every screen (default 20)")
+    parser.add_argument("--places", type=int, default=0,
+                        help="give one listing per category this many SYNTHETIC places (default 0)")
     args = parser.parse_args()
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
-    report(measure(args.rounds))
+    if args.places < 0:
+        parser.error("--places must be 0 or more")
+    report(measure(args.rounds, args.places))
     return 0
 
 

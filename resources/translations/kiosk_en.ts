@@ -50,6 +50,20 @@
         <source>共 %1%2</source>
         <translation>%1 %2</translation>
     </message>
+    <message numerus="yes">
+        <source>%n 处</source>
+        <translation>
+            <numerusform>%n place</numerusform>
+            <numerusform>%n places</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n 处现在开放</source>
+        <translation>
+            <numerusform>%n open now</numerusform>
+            <numerusform>%n open now</numerusform>
+        </translation>
+    </message>
     <message>
         <source>电话 %1</source>
         <translation>Phone %1</translation>
@@ -90,20 +104,12 @@
         <translation>Fees</translation>
     </message>
     <message>
-        <source>地址</source>
-        <translation>Address</translation>
-    </message>
-    <message>
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
         <source>开放时间</source>
         <translation>Opening hours</translation>
-    </message>
-    <message>
-        <source>无障碍设施</source>
-        <translation>Accessibility</translation>
     </message>
     <message>
         <source>服务语言</source>
@@ -124,10 +130,6 @@
     <message>
         <source>来源：</source>
         <translation>Source: </translation>
-    </message>
-    <message>
-        <source>交通：%1</source>
-        <translation>Getting there: %1</translation>
     </message>
     <message>
         <source>地址：%1</source>
@@ -310,18 +312,79 @@
     </message>
 </context>
 <context>
-    <name>PlaceholderScreen</name>
+    <name>PlaceCard</name>
     <message>
-        <source>搜索</source>
-        <translation>Search</translation>
+        <source>地址：%1</source>
+        <translation>Address: %1</translation>
     </message>
     <message>
-        <source>这项功能即将推出</source>
-        <translation>This function is coming soon</translation>
+        <source>所在社区：%1</source>
+        <translation>Community: %1</translation>
     </message>
     <message>
-        <source>请点“首页”，从分类里找服务；或拨打便民热线。</source>
-        <translation>Tap “Home” to find services by category, or call a hotline.</translation>
+        <source>开放时间：%1</source>
+        <translation>Hours: %1</translation>
+    </message>
+    <message>
+        <source>交通：%1</source>
+        <translation>Getting there: %1</translation>
+    </message>
+    <message>
+        <source>无障碍设施：%1</source>
+        <translation>Accessibility: %1</translation>
+    </message>
+    <message>
+        <source>扫码带走这个地点</source>
+        <translation>Scan to take this place with you</translation>
+    </message>
+    <message>
+        <source>用手机扫码：这个地点的地址、开放时间和电话（无需上网）</source>
+        <translation>Scan with your phone: this place&apos;s address, hours and phone (no internet needed)</translation>
+    </message>
+</context>
+<context>
+    <name>PlaceList</name>
+    <message>
+        <source>地点</source>
+        <translation>Places</translation>
+    </message>
+    <message>
+        <source>地点：暂未收录 — 请拨打 %1 咨询</source>
+        <translation>Places: not recorded yet — please call %1</translation>
+    </message>
+    <message>
+        <source>全部</source>
+        <translation>All</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n 处</source>
+        <translation>
+            <numerusform>%n place</numerusform>
+            <numerusform>%n places</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n 处现在开放</source>
+        <translation>
+            <numerusform>%n open now</numerusform>
+            <numerusform>%n open now</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>再显示 %1 处（还有 %2 处）</source>
+        <translation>Show %1 more (%2 not shown yet)</translation>
+    </message>
+    <message>
+        <source>地址：%1</source>
+        <translation>Address: %1</translation>
+    </message>
+    <message>
+        <source>开放时间：%1</source>
+        <translation>Hours: %1</translation>
+    </message>
+    <message>
+        <source>上街社区服务终端</source>
+        <translation>Shangjie Community Services</translation>
     </message>
 </context>
 <context>

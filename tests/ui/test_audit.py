@@ -49,7 +49,7 @@ def font_px(w: QWidget) -> int:
 
 def overlapping(targets: list[QWidget], window: QWidget) -> list[str]:
     """Pairs of visible touch targets that cover each other (a tap could hit the wrong one)."""
-    rects = [(w, QRect(w.mapTo(window, QPoint(0, 0)), w.size())) for w in targets]
+    rects = [(w, tappable_rect(w, window)) for w in targets]
     problems = []
     for i, (a, ra) in enumerate(rects):
         for b, rb in rects[i + 1:]:
@@ -75,6 +75,17 @@ def under_a_modal(w: QWidget, window: QWidget) -> bool:
             return True
         node = node.parentWidget()
     return False
+
+
+def tappable_rect(w: QWidget, window: QWidget) -> QRect:
+    """The widget's rectangle in the window, less what its scroll areas clip (that part takes no tap)."""
+    rect = QRect(w.mapTo(window, QPoint(0, 0)), w.size())
+    parent = w.parentWidget()
+    while parent is not None and parent is not window:
+        if isinstance(parent, QAbstractScrollArea):
+            rect = rect.intersected(QRect(parent.viewport().mapTo(window, QPoint(0, 0)), parent.viewport().size()))
+        parent = parent.parentWidget()
+    return rect
 
 
 def visible_in_scroll(w: QWidget, window: QWidget) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
@@ -31,6 +33,8 @@ class CategoryScreen(Screen):
         self.category: Category | None = None
         self.services: list[ServiceSummary] = []
         self.filter = ALL
+        self._open_minute: datetime | None = None
+        self._open_counts: dict[tuple[str, tuple[str, ...]], int] = {}
         self.icon = QLabel()
         self.description = TextBlock("", "body")
         header = QHBoxLayout()
@@ -131,7 +135,7 @@ class CategoryScreen(Screen):
 
     def _update_chips(self) -> None:
         """The "open now" chip only where some service of the category has known hours."""
-        has_hours = any(s.opening_hours for s in self.services)
+        has_hours = any(s.opening_hours or s.place_hours for s in self.services)
         if has_hours:
             self.chips.add_chip(OPEN_NOW)
         else:
@@ -146,10 +150,27 @@ class CategoryScreen(Screen):
     def refresh(self) -> None:
         rows = self.services
         if self.filter == OPEN_NOW:
-            rows = [s for s in rows if hours.is_open(self.ctx, s.opening_hours)]
+            rows = [s for s in rows if self.is_open(s)]
         self.model.set_rows(rows)
         self.empty.setVisible(not rows and bool(self.services))
         self.count.setText(self.tr("共 %n 项服务", "", len(rows)))
+
+    def is_open(self, summary: ServiceSummary) -> bool:
+        """Open now: the service's own hours say so, or any one of its places is open."""
+        return bool(hours.is_open(self.ctx, summary.opening_hours)) or self.places_open(summary) > 0
+
+    def places_open(self, summary: ServiceSummary) -> int:
+        """How many of the service's places are open now; once a minute per service (a card is painted
+        again and again, and a service may have hundreds of places, many with the same hours)."""
+        minute = self.ctx.clock().replace(second=0, microsecond=0)
+        key = (summary.id, summary.place_hours)
+        if self._open_minute != minute:
+            self._open_minute = minute
+            self._open_counts = {}
+        if key not in self._open_counts:
+            self._open_counts[key] = sum(n for expr, n in Counter(summary.place_hours).items()
+                                         if hours.is_open(self.ctx, expr))
+        return self._open_counts[key]
 
     def meta_text(self, summary: ServiceSummary) -> str:
         """The card's line of facts: how many places, open now, phone."""
@@ -160,6 +181,11 @@ class CategoryScreen(Screen):
             else:
                 parts.append(self.tr("共 %1%2").replace("%1", str(summary.count)).replace(
                     "%2", summary.count_unit or ""))
+        if summary.places:  # "28 处 · 12 处现在开放" (kiosk.ui.widgets.places says the same on the detail page)
+            places = self.tr("%n 处", "", summary.places)
+            if summary.place_hours:  # no place with hours: nothing to say about open now
+                places += " · " + self.tr("%n 处现在开放", "", self.places_open(summary))
+            parts.append(places)
         state = hours.label(self.ctx, summary.opening_hours)
         if state:
             parts.append(state)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.core import queries
 from kiosk.core.models import ServiceDetail, SourceRef
+from kiosk.core.places import PlaceView, place_views
 from kiosk.ui import hours, icons
 from kiosk.ui.context import AppContext
 from kiosk.ui.navigation import Navigator
@@ -26,6 +27,7 @@ from kiosk.ui.speech import read_aloud_button, reader_for, visible_text
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets.choice import ChoiceOverlay
 from kiosk.ui.widgets.kinetic import enable_kinetic, scroll_to_top
+from kiosk.ui.widgets.places import PlaceList
 from kiosk.ui.widgets.qr import QrCode, fit_text
 from kiosk.ui.widgets.text import TextBlock, button, label
 
@@ -63,12 +65,16 @@ class Field(QWidget):
 class DetailScreen(Screen):
     name = "detail"
 
-    FIELDS = ("hours_state", "description", "application", "eligibility", "documents", "fees", "address",
-              "phones", "schedules", "accessibility", "languages", "url", "email", "count")
+    FIELDS = ("hours_state", "description", "application", "eligibility", "documents", "fees",
+              "phones", "schedules", "languages", "url", "email", "count")
+    """The service's own fields; its places (address, hours, phones, accessibility of each) are in
+    :attr:`places` (kiosk.ui.widgets.places)."""
 
     def __init__(self, ctx: AppContext, nav: Navigator, parent: QWidget | None = None) -> None:
         super().__init__(ctx, nav, parent)
         self.service: ServiceDetail | None = None
+        self.place_views: list[PlaceView] = []
+        """The service's places as kiosk.core.places.place_views ordered them when the page opened."""
         self.heading = label("", "title", wrap=True)
         self.heading.setObjectName("serviceName")
         self.alternate = label("", "muted", wrap=True)
@@ -82,6 +88,7 @@ class DetailScreen(Screen):
                        for key in self.FIELDS}
         self.source = TextBlock("", "muted")
         self.source.setObjectName("sourceLine")
+        self.places = PlaceList()
 
         content = QWidget()
         self.content_layout = QVBoxLayout(content)
@@ -90,6 +97,7 @@ class DetailScreen(Screen):
         self.content_layout.addLayout(cat_row)
         for f in self.fields.values():
             self.content_layout.addWidget(f)
+        self.content_layout.addWidget(self.places)
         self.content_layout.addWidget(self.source)
         self.content_layout.addStretch(1)
         self.scroll_area = QScrollArea()
@@ -135,12 +143,18 @@ class DetailScreen(Screen):
         import segno  # noqa: F401  # the QR code library (≈ 25 ms to import), before the first listing
 
         hours.warm_up(self.ctx)  # the holiday calendar, before the first open-now badge
+        self.places.prepare(self.ctx.theme)  # the first batch of place cards
 
     def on_enter(self, **params: Any) -> None:
         service_id = params.get("service_id")
-        if service_id is None or (self.service is not None and self.service.id == service_id):
+        if service_id is None:
+            return
+        if self.service is not None and self.service.id == service_id:
+            self.places.reset_filter()  # back on the same listing: the community filter starts again
             return
         self.service = queries.get_service(self.ctx.conn, service_id)
+        self.place_views = (place_views(self.service, self.ctx.clock(), hours.calendar(self.ctx))
+                            if self.service is not None else [])
         self.overlay.close_overlay()
         scroll_to_top(self.scroll_area)
         self.retranslate()
@@ -152,6 +166,8 @@ class DetailScreen(Screen):
     def reset(self) -> None:
         self.overlay.close_overlay()
         self.service = None
+        self.place_views = []
+        self.places.set_places([], self.ctx.language, "")
         scroll_to_top(self.scroll_area)
 
     def orientation_changed(self, portrait: bool) -> None:
@@ -178,6 +194,7 @@ class DetailScreen(Screen):
         self.report_button.setIcon(icons.icon("fa5s.exclamation-triangle", theme.colors.text))
         self._size_side(theme)
         self._update_icon()
+        self.places.apply_theme(theme)
         self.overlay.apply_theme(theme)
 
     def _size_side(self, theme: Theme) -> None:
@@ -201,15 +218,16 @@ class DetailScreen(Screen):
         self.qr_caption.setText(self.tr("用手机扫码，带走这些信息（无需上网）"))
         self.report_button.setText(self.tr("信息有误"))
         s = self.service
+        lang = self.ctx.language
         if s is None:
             self.heading.clear()
             for f in self.fields.values():
                 f.set("", "")
             self.source.set_text("")
             self.qr.set_text("")
+            self.places.set_places([], lang, "")
             return
         t = self.ctx.text
-        lang = self.ctx.language
         self.heading.setText(t(s.name, s.name_en))
         self.alternate.setText(s.alternate_name or "")
         self.alternate.setVisible(bool(s.alternate_name))
@@ -223,14 +241,11 @@ class DetailScreen(Screen):
                                                             s.eligibility_description_en))
         self.fields["documents"].set(self.tr("需要带的材料"), "\n\n".join(t(d, en) for d, en in s.required_documents))
         self.fields["fees"].set(self.tr("费用"), t(s.fees_description, s.fees_description_en))
-        self.fields["address"].set(self.tr("地址"), "\n\n".join(self._address(loc) for loc in s.locations))
         self.fields["phones"].set(self.tr("电话"), "\n\n".join(
             f"{p.number}  {t(p.description, p.description_en)}".strip() for p in s.phones))
         self.fields["schedules"].set(self.tr("开放时间"), "\n\n".join(
             f"{t(h.description, h.description_en)}  {hours.text(h.opening_hours, lang)}".strip()
             for h in s.schedules))
-        access = [a for loc in s.locations for a in loc.accessibility]
-        self.fields["accessibility"].set(self.tr("无障碍设施"), "\n\n".join(access))
         self.fields["languages"].set(self.tr("服务语言"), "、".join(s.languages))
         self.fields["url"].set(self.tr("网址"), s.url or "")
         self.fields["email"].set(self.tr("电子邮箱"), s.email or "")
@@ -241,13 +256,7 @@ class DetailScreen(Screen):
         self.fields["count"].set(self.tr("数量"), count)
         self.source.set_text(source_text(s.source, self.tr("来源：")) if s.source else "")
         self.qr.set_text(self.qr_payload(s))
-
-    def _address(self, loc: Any) -> str:
-        t = self.ctx.text
-        parts = [t(loc.name, loc.name_en), t(loc.address, loc.address_en)]
-        if loc.transportation:
-            parts.append(self.tr("交通：%1").replace("%1", loc.transportation))
-        return "  ".join(p for p in parts if p)
+        self.places.set_places(self.place_views, lang, t(s.name, s.name_en), s.locations)
 
     def qr_payload(self, s: ServiceDetail) -> str:
         """What the QR code carries: name, address, phones, hours — works with no network.
