@@ -152,3 +152,17 @@ def test_the_dry_run_names_each_change(conn: sqlite3.Connection, tmp_path: Path)
         "    地点 2（测试养老服务站02） 电话：0371-68900002 → 13812345678",
         "    地点 3（测试养老服务站03） 状态：在用 → 已停用",
     ]
+
+
+def test_search_finds_a_service_by_its_places_name_address_and_community(conn: sqlite3.Connection,
+                                                                         tmp_path: Path) -> None:
+    """A resident typing a street, a community or a place's name finds the service those places belong to."""
+    from kiosk.core.search.ranking import search
+
+    import_path(conn, write(tmp_path / "places.csv", rows(3)), actor="test", now=NOW)
+    for query in ("测试路2号", "测试社区1", "测试养老服务站03"):
+        assert SERVICE in [h.id for h in search(conn, query)], query
+    edited = rows(3)
+    edited[1][6] = "停用"  # a retired place is no longer found
+    import_path(conn, write(tmp_path / "edited.csv", edited), actor="test", now=NOW)
+    assert SERVICE not in [h.id for h in search(conn, "测试路2号")]
