@@ -164,6 +164,19 @@ def test_show_takes_any_service_id_and_moment(capsys: pytest.CaptureFixture[str]
     run(capsys, "show", "--db", "kiosk.db", f"--at={at}", *(["--json"] if as_json else []), "--", service_id)
 
 
+@FEW
+@given(action=st.sampled_from(["list", "add", "remove", "", "nope"]), name=TEXT)
+@example(action="remove", name="x" * 5000)
+@example(action="add", name="a:b")
+def test_workers_takes_hostile_actions_and_names(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+                                                action: str, name: str) -> None:
+    """`kiosk workers ACTION NAME` with odd names and no PIN on standard input: a list, or one line."""
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    named = ["--pin-stdin", "--", name] if action in ("add", "remove") else []
+    argv = ["workers", action, "--db", "kiosk.db", *named]
+    run(capsys, *[a for a in argv if a])
+
+
 @CASES
 @given(service_id=TEXT)
 @example(service_id="\udcff")
@@ -306,7 +319,7 @@ def test_every_registered_command_is_covered_here() -> None:
     names = set(sub.choices)  # type: ignore[arg-type]
     covered = {"report", "feedback", "undo", "search", "hours", "history", "import", "check", "stats", "dump",
                "backup", "restore", "config", "build-db", "export", "update-content", "recognize", "holidays",
-               "bundle", "show"}
+               "bundle", "show", "workers"}
     # set-pin reads standard input (tests/test_set_pin_cli.py); admin, run and screenshots need Qt
     # (tests/test_bad_start.py runs `kiosk run` in bad states); doctor takes seconds; package builds
     elsewhere = {"set-pin", "admin", "run", "doctor", "package", "screenshots"}

@@ -218,3 +218,21 @@ def test_a_worker_is_added_with_the_administrators_pin_and_removed_again(seed_db
     conn = connect(data / "kiosk.db")
     assert auth.workers(conn) == [auth.ADMIN]
     conn.close()
+
+
+def test_kiosk_workers_adds_lists_and_removes(seed_db_path: Path, tmp_path: Path) -> None:
+    """`kiosk workers add/list/remove`: names only in the list; adding and removing need the administrator's PIN."""
+    data = _data_with_pin(seed_db_path, tmp_path)
+
+    def workers(stdin: str, *argv: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "kiosk", "workers", *argv], input=stdin, env=_env(data),
+                              capture_output=True, text=True, timeout=60, check=False)
+
+    added = workers(f"{FIRST}\n739146\n", "add", "王芳", "--pin-stdin")
+    assert added.returncode == 0, added.stderr
+    listed = workers("", "list")
+    assert listed.stdout.split() == [auth.ADMIN, "王芳"] and "739146" not in listed.stdout
+    refused = workers("000000\n", "remove", "王芳", "--pin-stdin")
+    assert refused.returncode == 1 and _one_line(refused.stderr)
+    removed = workers(f"{FIRST}\n", "remove", "王芳", "--pin-stdin")
+    assert removed.returncode == 0 and workers("", "list").stdout.split() == [auth.ADMIN]

@@ -21,8 +21,8 @@ WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 TOGGLE_TEXTS = {"elder": ("长辈模式", "Large text"), "contrast": ("高对比度", "High contrast")}
-"""The toggles' labels in both languages (the English ones are their translations in resources/translations/kiosk_en.ts),
-measured so that a toggle keeps its width when the language changes."""
+"""The toggles' labels in both languages (the English ones are their translations in
+resources/translations/kiosk_en.ts), measured so that a toggle keeps its width when the language changes."""
 
 
 class StatusBar(QFrame):

@@ -142,3 +142,14 @@ def test_each_further_lock_lasts_twice_as_long(conn: sqlite3.Connection) -> None
     for _ in range(auth.MAX_FAILURES):
         result = auth.check_pin(conn, "000000", now=now)
     assert result.locked_until is not None and result.locked_until - now == timedelta(minutes=5)
+
+
+def test_a_lock_is_the_workers_own(conn: sqlite3.Connection) -> None:
+    """Five wrong tries at 王芳's name lock her PIN only: the administrator still gets in."""
+    auth.set_pin(conn, PIN, now=NOW)
+    auth.set_pin(conn, "739146", now=NOW, worker="王芳")
+    for _ in range(auth.MAX_FAILURES):
+        result = auth.check_pin(conn, "000000", now=NOW, worker="王芳")
+    assert result.status == "locked" and auth.lock_state(conn, NOW, "王芳") is not None
+    assert auth.lock_state(conn, NOW) is None and auth.check_pin(conn, PIN, now=NOW).ok
+    assert auth.check_pin(conn, "739146", now=NOW, worker="王芳").status == "locked"

@@ -10,7 +10,8 @@
   ``not_set`` and the admin screen says how to set one. Changing a set PIN needs the current one
   (checked by :func:`check_pin`, so wrong tries count toward the lock); :func:`reset_pin` is the
   administrator's way out (write access to the database file; audited as ``reset_pin``).
-* :data:`MAX_FAILURES` wrong PINs in a row lock the pad for :data:`LOCK_MINUTES` minutes, and each
+* :data:`MAX_FAILURES` wrong PINs in a row lock that worker's PIN (only theirs: one resident cannot
+  lock every worker out) for :data:`LOCK_MINUTES` minutes, and each
   further lock before a right PIN lasts twice as long, up to :data:`LOCK_MAX_MINUTES` — so guessing a
   6-digit PIN at a public kiosk would take decades, while a worker who mistypes waits minutes. The
   counts and the lock are rows of ``auth_state`` too, so restarting the kiosk does not lift the lock.
@@ -156,7 +157,7 @@ def set_pin(conn: sqlite3.Connection, pin: str, *, now: datetime, actor: str = "
     with transaction(conn):
         changed = _get(conn, key) is not None
         _put(conn, key, json.dumps(record, sort_keys=True))
-        _clear_lock(conn)
+        _clear_lock(conn, worker)
         audit.record(conn, actor=actor, table="auth_state", record_id=key,
                      action="change_pin" if changed else "set_pin", before=None, after=None, now=now)
 
@@ -167,15 +168,24 @@ def remove_worker(conn: sqlite3.Connection, worker: str, *, now: datetime, actor
         raise PinRejected("管理员的密码不能删除，只能修改 (the administrator's PIN can be changed, not removed)")
     with transaction(conn):
         gone = conn.execute("DELETE FROM auth_state WHERE key = ?", (_key(worker),)).rowcount > 0
+        _clear_lock(conn, worker)
+        conn.execute("DELETE FROM auth_state WHERE key = ?", (_lock_key("failures", worker),))
         if gone:
             audit.record(conn, actor=actor, table="auth_state", record_id=_key(worker), action="remove_worker",
                          before=None, after=None, now=now)
     return gone
 
 
-def _clear_lock(conn: sqlite3.Connection) -> None:
-    _put(conn, "failures", "0")
-    conn.execute("DELETE FROM auth_state WHERE key IN ('locked_until', 'lockouts')")
+def _lock_key(name: str, worker: str | None) -> str:
+    """Each worker's lock is their own (one resident cannot lock everyone out); the administrator's
+    keys are the single-PIN ones (``failures``, ``locked_until``, ``lockouts``) older databases have."""
+    return name if worker in (None, ADMIN) else f"{name}:{worker}"
+
+
+def _clear_lock(conn: sqlite3.Connection, worker: str | None = None) -> None:
+    _put(conn, _lock_key("failures", worker), "0")
+    conn.execute("DELETE FROM auth_state WHERE key IN (?, ?)",
+                 (_lock_key("locked_until", worker), _lock_key("lockouts", worker)))
 
 
 def reset_pin(conn: sqlite3.Connection, pin: str, *, now: datetime, actor: str, worker: str | None = None) -> None:
@@ -190,22 +200,22 @@ def reset_pin(conn: sqlite3.Connection, pin: str, *, now: datetime, actor: str, 
     record = hash_pin(pin)
     with transaction(conn):
         _put(conn, _key(worker), json.dumps(record, sort_keys=True))
-        _clear_lock(conn)
+        _clear_lock(conn, worker)
         audit.record(conn, actor=actor, table="auth_state", record_id=_key(worker), action="reset_pin",
                      before=None, after=None, now=now)
 
 
-def lock_state(conn: sqlite3.Connection, now: datetime) -> datetime | None:
-    """When the pad unlocks again, or None when it is not locked at ``now``."""
-    value = _get(conn, "locked_until")
+def lock_state(conn: sqlite3.Connection, now: datetime, worker: str | None = None) -> datetime | None:
+    """When ``worker``'s PIN (default: the administrator's) can be tried again, or None: not locked."""
+    value = _get(conn, _lock_key("locked_until", worker))
     if value is None:
         return None
     until = datetime.fromisoformat(value)
     return until if now < until else None
 
 
-def failures(conn: sqlite3.Connection) -> int:
-    return int(_get(conn, "failures") or 0)
+def failures(conn: sqlite3.Connection, worker: str | None = None) -> int:
+    return int(_get(conn, _lock_key("failures", worker)) or 0)
 
 
 def check_pin(conn: sqlite3.Connection, pin: str, *, now: datetime, worker: str | None = None) -> PinCheck:
@@ -218,28 +228,27 @@ def check_pin(conn: sqlite3.Connection, pin: str, *, now: datetime, worker: str 
         stored = _get(conn, _key(worker))
         if stored is None:
             return PinCheck("not_set")
-        until = lock_state(conn, now)
+        until = lock_state(conn, now, worker)
         if until is not None:
             return PinCheck("locked", 0, until)
-        count = failures(conn)
-        if _get(conn, "locked_until") is not None:  # an expired lock: start counting afresh
-            conn.execute("DELETE FROM auth_state WHERE key = 'locked_until'")
+        count = failures(conn, worker)
+        if _get(conn, _lock_key("locked_until", worker)) is not None:  # an expired lock: count afresh
+            conn.execute("DELETE FROM auth_state WHERE key = ?", (_lock_key("locked_until", worker),))
             count = 0
         if verify_pin(pin, json.loads(stored)):
-            _put(conn, "failures", "0")
-            conn.execute("DELETE FROM auth_state WHERE key = 'lockouts'")
+            _clear_lock(conn, worker)
             session = AdminSession(f"{worker}·{now:%Y%m%d-%H%M}-{secrets.token_hex(3)}", now, worker)
             audit.record(conn, actor=session.id, table="auth_state", record_id="session", action="login",
                          before=None, after=None, now=now)
             return PinCheck("ok", MAX_FAILURES, None, session)
         count += 1
-        _put(conn, "failures", str(count))
+        _put(conn, _lock_key("failures", worker), str(count))
         if count >= MAX_FAILURES:
-            lockouts = int(_get(conn, "lockouts") or 0)
+            lockouts = int(_get(conn, _lock_key("lockouts", worker)) or 0)
             until = now + timedelta(minutes=min(LOCK_MAX_MINUTES, LOCK_MINUTES * 2 ** min(lockouts, 8)))
-            _put(conn, "lockouts", str(lockouts + 1))
-            _put(conn, "locked_until", audit.timestamp(until))
-            audit.record(conn, actor="pin-pad", table="auth_state", record_id="pin", action="locked",
+            _put(conn, _lock_key("lockouts", worker), str(lockouts + 1))
+            _put(conn, _lock_key("locked_until", worker), audit.timestamp(until))
+            audit.record(conn, actor="pin-pad", table="auth_state", record_id=_key(worker), action="locked",
                          before=None, after={"until": audit.timestamp(until)}, now=now)
             return PinCheck("locked", 0, until)
         return PinCheck("wrong", MAX_FAILURES - count, None)

@@ -50,6 +50,7 @@ class AdminPanel(QWidget):
         self.tools: ToolsView | None = None
         self.pinpad = PinPad()
         self.pinpad.submitted.connect(self.submit_pin)
+        self.pinpad.chosen.connect(lambda _name: self.refresh_pin_state())
         self.leave_button = button("关闭", "nav")
         self.leave_button.clicked.connect(self.leave)
         self.leave_button.setVisible(not touch)  # on the kiosk the window's back/home bar does this
@@ -110,7 +111,7 @@ class AdminPanel(QWidget):
         names = auth.workers(conn)
         self.pinpad.set_workers(names)
         self.pinpad.set_title("请点您的名字，再输入密码" if len(names) > 1 else "请输入管理密码")
-        until = auth.lock_state(conn, self.ctx.clock())
+        until = auth.lock_state(conn, self.ctx.clock(), self.pinpad.worker)
         if until is not None:
             self.pinpad.set_message(f"密码输错次数太多，已锁定，请在 {until:%H:%M} 以后再试。")
             self.pinpad.set_enabled_keys(False)

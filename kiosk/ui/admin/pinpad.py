@@ -17,6 +17,8 @@ class PinPad(QWidget):
     """Emits ``submitted(pin)`` when 确定 is pressed. Typed digits are never shown, only dots."""
 
     submitted = Signal(str)
+    chosen = Signal(str)
+    """A worker's name was tapped (their lock, not another's, decides whether the keys work)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -88,6 +90,7 @@ class PinPad(QWidget):
             btn.setChecked(other == name)
         self.set_message("")
         self._update()
+        self.chosen.emit(name)
 
     def set_title(self, text: str) -> None:
         self.title.setText(text)
