@@ -119,3 +119,15 @@ def moment_of(text: str | None) -> datetime:
         return datetime.now(SHANGHAI)
     moment = parse_moment(text, what="--at")  # an ISO date-time within the kiosk's date bounds
     return moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
+
+
+def cli_actor() -> str:
+    """Who a command-line change is recorded under: ``cli:`` and the computer account that ran it
+    (at the office each worker has their own), so the history names someone."""
+    import getpass
+
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown"
+    return f"cli:{user}"

@@ -15,12 +15,11 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from kiosk.commands._common import date_arg, int_arg, open_data_database
+from kiosk.commands._common import cli_actor, date_arg, int_arg, open_data_database
 from kiosk.core.errors import KioskError
 from kiosk.core.limits import DATE_MAX, DATE_MIN, REPORT_DAYS_MAX, SQLITE_INT_MAX, TOP_MAX
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-CLI_ACTOR = "cli"
 
 
 def _now() -> datetime:
@@ -174,7 +173,7 @@ def cmd_set_pin(args: argparse.Namespace) -> int:
         raise KioskError("--remove needs --worker NAME (whose PIN to take away)")
     conn = open_data_database(args)
     try:
-        actor = CLI_ACTOR
+        actor = cli_actor()
         own = pin_is_set(conn, worker or ADMIN)
         # changing one's own PIN asks for it; adding or removing a worker asks for the administrator's
         asker = (worker or ADMIN) if own and not args.remove else ADMIN
@@ -201,7 +200,7 @@ def cmd_set_pin(args: argparse.Namespace) -> int:
         if not args.pin_stdin and _pin_prompt("再输入一次 Repeat the PIN: ", False) != pin:
             raise KioskError("两次输入的密码不一样，没有修改 (the two PINs differ; nothing changed)")
         if args.reset:
-            reset_pin(conn, pin, now=_now(), actor=f"{CLI_ACTOR}-reset:{_user()}", worker=worker)
+            reset_pin(conn, pin, now=_now(), actor=f"cli-reset:{_user()}", worker=worker)
         else:
             set_pin(conn, pin, now=_now(), actor=actor, worker=worker)
     finally:
@@ -236,7 +235,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(f"  {line}")
         if args.dry_run:
             return 0
-        result = apply_import(conn, plan, actor=CLI_ACTOR, now=_now())
+        result = apply_import(conn, plan, actor=cli_actor(), now=_now())
     finally:
         conn.close()
     if result.applied:
@@ -311,11 +310,11 @@ def cmd_restore(args: argparse.Namespace) -> int:
                 print(f"  - {line}")
             if not args.yes:
                 _confirm_whole()
-            result = restore_whole(conn, backup, actor=CLI_ACTOR, now=_now(), force=args.force)
+            result = restore_whole(conn, backup, actor=cli_actor(), now=_now(), force=args.force)
             print(f"restored the whole database from {backup}; the state before is kept in {result.safety} "
                   f"(`kiosk restore --whole {result.safety}` brings it back)")
             return 0
-        result = restore_content(conn, backup, actor=CLI_ACTOR, now=_now(), force=args.force)
+        result = restore_content(conn, backup, actor=cli_actor(), now=_now(), force=args.force)
     finally:
         conn.close()
     print(f"已恢复服务信息 restored the listings of {backup} ({result.listings_changed} listings changed); feedback, "
@@ -347,10 +346,10 @@ def cmd_feedback(args: argparse.Namespace) -> int:
     conn = open_data_database(args)
     try:
         for ident in args.done or []:
-            mark_done(conn, ident, now=_now(), actor=CLI_ACTOR)
+            mark_done(conn, ident, now=_now(), actor=cli_actor())
             print(f"#{ident} done")
         for ident in args.reopen or []:
-            reopen(conn, ident, now=_now(), actor=CLI_ACTOR)
+            reopen(conn, ident, now=_now(), actor=cli_actor())
             print(f"#{ident} open again")
         if args.done or args.reopen:
             return 0
@@ -411,10 +410,10 @@ def cmd_undo(args: argparse.Namespace) -> int:
     try:
         entry = audit.get_entry(conn, args.entry)
         if entry is not None and entry.table_name == RESTORE_RECORD:  # a `kiosk restore` of the listings
-            new_id = undo_restore(conn, args.entry, actor=CLI_ACTOR, now=_now())
+            new_id = undo_restore(conn, args.entry, actor=cli_actor(), now=_now())
             print(f"undid restore #{args.entry}: the listings are back as they were before it (recorded as #{new_id})")
             return 0
-        result = undo(conn, args.entry, actor=CLI_ACTOR, now=_now())
+        result = undo(conn, args.entry, actor=cli_actor(), now=_now())
     finally:
         conn.close()
     print(f"undid change #{args.entry} of {result.service_id} (recorded as #{result.audit_id})")

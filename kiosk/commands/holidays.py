@@ -13,11 +13,10 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from kiosk.commands._common import int_arg, open_data_database
+from kiosk.commands._common import cli_actor, int_arg, open_data_database
 from kiosk.core.errors import KioskError
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-ACTOR = "cli"
 STATUS_TEXT = {"published": "published (complete)", "partial": "partially entered — the rest is estimated",
                "expected": "not published — estimated from the statutory holidays"}
 
@@ -75,7 +74,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     day = holiday_store.to_date(args.date)
     conn = open_data_database(args)
     try:
-        row = holiday_store.add_day(conn, day, args.kind, name=args.name, partial=args.partial, actor=ACTOR,
+        row = holiday_store.add_day(conn, day, args.kind, name=args.name, partial=args.partial, actor=cli_actor(),
                                     now=_now())
         status = holiday_store.summaries(conn, [day.year])[0].status
     finally:
@@ -91,7 +90,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
     day = holiday_store.to_date(args.date)
     conn = open_data_database(args)
     try:
-        holiday_store.remove_day(conn, day, actor=ACTOR, now=_now())
+        holiday_store.remove_day(conn, day, actor=cli_actor(), now=_now())
     finally:
         conn.close()
     print(f"{day} removed")
@@ -133,7 +132,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     days = parse_notice(text)
     conn = open_data_database(args)
     try:
-        year = holiday_store.import_notice(conn, days, year=args.year, partial=args.partial, actor=ACTOR, now=_now())
+        year = holiday_store.import_notice(conn, days, year=args.year, partial=args.partial, actor=cli_actor(),
+                                           now=_now())
         status = holiday_store.summaries(conn, [year])[0].status
     finally:
         conn.close()
