@@ -348,3 +348,19 @@ def test_watcher_moves_a_forged_bundle_to_quarantine_with_its_reason(office: Pat
     assert "content-v4.zip: applied content bundle v4" in look.stdout
     [(moved, reason)] = quarantined(inbox)
     assert moved.name.endswith("content-v5.zip") and "signature does not match" in reason
+
+
+def test_doctor_says_whether_the_terminal_trusts_a_key(keys: Path, tmp_path: Path) -> None:
+    """The doctor's signing check: PROBLEM with an inbox and no key, WARN if unsigned are allowed, OK once trusted."""
+    from kiosk.core.terminal.config import Config
+    from kiosk.core.terminal.health import OK, PROBLEM, WARN, check_signing
+
+    data = tmp_path / "terminal"
+    inbox = Config(content_inbox=str(tmp_path / "inbox"))
+    none = check_signing(inbox, data)
+    assert none.status == PROBLEM and "kiosk keys trust office.pub" in none.fix
+    assert check_signing(Config(content_inbox=str(tmp_path / "inbox"), allow_unsigned_bundles=True),
+                         data).status == WARN
+    trust_key(data / "trusted_keys.json", keys / "office.pub", now=NOW)
+    trusted = check_signing(inbox, data)
+    assert trusted.status == OK and key_id(load_public_key(keys / "office.pub")) in trusted.detail
