@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives import serialization
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kiosk.core.content.dump import content_hash
 from kiosk.core.db.runtime import open_runtime_database
@@ -32,6 +34,7 @@ from kiosk.core.exchange.bundle import (
     apply_from_inbox,
     export_bundle,
     quarantined,
+    read_manifest,
 )
 from kiosk.core.exchange.signing import (
     SIGNATURE_NAME,
@@ -364,3 +367,36 @@ def test_doctor_says_whether_the_terminal_trusts_a_key(keys: Path, tmp_path: Pat
     trust_key(data / "trusted_keys.json", keys / "office.pub", now=NOW)
     trusted = check_signing(inbox, data)
     assert trusted.status == OK and key_id(load_public_key(keys / "office.pub")) in trusted.detail
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.one_of(st.binary(max_size=300), st.dictionaries(st.sampled_from(
+    ["format", "algorithm", "key_id", "public_key", "signature", "vouch"]),
+    st.one_of(st.none(), st.integers(), st.text(max_size=90), st.lists(st.integers(), max_size=3)),
+    max_size=6).map(lambda d: json.dumps(d).encode())))
+def test_any_signature_bytes_are_a_one_line_refusal(data: bytes, signed_members: dict[str, bytes],
+                                                    office_trust: Trust, tmp_path: Path) -> None:
+    """Whatever manifest.sig holds, reading the bundle is a one-line BundleError, never another exception."""
+    bundle = _rezip(tmp_path / "sig.zip", {**signed_members, SIGNATURE_NAME: data})
+    with pytest.raises(BundleError) as info:
+        read_manifest(bundle, office_trust)
+    assert "\n" not in str(info.value) and len(str(info.value)) < 500
+
+
+@pytest.fixture
+def signed_members(office: Path, keys: Path, tmp_path: Path) -> dict[str, bytes]:
+    return _members(_signed(office, tmp_path / "base.zip", keys, 1))
+
+
+@pytest.fixture
+def office_trust(keys: Path, tmp_path: Path) -> Trust:
+    return _trust(tmp_path, keys / "office.pub")
+
+
+def test_bundle_refuses_to_write_into_the_key_folder(office: Path, keys: Path, tmp_path: Path) -> None:
+    """`kiosk bundle --sign-key K --out` inside K's folder is refused: the key folder is never shared."""
+    from kiosk.cli import main
+
+    assert main(["bundle", "--db", str(office), "--out", str(keys / "c.zip"), "--sign-key",
+                 str(keys / "office.key")]) == 1
+    assert not (keys / "c.zip").exists()
