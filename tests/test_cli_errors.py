@@ -297,6 +297,19 @@ def test_bundle_takes_hostile_output_paths_and_versions(capsys: pytest.CaptureFi
     run(capsys, "bundle", "--db", "kiosk.db", "--out=out.zip", f"--version={version}")
 
 
+@FEW
+@given(path=PATH, text=TEXT)
+def test_keys_take_hostile_paths_and_key_ids(capsys: pytest.CaptureFixture[str], path: str, text: str) -> None:
+    """`kiosk keys init DIR` / `trust PUBFILE` / `untrust KEYID` / `list`, `bundle --sign-key` on junk: one line."""
+    run(capsys, "keys", "init", "--", path)
+    code, _out, _err = run(capsys, "keys", "trust", "--", path)
+    assert code != 0
+    run(capsys, "keys", "untrust", "--", text)
+    run(capsys, "keys", "list")
+    code, _out, _err = run(capsys, "bundle", "--db", "kiosk.db", "--out=signed.zip", "--sign-key", path)
+    assert code != 0
+
+
 def test_an_empty_file_given_as_db_is_refused_and_left_empty(capsys: pytest.CaptureFixture[str], work: Path) -> None:
     """`kiosk backup --db EMPTY` refuses in one line; the empty file is not turned into a database."""
     target = work / "not-a-db.txt"
@@ -319,7 +332,7 @@ def test_every_registered_command_is_covered_here() -> None:
     names = set(sub.choices)  # type: ignore[arg-type]
     covered = {"report", "feedback", "undo", "search", "hours", "history", "import", "check", "stats", "dump",
                "backup", "restore", "config", "build-db", "export", "update-content", "recognize", "holidays",
-               "bundle", "show", "workers"}
+               "bundle", "show", "workers", "keys"}
     # set-pin reads standard input (tests/test_set_pin_cli.py); admin, run and screenshots need Qt
     # (tests/test_bad_start.py runs `kiosk run` in bad states); doctor takes seconds; package builds
     elsewhere = {"set-pin", "admin", "run", "doctor", "package", "screenshots"}

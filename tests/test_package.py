@@ -107,7 +107,13 @@ def test_built_program_rolls_content_to_a_second_terminal(package: PackageResult
                      "(SELECT id FROM services ORDER BY id LIMIT 1)")
     conn.close()
     bundle = tmp_path / "share" / "content.zip"
-    result = _run(package.program, "bundle", "--out", str(bundle), data_dir=office)
+    keys = tmp_path / "office-keys"
+    result = _run(package.program, "keys", "init", str(keys), data_dir=office)
+    assert result.returncode == 0, result.stdout + result.stderr
+    result = _run(package.program, "keys", "trust", str(keys / "office.pub"), data_dir=terminal)
+    assert result.returncode == 0, result.stdout + result.stderr
+    result = _run(package.program, "bundle", "--out", str(bundle), "--sign-key", str(keys / "office.key"),
+                  data_dir=office)
     assert result.returncode == 0, result.stdout + result.stderr
     result = _run(package.program, "update-content", str(bundle), data_dir=terminal)
     assert result.returncode == 0 and "applied content bundle v1" in result.stdout, result.stdout + result.stderr

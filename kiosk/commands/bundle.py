@@ -27,6 +27,10 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--out", metavar="FILE", type=Path, required=True, help="bundle file to write (.zip)")
     p.add_argument("--version", metavar="N", type=int_arg(1, 999_999_999), default=None, dest="bundle_version",
                    help="bundle number (default: one more than the last bundle made from this database)")
+    p.add_argument("--sign-key", metavar="KEYFILE", type=Path, default=None,
+                   help="sign the bundle with the office's private key (office.key from `kiosk keys init`); "
+                        "terminals that trust keys apply only signed bundles. An office.vouch beside the key "
+                        "(key rotation) goes into the bundle too")
     p.set_defaults(func=cmd_bundle)
 
     p = sub.add_parser(
@@ -65,6 +69,7 @@ def cmd_bundle(args: argparse.Namespace) -> int:
 
     install_termination_handler()
     check_output(args.out, what="bundle file")  # a folder, a device or an unwritable place: say so first
+    sign_key, vouch = _signing(args)
 
     source, own = _source_database(args)
     conn = connect(source, readonly=True)
@@ -72,7 +77,8 @@ def cmd_bundle(args: argparse.Namespace) -> int:
         version = args.bundle_version or next_version(conn)
     finally:
         conn.close()
-    manifest = export_bundle(source, args.out, version=version)
+    manifest = export_bundle(source, args.out, version=version, sign_key=sign_key, vouch=vouch,
+                             now=datetime.now(SHANGHAI))
     if own:
         conn = connect(source)
         try:
@@ -84,10 +90,36 @@ def cmd_bundle(args: argparse.Namespace) -> int:
     print(f"  {counts}")
     print(f"  content hash {manifest.content_hash}")
     print(f"  sha256 of the database {manifest.sha256} ({manifest.size} bytes)")
+    if manifest.key_id:
+        print(f"  signed by key {manifest.key_id}" + (f" (vouched for by key {vouch.by})" if vouch else ""))
+    else:
+        print("  not signed: terminals that trust a key refuse it (sign with --sign-key office.key)")
     if not own and args.bundle_version is None:
         print("note: made from the bundled database, which does not count versions; pass --version N to number "
               "later bundles higher")
     return 0
+
+
+def _signing(args: argparse.Namespace) -> tuple[Any, Any]:
+    """The private key of --sign-key and the vouch beside it (key rotation), or (None, None)."""
+    if args.sign_key is None:
+        return None, None
+    from kiosk.core.exchange.signing import VOUCH_SUFFIX, inside, load_private_key, load_vouch, raw_public
+
+    if inside(args.out, Path(args.sign_key).parent):
+        raise KioskError(f"--out {args.out} is in the key folder {Path(args.sign_key).parent}; write bundles "
+                         "elsewhere so the key folder is never shared")
+    key = load_private_key(args.sign_key)
+    vouch_file = Path(args.sign_key).with_suffix(VOUCH_SUFFIX)
+    vouch = load_vouch(vouch_file, raw_public(key.public_key())) if vouch_file.exists() else None
+    return key, vouch
+
+
+def _trust(config: Any, data_dir: Path) -> Any:
+    """This terminal's trusted keys (the ``trusted_keys`` file) and its allow_unsigned_bundles setting."""
+    from kiosk.core.exchange.signing import Trust, store_path
+
+    return Trust.from_store(store_path(config.trusted_keys, data_dir), allow_unsigned=config.allow_unsigned_bundles)
 
 
 def _open_terminal(args: argparse.Namespace) -> tuple[Any, Any, Path]:
@@ -117,12 +149,15 @@ def cmd_update_content(args: argparse.Namespace) -> int:
     if args.file is not None:
         from kiosk.core.exchange.bundle import apply_bundle
 
-        conn, _config, _ = _open_terminal(args)
+        conn, config, data_dir = _open_terminal(args)
         try:
-            result = apply_bundle(conn, args.file, now=datetime.now(SHANGHAI), force=args.force)
+            result = apply_bundle(conn, args.file, now=datetime.now(SHANGHAI), force=args.force,
+                                  trust=_trust(config, data_dir))
         finally:
             conn.close()
         print(f"{args.file}: {result.message}")
+        if result.adopted:
+            print(f"  now trusting key {result.adopted}: an already trusted key vouched for it")
         if result.backup:
             print(f"  backup of the previous state: {result.backup}")
         return 0
@@ -157,9 +192,9 @@ def _watch(args: argparse.Namespace) -> int:
 def _look(args: argparse.Namespace, inbox: Path) -> None:
     from kiosk.core.exchange.bundle import apply_from_inbox
 
-    conn, _, _ = _open_terminal(args)
+    conn, config, data_dir = _open_terminal(args)
     try:
-        report = apply_from_inbox(conn, inbox, now=datetime.now(SHANGHAI))
+        report = apply_from_inbox(conn, inbox, now=datetime.now(SHANGHAI), trust=_trust(config, data_dir))
     finally:
         conn.close()
     for path, reason in report.skipped:
@@ -168,3 +203,5 @@ def _look(args: argparse.Namespace, inbox: Path) -> None:
         print(f"{inbox}: no content bundle to apply", flush=True)
     else:
         print(f"{inbox}: {report.result.path.name}: {report.result.message}", flush=True)
+        if report.result.adopted:
+            print(f"  now trusting key {report.result.adopted}: an already trusted key vouched for it", flush=True)

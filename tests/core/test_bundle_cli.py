@@ -35,6 +35,15 @@ def _office(tmp_path: Path, seed_db_path: Path) -> Path:
     return office
 
 
+def _keys(tmp_path: Path, *terminals: Path) -> Path:
+    """The office's key pair (made with `kiosk keys init`) trusted by ``terminals``; returns the private key."""
+    keys = tmp_path / "office-keys"
+    assert main(["--data-dir", str(tmp_path / "office"), "keys", "init", str(keys)]) == 0
+    for terminal in terminals:
+        assert main(["--data-dir", str(terminal), "keys", "trust", str(keys / "office.pub")]) == 0
+    return keys / "office.key"
+
+
 def _description(db: Path) -> str:
     conn = sqlite3.connect(db)
     try:
@@ -49,17 +58,19 @@ def test_roll_out_to_a_second_terminal(tmp_path: Path, seed_db_path: Path,
     """bundle from the office data dir, update-content on another data dir: the edit arrives, once."""
     office = _office(tmp_path, seed_db_path)
     bundle = tmp_path / "share" / "content.zip"
-    assert main(["--data-dir", str(office), "bundle", "--out", str(bundle)]) == 0
+    terminal = tmp_path / "terminal-2"
+    key = _keys(tmp_path, terminal)
+    capsys.readouterr()
+    assert main(["--data-dir", str(office), "bundle", "--out", str(bundle), "--sign-key", str(key)]) == 0
     out = capsys.readouterr().out
     assert "content bundle v1" in out and str(office / "kiosk.db") in out
-    terminal = tmp_path / "terminal-2"
     assert main(["--data-dir", str(terminal), "update-content", str(bundle)]) == 0
     assert "applied content bundle v1" in capsys.readouterr().out
     assert _description(terminal / "kiosk.db") == EDITED
     assert (terminal / "logs" / "kiosk.log").is_file()
     assert main(["--data-dir", str(terminal), "update-content", str(bundle)]) == 0
     assert "already applied" in capsys.readouterr().out
-    assert main(["--data-dir", str(office), "bundle", "--out", str(tmp_path / "v2.zip")]) == 0
+    assert main(["--data-dir", str(office), "bundle", "--out", str(tmp_path / "v2.zip"), "--sign-key", str(key)]) == 0
     assert "content bundle v2" in capsys.readouterr().out
 
 
@@ -88,10 +99,14 @@ def test_watch_once_uses_the_config_inbox(tmp_path: Path, seed_db_path: Path,
     monkeypatch.delenv("KIOSK_CONFIG", raising=False)
     office = _office(tmp_path, seed_db_path)
     inbox = tmp_path / "inbox"
-    assert main(["--data-dir", str(office), "bundle", "--out", str(inbox / "content-v1.zip")]) == 0
     terminal = tmp_path / "terminal-3"
     terminal.mkdir()
-    (terminal / "config.toml").write_text(f'content_inbox = "{inbox}"\n', encoding="utf-8")
+    (terminal / "config.toml").write_text(f'content_inbox = "{inbox}"\ntrusted_keys = "keys.json"\n',
+                                          encoding="utf-8")
+    key = _keys(tmp_path, terminal)
+    assert (terminal / "keys.json").is_file()  # the trusted_keys setting names the file
+    assert main(["--data-dir", str(office), "bundle", "--out", str(inbox / "content-v1.zip"), "--sign-key",
+                 str(key)]) == 0
     assert main(["--data-dir", str(terminal), "update-content", "--watch", "--once"]) == 0
     assert "applied content bundle v1" in capsys.readouterr().out
     assert _description(terminal / "kiosk.db") == EDITED

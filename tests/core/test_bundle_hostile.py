@@ -318,7 +318,9 @@ REPO = Path(__file__).resolve().parents[2]
 def _env(tmp: Path) -> dict[str, str]:
     env = {**os.environ, "TMPDIR": str(tmp), "PYTHONPATH": str(REPO)}
     env.pop("KIOSK_DEBUG", None)
-    env.pop("KIOSK_CONFIG", None)
+    config = tmp / "unsigned-allowed.toml"  # these bundles are unsigned on purpose (tests of the checks after)
+    config.write_text("allow_unsigned_bundles = true\n", encoding="utf-8")
+    env["KIOSK_CONFIG"] = str(config)
     return env
 
 

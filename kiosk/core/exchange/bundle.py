@@ -11,6 +11,12 @@ A bundle is a ZIP file holding two members:
 ``content.db``
     A SQLite snapshot of the listings: the office database with its runtime tables (feedback, audit
     log, usage counts, search misses, PIN state) emptied.
+``manifest.sig`` (signed bundles)
+    The office key's Ed25519 signature over the exact manifest bytes; a signed manifest also carries
+    ``created`` and the signer's ``key_id``. A terminal that trusts keys applies only bundles signed by
+    one of them (:mod:`kiosk.core.exchange.signing`), so a database changed after signing (its SHA-256
+    no longer matches) or a re-signed manifest is refused, and only verified bundles move the version
+    a terminal has applied; an equal or older version than the applied one is refused as a replay.
 
 The same content and version give the same bytes (fixed member times, no build time or host), so
 a bundle can be checked by its SHA-256 alone.
@@ -51,7 +57,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.core.content.dump import content_hash
 from kiosk.core.db.connection import connect, transaction
@@ -59,10 +65,24 @@ from kiosk.core.db.migrations import MIGRATIONS, SCHEMA_VERSION, schema_version
 from kiosk.core.db.rows import copy_database, select_rows, table_columns
 from kiosk.core.errors import KioskError
 from kiosk.core.exchange.outputs import atomic_output
+from kiosk.core.exchange.signing import (
+    MAX_SIGNATURE_BYTES,
+    SIGNATURE_NAME,
+    NoTrustedKeys,
+    SignatureRefused,
+    Trust,
+    Vouch,
+    key_id,
+    raw_public,
+    sign_manifest,
+)
 from kiosk.core.limits import json_nesting
 from kiosk.core.listings import audit
 from kiosk.core.listings.editing import LISTING, Snapshot, reindex, snapshot, write_snapshot
 from kiosk.core.terminal.scratch import TERMINATED_EXIT, scratch_dir, terminating
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 log = logging.getLogger(__name__)
 
@@ -140,6 +160,20 @@ class BundleDeferred(BundleError):
     quarantine = False
 
 
+class BundleUntrusted(BundleError):
+    """Not signed by a key this terminal trusts, or the signature does not match the manifest."""
+
+
+class BundleReplay(BundleError):
+    """A verified bundle whose version is older than (or equal to, with other content) the applied one."""
+
+
+class BundleNoKeys(BundleError):
+    """This terminal trusts no key yet; the bundle stays in the inbox until it does."""
+
+    quarantine = False
+
+
 @dataclass(frozen=True)
 class Manifest:
     """What a bundle says about itself."""
@@ -153,9 +187,14 @@ class Manifest:
     format: str = FORMAT
     format_version: int = FORMAT_VERSION
     database: str = DB_NAME
+    created: str = ""
+    """When a signed bundle was made (ISO time); empty in unsigned bundles, which stay reproducible."""
+    key_id: str = ""
+    """The id of the key that signed the bundle; empty when unsigned."""
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+        fields = {k: v for k, v in asdict(self).items() if k not in ("created", "key_id") or v}
+        return json.dumps(fields, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
 
 
 @dataclass(frozen=True)
@@ -169,6 +208,8 @@ class ApplyResult:
     previous_version: int | None
     backup: Path | None = None
     message: str = ""
+    adopted: str | None = None
+    """A key trusted from now on because an already trusted key vouched for it in this bundle."""
 
 
 @dataclass(frozen=True)
@@ -194,12 +235,16 @@ def next_version(conn: sqlite3.Connection) -> int:
         return 1
 
 
-def export_bundle(source: Path, out: Path, *, version: int) -> Manifest:
+def export_bundle(source: Path, out: Path, *, version: int, sign_key: Ed25519PrivateKey | None = None,
+                  vouch: Vouch | None = None, now: datetime | None = None) -> Manifest:
     """Write a bundle of the listings in database ``source`` to ``out`` (atomically replaced).
 
-    ``source`` is only read. Raises BundleError for a bad version or a source that is not a kiosk
-    database of this program's schema, :class:`kiosk.core.exchange.outputs.OutputError` for an ``out`` that is
-    a folder, a device or not writable.
+    With ``sign_key`` the manifest also carries ``now`` and the key's id and the bundle holds the
+    signature ``manifest.sig`` (with ``vouch``, when the key is a rotated one). Only the signature
+    goes into the bundle, never the key. ``source`` is only read. Raises BundleError for a bad
+    version or a source that is not a kiosk database of this program's schema,
+    :class:`kiosk.core.exchange.outputs.OutputError` for an ``out`` that is a folder, a device or not
+    writable.
     """
     if version < 1:
         raise BundleError(f"bundle version must be 1 or more, got {version}")
@@ -217,11 +262,21 @@ def export_bundle(source: Path, out: Path, *, version: int) -> Manifest:
         finally:
             src.close()
         data_sha, size = _file_sha256(snapshot), snapshot.stat().st_size
+        signer = ""
+        if sign_key is not None:
+            if now is None:
+                raise BundleError("a signed bundle needs its creation time")
+            signer = key_id(raw_public(sign_key.public_key()))
         manifest = Manifest(version=version, schema_version=SCHEMA_VERSION, content_hash=digest,
-                            sha256=data_sha, size=size, counts=counts)
+                            sha256=data_sha, size=size, counts=counts,
+                            created=now.isoformat(timespec="seconds") if sign_key is not None and now else "",
+                            key_id=signer)
+        manifest_bytes = manifest.to_json().encode("utf-8")
         with atomic_output(out, what="bundle file") as partial, \
                 zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-            zf.writestr(_member(MANIFEST_NAME), manifest.to_json())
+            zf.writestr(_member(MANIFEST_NAME), manifest_bytes)
+            if sign_key is not None:
+                zf.writestr(_member(SIGNATURE_NAME), sign_manifest(sign_key, manifest_bytes, vouch))
             with snapshot.open("rb") as fh, zf.open(_member(DB_NAME), "w", force_zip64=True) as target:
                 shutil.copyfileobj(fh, target, 1 << 20)
     log.info("exported content bundle v%d (%s services) to %s", version, counts.get("services", 0), out.name)
@@ -345,14 +400,16 @@ def _check_members(zf: zipfile.ZipFile, path: Path) -> None:
     """Refuse extra members, odd compression and zip bombs, from the headers alone (nothing unpacked)."""
     infos = zf.infolist()
     names = [i.filename for i in infos]
-    if len(infos) > 2 or len(set(names)) != len(names) or not set(names) <= {MANIFEST_NAME, DB_NAME}:
+    if len(infos) > 3 or len(set(names)) != len(names) or not set(names) <= {MANIFEST_NAME, DB_NAME,
+                                                                             SIGNATURE_NAME}:
         shown = ", ".join(n[:40] for n in names[:5]) + (" …" if len(names) > 5 else "")
-        raise BundleError(f"{path.name}: a content bundle holds only {MANIFEST_NAME} and {DB_NAME}, this one "
-                          f"holds {len(names)} member(s): {shown}")
+        raise BundleError(f"{path.name}: a content bundle holds only {MANIFEST_NAME}, {DB_NAME} and "
+                          f"{SIGNATURE_NAME}, this one holds {len(names)} member(s): {shown}")
     for info in infos:
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise BundleError(f"{path.name}: {info.filename} uses an unsupported compression")
-        limit = MAX_MANIFEST_BYTES if info.filename == MANIFEST_NAME else MAX_DB_BYTES
+        limit = {MANIFEST_NAME: MAX_MANIFEST_BYTES, SIGNATURE_NAME: MAX_SIGNATURE_BYTES}.get(info.filename,
+                                                                                             MAX_DB_BYTES)
         if info.file_size > limit:
             raise BundleError(f"{path.name}: {info.filename} would unpack to {info.file_size} bytes (at most "
                               f"{limit}); the bundle is refused without unpacking it")
@@ -365,13 +422,14 @@ def _check_members(zf: zipfile.ZipFile, path: Path) -> None:
 # ── reading and verifying ───────────────────────────────────────────────────────────────────────
 
 
-def read_manifest(path: Path) -> Manifest:
-    """The manifest of bundle ``path`` (checks only the manifest and the members' headers)."""
+def read_manifest(path: Path, trust: Trust | None = None) -> Manifest:
+    """The manifest of bundle ``path`` (checks only the manifest, the members' headers and, with ``trust``,
+    the signature)."""
     path = Path(path)
     try:
         _regular(path)
         with zipfile.ZipFile(path) as zf:
-            return _parse_manifest(zf, path)
+            return _parse_manifest(zf, path, trust)
     except FileNotFoundError as exc:
         raise BundleError(f"bundle not found: {path}") from exc
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
@@ -386,13 +444,33 @@ def _regular(path: Path) -> None:
         raise BundleError(f"{path.name}: not a regular file (a folder, a pipe or a device); give a bundle .zip file")
 
 
-def _parse_manifest(zf: zipfile.ZipFile, path: Path) -> Manifest:
+def _parse_manifest(zf: zipfile.ZipFile, path: Path, trust: Trust | None = None) -> Manifest:
     names = set(zf.namelist())
     if MANIFEST_NAME not in names:
         raise BundleError(f"{path.name}: no {MANIFEST_NAME} inside; this is not a kiosk content bundle")
     _check_members(zf, path)
     with zf.open(MANIFEST_NAME) as fh:
-        raw = parse_manifest_text(fh.read(MAX_MANIFEST_BYTES + 1), path.name)
+        data = fh.read(MAX_MANIFEST_BYTES + 1)
+    raw = parse_manifest_text(data, path.name)
+    manifest = _manifest_fields(raw, path)
+    if trust is not None:
+        signature = None
+        if SIGNATURE_NAME in names:
+            with zf.open(SIGNATURE_NAME) as fh:
+                signature = fh.read(MAX_SIGNATURE_BYTES + 1)
+        try:
+            signer = trust.verify(data, signature, path.name)
+        except NoTrustedKeys as exc:
+            raise BundleNoKeys(str(exc)) from exc
+        except SignatureRefused as exc:
+            raise BundleUntrusted(str(exc)) from exc
+        if signer is not None and manifest.key_id != signer:
+            raise BundleUntrusted(f"{path.name}: the manifest names signer {manifest.key_id[:20]!r} but key "
+                                  f"{signer} signed it; refused")
+    return manifest
+
+
+def _manifest_fields(raw: dict[str, Any], path: Path) -> Manifest:
     if raw.get("format") != FORMAT:
         raise BundleError(f"{path.name}: not a kiosk content bundle (manifest format is not '{FORMAT}')")
     if raw.get("format_version") != FORMAT_VERSION:
@@ -408,6 +486,7 @@ def _parse_manifest(zf: zipfile.ZipFile, path: Path) -> Manifest:
             content_hash=_hex(raw["content_hash"]), sha256=_hex(raw["sha256"]), size=_int(raw["size"]),
             counts={str(k)[:64]: _int(v) for k, v in counts.items()},
             database=str(raw.get("database", DB_NAME))[:100],
+            created=_text(raw.get("created", ""), 40), key_id=_text(raw.get("key_id", ""), 16),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise BundleError(f"{path.name}: manifest is missing or has a bad field: {_one_line(exc)}") from exc
@@ -431,6 +510,13 @@ def _int(value: Any) -> int:
     return value
 
 
+def _text(value: Any, limit: int) -> str:
+    if not isinstance(value, str) or len(value) > limit:
+        shown = _one_line(ValueError(repr(value)))[:60]
+        raise ValueError(f"expected a text of at most {limit} characters, got {shown}")
+    return value
+
+
 def _hex(value: Any) -> str:
     if not isinstance(value, str) or len(value) != 64 or any(c not in "0123456789abcdef" for c in value):
         raise ValueError(f"expected a SHA-256 hex digest, got {_one_line(ValueError(repr(value)))[:80]}")
@@ -438,7 +524,8 @@ def _hex(value: Any) -> str:
 
 
 @contextlib.contextmanager
-def open_bundle(path: Path, *, deadline: Deadline | None = None) -> Iterator[tuple[Manifest, Path]]:
+def open_bundle(path: Path, *, deadline: Deadline | None = None,
+                trust: Trust | None = None) -> Iterator[tuple[Manifest, Path]]:
     """Verify bundle ``path`` completely and yield its manifest and the extracted database file.
 
     Members, sizes and compression ratio are checked from the ZIP headers before anything is unpacked;
@@ -446,7 +533,8 @@ def open_bundle(path: Path, *, deadline: Deadline | None = None) -> Iterator[tup
     also on SIGTERM) with a byte cap, checked against the manifest's size and SHA-256, opened read-only
     without trusting its schema, compared with the schema this program expects (no views, no triggers),
     bounded in rows and text lengths, passes SQLite's quick_check (an older schema is migrated in the
-    copy) and carries the manifest's content hash. All within ``deadline``.
+    copy) and carries the manifest's content hash. All within ``deadline``. With ``trust``, the
+    manifest's signature is checked first (:meth:`kiosk.core.exchange.signing.Trust.verify`).
     """
     path = Path(path)
     deadline = deadline or Deadline(APPLY_TIME_LIMIT_S)
@@ -462,7 +550,7 @@ def open_bundle(path: Path, *, deadline: Deadline | None = None) -> Iterator[tup
                 raise BundleIncomplete(f"{path.name}: not a complete content bundle (damaged, or still being "
                                        f"copied): {_one_line(exc)}") from exc
             with zf:
-                manifest = _parse_manifest(zf, path)
+                manifest = _parse_manifest(zf, path, trust)
                 if DB_NAME not in zf.namelist():
                     raise BundleError(f"{path.name}: no {DB_NAME} inside")
                 if zf.getinfo(DB_NAME).file_size != manifest.size:
@@ -651,7 +739,7 @@ class _Prepared:
 
 
 def apply_bundle(conn: sqlite3.Connection, path: Path, *, now: datetime, force: bool = False,
-                 time_limit_s: float = APPLY_TIME_LIMIT_S) -> ApplyResult:
+                 time_limit_s: float = APPLY_TIME_LIMIT_S, trust: Trust | None = None) -> ApplyResult:
     """Verify bundle ``path`` and merge its listings into the runtime database ``conn``.
 
     Keeps the terminal's feedback, usage counts, search misses, PIN state, audit log and the listings
@@ -660,18 +748,27 @@ def apply_bundle(conn: sqlite3.Connection, path: Path, *, now: datetime, force: 
     short write transaction swaps the merged content tables in (the kiosk keeps answering and saving
     feedback meanwhile). A worker edit that lands during the merge makes it start again. Refuses
     (BundleError, nothing changed) a damaged or hostile bundle, and one older than the bundle already
-    applied unless ``force``.
+    applied, or of the same version with other content (a replay), unless ``force``.
+
+    ``trust`` (the terminal's trusted keys; the ``kiosk`` commands always pass it) also refuses a bundle
+    not signed by a trusted key (:class:`BundleUntrusted`); a bundle signed by a new key an old trusted
+    key vouched for makes the new key trusted once it is applied (``ApplyResult.adopted``). None
+    checks no signature (tests, tools).
     """
     path = Path(path)
     deadline = Deadline(time_limit_s)
     previous, previous_hash = applied_bundle(conn)
-    with open_bundle(path, deadline=deadline) as (manifest, db):
+    with open_bundle(path, deadline=deadline, trust=trust) as (manifest, db):
         if has_content(conn, manifest):
             return ApplyResult(path, manifest, False, previous,
                                message=f"content bundle v{manifest.version} is already applied")
         if previous is not None and manifest.version < previous and not force:
-            raise BundleDeferred(f"{path.name} is version {manifest.version}, older than the applied version "
-                                 f"{previous}; nothing changed (use --force to go back)")
+            raise BundleReplay(f"{path.name} is version {manifest.version}, older than the applied version "
+                               f"{previous} (a replay?); nothing changed (use --force to go back)")
+        if manifest.version == previous and manifest.content_hash != previous_hash and not force:
+            raise BundleReplay(f"{path.name} is version {manifest.version} like the applied bundle but holds other "
+                               "content (a replay or a mistake); nothing changed — make a bundle with a higher "
+                               "--version at the office")
         backup: Path | None = None
         for _attempt in range(SWAP_ATTEMPTS):
             prepared = _prepare(conn, db, manifest, path, now=now, deadline=deadline,
@@ -687,8 +784,14 @@ def apply_bundle(conn: sqlite3.Connection, path: Path, *, now: datetime, force: 
     log.info("applied content bundle v%d from %s (was v%s): %s; %d office edit(s) taken over", manifest.version,
              path.name, previous, prepared.summary, len(prepared.fixed))
     was = f"v{previous}" if previous is not None else "the built-in content"
+    adopted = trust.adopt(manifest.key_id or None, now=now) if trust is not None else None
+    if adopted is not None:
+        log.warning("content bundle %s was signed by the new key %s (%s); trusted from now on", path.name,
+                    adopted.key_id, adopted.source)
+    signed = f" signed by key {manifest.key_id}" if manifest.key_id and trust is not None else ""
     return ApplyResult(path, manifest, True, previous, backup,
-                       message=f"applied content bundle v{manifest.version} (was {was}): {prepared.summary}")
+                       message=f"applied content bundle v{manifest.version}{signed} (was {was}): {prepared.summary}",
+                       adopted=adopted.key_id if adopted is not None else None)
 
 
 def _marker(conn: sqlite3.Connection) -> tuple[int, int]:
@@ -915,7 +1018,7 @@ def quarantined(inbox: Path) -> list[tuple[Path, str]]:
 
 
 def apply_from_inbox(conn: sqlite3.Connection, inbox: Path, *, now: datetime,
-                time_limit_s: float = APPLY_TIME_LIMIT_S) -> InboxReport:
+                     time_limit_s: float = APPLY_TIME_LIMIT_S, trust: Trust | None = None) -> InboxReport:
     """Apply the newest usable bundle in ``inbox`` when it is newer than what this terminal has.
 
     Bundles are tried newest first (highest version, then latest file time). A partial copy (its ZIP
@@ -923,13 +1026,18 @@ def apply_from_inbox(conn: sqlite3.Connection, inbox: Path, *, now: datetime,
     is skipped and tried again next time. Any other refused bundle — damaged, hostile, too big, too
     slow — is moved into ``quarantine/`` in the inbox with its reason (one log line, and ``kiosk
     doctor`` names it), and the next bundle is tried: one bad file never stops the roll-out.
+
+    With ``trust`` every candidate's signature is checked before versions are compared, so an
+    unsigned or forged bundle with a high version is moved aside and never hides a trusted one;
+    "up to date" is only said of a verified bundle this terminal has applied, and a verified older
+    (or same-version, other-content) bundle is refused as a replay and moved aside.
     """
     inbox = Path(inbox)
     skipped: list[tuple[Path, str]] = []
     found: list[tuple[Manifest, Path]] = []
     for candidate in inbox_candidates(inbox):
         try:
-            found.append((read_manifest(candidate), candidate))
+            found.append((read_manifest(candidate, trust), candidate))
         except BundleError as exc:
             _refused(candidate, exc, skipped, now)
         except Exception as exc:  # a watcher must go on to the next bundle, whatever this one does
@@ -938,11 +1046,12 @@ def apply_from_inbox(conn: sqlite3.Connection, inbox: Path, *, now: datetime,
     found.sort(key=lambda mp: (mp[0].version, _mtime(mp[1]), mp[1].name), reverse=True)
     previous, _ = applied_bundle(conn)
     for manifest, candidate in found:
-        if has_content(conn, manifest) or (previous is not None and manifest.version < previous):
+        if has_content(conn, manifest) or (trust is None and previous is not None and manifest.version < previous):
             return InboxReport(inbox, ApplyResult(candidate, manifest, False, previous,
                                                   message=f"up to date (content bundle v{previous})"), skipped)
         try:
-            return InboxReport(inbox, apply_bundle(conn, candidate, now=now, time_limit_s=time_limit_s), skipped)
+            return InboxReport(inbox, apply_bundle(conn, candidate, now=now, time_limit_s=time_limit_s,
+                                                   trust=trust), skipped)
         except BundleError as exc:
             _refused(candidate, exc, skipped, now)
         except Exception as exc:

@@ -57,6 +57,8 @@ class Config:
     log_level: str = "info"
     content_inbox: str = ""
     content_check_interval_s: int = 600
+    trusted_keys: str = ""
+    allow_unsigned_bundles: bool = False
 
     def database_path(self, data_dir: Path) -> Path:
         """The runtime database file: the ``database`` setting or ``kiosk.db`` in ``data_dir``.
@@ -151,6 +153,11 @@ SETTINGS: tuple[Setting, ...] = (
             "content_check_interval_s. Empty: off.", path=True, group="Content roll-out"),
     Setting("content_check_interval_s", int, "Seconds between two looks into content_inbox.",
             minimum=60, maximum=86400, group="Content roll-out"),
+    Setting("trusted_keys", str, "File of the office public keys whose signed content bundles this terminal applies "
+            "(kept by `kiosk keys trust`/`untrust`/`list`). Empty: trusted_keys.json in the data directory.",
+            path=True, group="Content roll-out"),
+    Setting("allow_unsigned_bundles", bool, "Apply unsigned content bundles while no key is trusted (test set-ups "
+            "only; a terminal that trusts a key never applies an unsigned bundle).", group="Content roll-out"),
 )
 
 

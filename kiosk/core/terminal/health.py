@@ -185,6 +185,28 @@ def check_inbox(config: Config, applied_version: int | None) -> Check:
     return Check("content inbox", OK, detail)
 
 
+def check_signing(config: Config, data_dir: Path) -> Check:
+    """Which keys this terminal applies signed content bundles from (none: it applies no bundle)."""
+    from kiosk.core.exchange.signing import KeyFileError, load_store, store_path
+
+    store = store_path(config.trusted_keys, data_dir)
+    try:
+        keys = load_store(store)
+    except KeyFileError as exc:
+        return Check("bundle signing", PROBLEM, str(exc), "move the file aside and run `kiosk keys trust office.pub`")
+    if keys:
+        return Check("bundle signing", OK, f"trusts {len(keys)} key(s): {', '.join(k.key_id for k in keys)}")
+    if config.allow_unsigned_bundles:
+        return Check("bundle signing", WARN, "no trusted key: unsigned content bundles are applied "
+                     "(allow_unsigned_bundles = true)", "copy office.pub here, run `kiosk keys trust office.pub` "
+                     "and remove allow_unsigned_bundles from the config")
+    detail = "no trusted key, so no content bundle is applied"
+    fix = "copy the office's office.pub here and run `kiosk keys trust office.pub`"
+    if config.inbox_path() is None:
+        return Check("bundle signing", OK, f"{detail} (no content inbox configured either); to roll out content: {fix}")
+    return Check("bundle signing", PROBLEM, detail + f" from {config.inbox_path()}", fix)
+
+
 def summary(checks: Iterable[Check]) -> tuple[int, int]:
     """(problems, warnings) among ``checks``."""
     items = list(checks)
