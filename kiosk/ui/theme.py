@@ -29,7 +29,7 @@ class Colors:
     accent: str  # primary buttons, checked toggles
     accent_text: str
     pressed: str  # pressed look of accent buttons
-    border: str
+    border: str  # control and key outlines: ≥ 3:1 on background and surface (WCAG 1.4.11)
     card_pressed: str  # pressed look of cards
     focus: str
     tile_text: str  # text on a category tile
@@ -38,7 +38,7 @@ class Colors:
 
 STANDARD = Colors(
     background="#F4F6F8", surface="#FFFFFF", text="#1A1A1A", muted="#3F4650", accent="#0A5A9C",
-    accent_text="#FFFFFF", pressed="#063A66", border="#8A939C", card_pressed="#DCE6F0", focus="#0A5A9C",
+    accent_text="#FFFFFF", pressed="#063A66", border="#6E7781", card_pressed="#DCE6F0", focus="#0A5A9C",
     tile_text="#FFFFFF", chart=("#0A5A9C", "#A63D12", "#0B6E4F", "#5B3A8C", "#9B1C1C"),
 )
 
@@ -111,6 +111,7 @@ QLabel[role="clock"] {{ font-size: {self.heading_px}px; }}
 QLabel[role="title"] {{ font-size: {self.title_px}px; font-weight: bold; }}
 QLabel[role="heading"] {{ font-size: {self.heading_px}px; font-weight: bold; }}
 QLabel[role="muted"] {{ color: {c.muted}; }}
+QLineEdit, QPlainTextEdit {{ placeholder-text-color: {c.muted}; }} /* Qt: half-alpha text, 3.4:1 on white */
 QLabel[role="big"] {{ font-size: {self.big_px}px; font-weight: bold; }}
 QLabel[role="huge"] {{ font-size: {self.huge_px}px; font-weight: bold; }}
 QLabel[role="hint"] {{ font-size: {self.heading_px}px; color: {c.muted}; }}

@@ -91,3 +91,28 @@ def test_every_category_icon_draws(qapp: Any, seed_conn: Any) -> None:
         assert pix.toImage() != icons.pixmap("fa5s.square", "#000000", 48).toImage(), cat.icon
     assert icons.pixmap("fa5s.no-such-icon", "#000000", 48).isNull()
     assert not icons.pixmap("mdi6.home", "#000000", 48).isNull()  # other prefixes go through qtawesome
+
+
+def test_the_search_instruction_and_control_outlines_are_readable_in_every_theme(make_window: Any) -> None:
+    """The placeholder (the search screen's main instruction) is ≥ 4.5:1 (7:1 in high contrast) and
+    outlines of keys and controls ≥ 3:1 (WCAG 1.4.11), on the background and on the surface."""
+    from PySide6.QtGui import QPalette
+
+    from kiosk.ui.theme import THEME_NAMES, contrast_ratio
+
+    window = make_window()
+    window.nav.push("search")
+    for name in THEME_NAMES:
+        window.ctx.set_theme_name(name)
+        theme = window.ctx.theme
+        edit = window.nav.current().input
+        edit.ensurePolished()
+        drawn, under = (edit.palette().color(role) for role in (QPalette.ColorRole.PlaceholderText,
+                                                                QPalette.ColorRole.Base))
+        a = drawn.alphaF()  # Qt's own placeholder is the text colour at half alpha: blend it as drawn
+        placeholder = "#" + "".join(f"{round(a * p + (1 - a) * q):02x}" for p, q in (
+            (drawn.red(), under.red()), (drawn.green(), under.green()), (drawn.blue(), under.blue())))
+        base = under.name()
+        assert contrast_ratio(placeholder, base) >= (7 if theme.contrast else 4.5), (name, placeholder, base)
+        for ground in (theme.colors.background, theme.colors.surface):
+            assert contrast_ratio(theme.colors.border, ground) >= 3, (name, ground)
