@@ -8,6 +8,7 @@ recorded hours, address or phone says so plainly (:data:`UNKNOWN_ZH`) — nothin
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -68,17 +69,29 @@ class PlaceView:
         return f"{'、'.join(missing)}：{UNKNOWN_ZH} — 请拨打 {HELP_NUMBER} 咨询"
 
 
+def states_of(hours: Iterable[str], now: datetime, calendar: HolidayCalendar) -> dict[str, HoursState | None]:
+    """The state at ``now`` of each distinct hours text (many places share the same hours: each is
+    evaluated once); None for hours that cannot be read (they never break a page)."""
+    states: dict[str, HoursState | None] = {}
+    for expr in hours:
+        if expr not in states:
+            try:
+                states[expr] = hours_state(expr, now, calendar)
+            except (InvalidHoursError, ValueError):
+                states[expr] = None
+    return states
+
+
+def count_open(hours: Sequence[str], now: datetime, calendar: HolidayCalendar) -> int:
+    """How many of these places' hours (one text per place) are open at ``now``."""
+    states = states_of(hours, now, calendar)
+    return sum(1 for expr in hours if (state := states[expr]) is not None and state.state == "open")
+
+
 def place_views(detail: ServiceDetail, now: datetime, calendar: HolidayCalendar) -> list[PlaceView]:
     """The service's active places, open ones first, then unknown, then closed (each in the service's order)."""
-    views = []
-    for place in detail.locations:
-        state = None
-        if place.hours:
-            try:
-                state = hours_state(place.hours, now, calendar)
-            except (InvalidHoursError, ValueError):
-                state = None  # stored hours that cannot be read never break the page
-        views.append(PlaceView(place, state))
+    states = states_of((p.hours for p in detail.locations if p.hours), now, calendar)
+    views = [PlaceView(place, states[place.hours] if place.hours else None) for place in detail.locations]
     return sorted(views, key=lambda v: _ORDER.get(v.state_name, 1) if v.state is not None else 1.5)
 
 

@@ -134,21 +134,29 @@ def get_service(conn: sqlite3.Connection, service_id: str) -> ServiceDetail | No
         for h in conn.execute("SELECT * FROM schedules WHERE service_id = ? AND location_id IS NULL ORDER BY id",
                               (service_id,))
     )
-    locations = []
-    for loc in conn.execute(
-        """SELECT l.* FROM locations l JOIN service_at_location sl ON sl.location_id = l.id
-           WHERE sl.service_id = ? AND l.status = 'active'
-           ORDER BY sl.sort_order IS NULL, sl.sort_order, l.id""", (service_id,)):
-        access = tuple(a["description"] for a in conn.execute(
-            "SELECT description FROM accessibility WHERE location_id = ? ORDER BY id", (loc["id"],)))
-        own_hours = conn.execute("SELECT opening_hours FROM schedules WHERE location_id = ? AND service_id = ? "
-                                 "ORDER BY id LIMIT 1", (loc["id"], service_id)).fetchone()
-        own_phones = tuple(p[0] for p in conn.execute(
-            "SELECT number FROM phones WHERE location_id = ? AND service_id = ? ORDER BY sort_order, id",
-            (loc["id"], service_id)))
-        locations.append(Location(loc["id"], loc["name"], loc["name_en"], loc["address"], loc["address_en"],
-                                  loc["community"], loc["transportation"], loc["latitude"], loc["longitude"],
-                                  access, own_hours[0] if own_hours else None, own_phones))
+    # A place's own rows, read for all the service's places at once (a service may have hundreds).
+    place_hours: dict[str, str] = {}
+    for h in conn.execute("SELECT location_id, opening_hours FROM schedules WHERE service_id = ? "
+                          "AND location_id IS NOT NULL ORDER BY id", (service_id,)):
+        place_hours.setdefault(h[0], h[1])
+    place_phones: dict[str, list[str]] = {}
+    for p in conn.execute("SELECT location_id, number FROM phones WHERE service_id = ? AND location_id IS NOT NULL "
+                          "ORDER BY sort_order, id", (service_id,)):
+        place_phones.setdefault(p[0], []).append(p[1])
+    access: dict[str, list[str]] = {}
+    for a in conn.execute("""SELECT a.location_id, a.description FROM accessibility a
+                             JOIN service_at_location sl ON sl.location_id = a.location_id
+                             WHERE sl.service_id = ? ORDER BY a.id""", (service_id,)):
+        access.setdefault(a[0], []).append(a[1])
+    locations = [
+        Location(loc["id"], loc["name"], loc["name_en"], loc["address"], loc["address_en"], loc["community"],
+                 loc["transportation"], loc["latitude"], loc["longitude"], tuple(access.get(loc["id"], ())),
+                 place_hours.get(loc["id"]), tuple(place_phones.get(loc["id"], ())))
+        for loc in conn.execute(
+            """SELECT l.* FROM locations l JOIN service_at_location sl ON sl.location_id = l.id
+               WHERE sl.service_id = ? AND l.status = 'active'
+               ORDER BY sl.sort_order IS NULL, sl.sort_order, l.id""", (service_id,))
+    ]
     documents = tuple(
         (d["document"], d["document_en"])
         for d in conn.execute("SELECT * FROM required_documents WHERE service_id = ? ORDER BY id", (service_id,))

@@ -87,3 +87,15 @@ def text(expr: str | None, lang: str) -> str:
     from kiosk.core.hours.wording import describe
 
     return describe(expr, "en" if lang == "en" else "zh")
+
+
+def open_count(ctx: AppContext, place_hours: tuple[str, ...]) -> int:
+    """How many places with these hours are open now (kiosk.core.places.count_open); 0 when unknown."""
+    if not place_hours:
+        return 0
+    from kiosk.core.places import count_open  # the hours engine: on the first service with places
+
+    try:
+        return count_open(place_hours, ctx.clock(), calendar(ctx))
+    except Exception:  # as state(): a listing's hours never break a screen
+        return 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import datetime
 from typing import Any
 
@@ -168,8 +167,7 @@ class CategoryScreen(Screen):
             self._open_minute = minute
             self._open_counts = {}
         if key not in self._open_counts:
-            self._open_counts[key] = sum(n for expr, n in Counter(summary.place_hours).items()
-                                         if hours.is_open(self.ctx, expr))
+            self._open_counts[key] = hours.open_count(self.ctx, summary.place_hours)
         return self._open_counts[key]
 
     def meta_text(self, summary: ServiceSummary) -> str:
