@@ -11,6 +11,8 @@ import sqlite3
 from kiosk.core.db import migrations
 
 _UNDO: dict[int, tuple[str, ...]] = {
+    7: ("DROP TABLE listing_base", "DROP TABLE merge_conflicts", "DROP TABLE proposals"),
+    6: (),  # the empty slot until the search-miss masking step is merged
     5: ("DROP INDEX phones_location", "DROP INDEX schedules_location", "DROP INDEX service_at_location_location",
         "ALTER TABLE locations DROP COLUMN status", "ALTER TABLE service_at_location DROP COLUMN sort_order"),
     4: ("DROP TABLE worker_holidays", "DROP TABLE worker_holiday_years"),

@@ -32,10 +32,12 @@ transaction after a backup, never touching the terminal's own feedback, usage co
 PIN state or audit log. A bad or truncated bundle raises :class:`BundleError` and changes nothing; in
 the watched inbox it is moved to ``quarantine/`` and the next bundle is tried. See docs/robustness.md.
 
-Whose listing wins: a listing a worker edited *on this terminal* (an audit-log entry, not undone)
-stays as the worker left it; every other listing follows the office, including listings the office
-edited before (``merge_content`` alone would keep those, since they carry ``updated_at``), and office
-listings missing from the bundle are retired. Which bundle a terminal has applied is recorded in
+Whose listing wins is decided field by field (:mod:`kiosk.core.fleet.merge`): against the office's
+snapshot as last applied here (the *base*), a field only the office changed takes the office's value,
+a field only this terminal's workers changed keeps theirs, and a field both changed differently keeps
+the terminal's value and is listed as a conflict (``kiosk conflicts``), never a silent win. Listings
+no worker touched follow the office whole; listings the office retired or dropped are retired here
+too, even when edited locally (the edits are listed). Which bundle a terminal has applied is recorded in
 its ``meta`` table (``content_bundle_version``, ``content_bundle_hash``) and in the audit log.
 """
 
@@ -76,9 +78,10 @@ from kiosk.core.exchange.signing import (
     raw_public,
     sign_manifest,
 )
+from kiosk.core.fleet.merge import merge_bundle
 from kiosk.core.limits import json_nesting
 from kiosk.core.listings import audit
-from kiosk.core.listings.editing import LISTING, Snapshot, reindex, snapshot, write_snapshot
+from kiosk.core.listings.editing import LISTING, Snapshot, reindex, snapshot
 from kiosk.core.terminal.scratch import TERMINATED_EXIT, scratch_dir, terminating
 
 if TYPE_CHECKING:
@@ -123,8 +126,12 @@ _SQLITE_TABLES = frozenset({"sqlite_sequence", "sqlite_stat1", "sqlite_stat2", "
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 RUNTIME_TABLES: tuple[str, ...] = ("feedback", "audit_log", "usage_counts", "search_misses", "auth_state",
-                                   "worker_holidays", "worker_holiday_years")
+                                   "worker_holidays", "worker_holiday_years",
+                                   "listing_base", "merge_conflicts", "proposals")
 """Tables that belong to one terminal; a bundle carries them empty and a terminal keeps its own."""
+
+MERGE_TABLES: tuple[str, ...] = ("listing_base", "merge_conflicts")
+"""Runtime tables the merge itself writes (kiosk.core.fleet.merge): swapped in with the merged content."""
 
 META_VERSION = "content_bundle_version"
 META_HASH = "content_bundle_hash"
@@ -823,18 +830,17 @@ def _prepare(conn: sqlite3.Connection, db: Path, manifest: Manifest, path: Path,
             marker = _marker(copy)
             meta_before = _meta(copy)
             seed_row = copy.execute("SELECT value FROM meta WHERE key = ?", (SEED_HASH_KEY,)).fetchone()
-            local = local_edits(copy)
             report = merge_content(copy, db, now=now, backup=False, guard=deadline.guard)
             deadline.check(path, "merging")
             src = connect(db, readonly=True)
             try:
                 deadline.guard(src)
-                in_bundle = {str(r[0]) for r in src.execute("SELECT id FROM services")}
-                office = {sid: snapshot(src, sid) for sid in report.kept_worker if sid not in local}
+                office = _office_snapshots(src)
             finally:
                 src.close()
             with transaction(copy):
-                fixed = _office_listings(copy, office, in_bundle, local)
+                merged = merge_bundle(copy, office, report, version=manifest.version, now=now, actor=ACTOR)
+                fixed = merged.changed
                 # merge_content records the merged hash as the bundled build's; put the bundled build's
                 # own hash back, so the next start does not merge the bundled database over this content.
                 if seed_row is not None:
@@ -844,8 +850,9 @@ def _prepare(conn: sqlite3.Connection, db: Path, manifest: Manifest, path: Path,
                 audit.record(copy, actor=ACTOR, table="meta", record_id="content", action="content_update",
                              before={"version": previous[0], "content_hash": previous[1]},
                              after={"version": manifest.version, "content_hash": manifest.content_hash,
-                                    "file": path.name, "sha256": manifest.sha256, "merge": report.summary(),
-                                    "office_edits_taken": fixed}, now=now)
+                                    "file": path.name, "sha256": manifest.sha256, "merge": merged.summary(),
+                                    "office_edits_taken": merged.updated, "kept_local": merged.kept,
+                                    "conflicts": merged.conflicts}, now=now)
             if fixed:
                 reindex(copy, fixed)
             audit_rows = select_rows(copy, "SELECT * FROM audit_log WHERE id > ? ORDER BY id", (marker[0],))
@@ -860,7 +867,7 @@ def _prepare(conn: sqlite3.Connection, db: Path, manifest: Manifest, path: Path,
     except KioskError as exc:
         deadline.check(path, "merging")
         raise BundleError(f"{path.name}: cannot be merged: {_one_line(exc)}") from exc
-    return _Prepared(work, marker, meta_before, meta_after, audit_rows, report.summary(), fixed)
+    return _Prepared(work, marker, meta_before, meta_after, audit_rows, merged.summary(), fixed)
 
 
 def _backup(conn: sqlite3.Connection, now: datetime, path: Path) -> Path | None:
@@ -895,7 +902,7 @@ def _swap(conn: sqlite3.Connection, prepared: _Prepared, path: Path) -> bool:
                 if _marker(conn) != prepared.marker:
                     raise _Changed
                 started = time.monotonic()
-                for table in content_tables(conn):
+                for table in [*content_tables(conn), *MERGE_TABLES]:
                     cols = ", ".join(f'"{r[1]}"' for r in conn.execute(f'PRAGMA main.table_info("{table}")'))
                     conn.execute(f'DELETE FROM main."{table}"')
                     conn.execute(f'INSERT INTO main."{table}" ({cols}) SELECT {cols} FROM bundle_work."{table}"')
@@ -933,28 +940,14 @@ def local_edits(conn: sqlite3.Connection) -> set[str]:
     return {str(r[0]) for r in rows}
 
 
-def _office_listings(conn: sqlite3.Connection, office: dict[str, Snapshot | None], in_bundle: set[str],
-                     local: set[str]) -> list[str]:
-    """Take the bundle's version of listings merge_content kept only because the office had edited them.
-
-    ``merge_content`` keeps every listing with ``updated_at`` set or a non-seed origin, which on a
-    terminal is also true of listings that arrived in an earlier bundle. Here only listings edited
-    on this terminal (``local``) are kept; the others follow the office (``office``: the bundle's
-    snapshots of the kept listings), and office listings that the bundle (``in_bundle``: its ids) no
-    longer has are retired. Runs inside the caller's transaction; returns the ids changed.
-    """
-    changed: list[str] = []
-    for sid, new in office.items():
-        if sid in local:
-            continue
-        if new is not None and snapshot(conn, sid) != new:
-            write_snapshot(conn, sid, new)
-            changed.append(sid)
-    for sid, status in conn.execute("SELECT id, status FROM services").fetchall():
-        if sid not in in_bundle and sid not in local and status != "retired":
-            conn.execute("UPDATE services SET status = 'retired' WHERE id = ?", (sid,))
-            changed.append(sid)
-    return changed
+def _office_snapshots(src: sqlite3.Connection) -> dict[str, Snapshot]:
+    """The bundle's snapshot of every listing it holds (the office's version, and the next base)."""
+    out: dict[str, Snapshot] = {}
+    for (sid,) in src.execute("SELECT id FROM services ORDER BY id").fetchall():
+        snap = snapshot(src, str(sid))
+        if snap is not None:
+            out[str(sid)] = snap
+    return out
 
 
 def _set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:

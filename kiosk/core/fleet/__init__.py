@@ -1,0 +1,1 @@
+"""Many terminals, one office: field-level merging of listings, terminal edits as proposals, reports."""
