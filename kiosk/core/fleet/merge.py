@@ -64,7 +64,7 @@ from kiosk.core.listings.editing import (
     snapshot,
     write_snapshot,
 )
-from kiosk.core.listings.fields import declared, groups, label_of, scalars
+from kiosk.core.listings.fields import Declared, declared, groups, label_of, scalars
 
 if TYPE_CHECKING:
     from kiosk.core.db.runtime import MergeReport
@@ -295,6 +295,33 @@ def value_at(listing: Listing | None, key: FieldKey | list[str]) -> Any:
     return fields_of(listing).get(tuple(str(k) for k in key), ABSENT)
 
 
+def _check_type(d: Declared, value: Any) -> None:
+    """TypeError unless ``value`` is what field ``d`` holds (text, a list of texts, a number)."""
+    assert d.spec is not None
+    kind = d.spec.kind
+    if kind in ("lines", "phones"):
+        ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+    elif kind == "int":
+        ok = value is None or (isinstance(value, int) and not isinstance(value, bool))
+    elif kind in ("latitude", "longitude"):
+        ok = value is None or (isinstance(value, (int, float)) and not isinstance(value, bool))
+    else:
+        ok = value is None or isinstance(value, str)
+    if not ok:
+        raise TypeError(f"{d.name} does not take {type(value).__name__}")
+
+
+def _entry(cls: type, data: dict[str, Any]) -> Any:
+    """An entry of ``cls`` from JSON data, each field checked (TypeError for an unknown or wrong one)."""
+    fields = {e.name: e for e in scalars(cls)}
+    unknown = set(data) - set(fields)
+    if unknown:
+        raise TypeError(f"no field {sorted(unknown)[0][:40]!r} in a {cls.__name__}")
+    for name, value in data.items():
+        _check_type(fields[name], value)
+    return cls(**copy.deepcopy(data))
+
+
 def with_value(listing: Listing, key: FieldKey | list[str], value: Any) -> Listing:
     """A copy of ``listing`` with merged field ``key`` set to ``value`` (JSON data as :func:`fields_of`
     gives; None for a place key removes the place). Raises KeyError for a key that names no field of
@@ -311,8 +338,9 @@ def with_value(listing: Listing, key: FieldKey | list[str], value: Any) -> Listi
         if head.group is not None:
             if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
                 raise TypeError(f"{key[0]} takes a list of entries")
-            setattr(out, head.name, [head.group.entry(**copy.deepcopy(v)) for v in value])
+            setattr(out, head.name, [_entry(head.group.entry, v) for v in value])
         else:
+            _check_type(head, value)
             setattr(out, head.name, copy.deepcopy(value))
         return out
     cls = keyed[head.name]
@@ -325,15 +353,17 @@ def with_value(listing: Listing, key: FieldKey | list[str], value: Any) -> Listi
         else:
             if not isinstance(value, dict):
                 raise TypeError(f"{key[0]} {key[1]} takes a whole entry")
-            entry = cls(**{**copy.deepcopy(value), "id": key[1]})
+            entry = _entry(cls, {**value, "id": key[1]})
             if at is None:
                 entries.append(entry)
             else:
                 entries[at] = entry
         setattr(out, head.name, entries)
         return out
-    if len(key) != 3 or at is None or key[2] == "id" or key[2] not in {e.name for e in scalars(cls)}:
+    fields = {e.name: e for e in scalars(cls)}
+    if len(key) != 3 or at is None or key[2] == "id" or key[2] not in fields:
         raise KeyError("/".join(key))
+    _check_type(fields[key[2]], value)
     setattr(entries[at], key[2], copy.deepcopy(value))
     setattr(out, head.name, entries)
     return out
