@@ -7,6 +7,7 @@ the next bundle and merges without a conflict. All data here is synthetic (测�
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sqlite3
@@ -22,6 +23,7 @@ from hypothesis import strategies as st
 
 from kiosk.core.db.connection import connect
 from kiosk.core.db.runtime import open_runtime_database
+from kiosk.core.errors import KioskError
 from kiosk.core.exchange.bundle import apply_bundle, export_bundle
 from kiosk.core.fleet import conflicts
 from kiosk.core.fleet.merge import load_base
@@ -113,7 +115,8 @@ def test_store_is_idempotent_and_a_newer_edit_supersedes(office: sqlite3.Connect
     assert store_proposals(office, TERMINAL, "report-4", export_proposals(terminal), now=NOW) == 1
     shown = [(p.terminal_id, p.proposed) for p in list_proposals(office)]
     assert sorted(shown) == [(TERMINAL, ["0371-68000098"]), ("test-terminal-2", ["0371-68000099"])]
-    assert [r[0] for r in office.execute("SELECT decided_by FROM proposals WHERE status = 'rejected'")] == ["superseded"]
+    rejected = office.execute("SELECT decided_by FROM proposals WHERE status = 'rejected'").fetchall()
+    assert [r[0] for r in rejected] == ["superseded"]
 
 
 GOOD = {"service_id": "test-places", "service_name": "测试", "field": ["description"], "label": "简介",
@@ -171,12 +174,8 @@ def test_any_json_items_are_stored_or_skipped_never_a_crash(office: sqlite3.Conn
 
 def take_or_refuse(conn: sqlite3.Connection, ident: int) -> None:
     """Taking a stored (possibly odd) proposal either works or is refused with a KioskError."""
-    from kiosk.core.errors import KioskError
-
-    try:
+    with contextlib.suppress(KioskError):
         take_proposals(conn, [ident], actor="cli:tester", now=NOW)
-    except KioskError:
-        pass
 
 
 def test_take_writes_through_the_editing_path_and_reject_closes(office: sqlite3.Connection,
