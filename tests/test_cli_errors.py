@@ -310,6 +310,33 @@ def test_keys_take_hostile_paths_and_key_ids(capsys: pytest.CaptureFixture[str],
     assert code != 0
 
 
+@CASES
+@given(action=st.sampled_from(["take-office", "keep-local", "nope", ""]), ident=NUMBER, as_json=st.booleans())
+@example(action="take-office", ident="99999999999999999999", as_json=False)
+@example(action="keep-local", ident="1", as_json=False)
+def test_conflicts_take_hostile_actions_and_ids(capsys: pytest.CaptureFixture[str], action: str, ident: str,
+                                                as_json: bool) -> None:
+    """`kiosk conflicts [--json]`, `kiosk conflicts take-office|keep-local ID` with junk: one line, no change."""
+    code, out, _err = run(capsys, "conflicts", *(["--json"] if as_json else []), "--db", "kiosk.db")
+    assert code == 0 and (json.loads(out) == [] if as_json else "no open conflicts" in out)
+    code, _out, _err = run(capsys, "conflicts", action, "--db", "kiosk.db", "--", ident)
+    assert code != 0
+
+
+@CASES
+@given(action=st.sampled_from(["take", "reject", "nope"]), ids=st.lists(NUMBER, min_size=1, max_size=3),
+       status=st.sampled_from(["open", "taken", "rejected", "", "x" * 300]))
+@example(action="take", ids=["1", "99999999999999999999"], status="open")
+def test_proposals_take_hostile_actions_ids_and_statuses(capsys: pytest.CaptureFixture[str], action: str,
+                                                         ids: list[str], status: str) -> None:
+    """`kiosk proposals [--status S] [--json]`, `kiosk proposals take|reject ID…` with junk: one line."""
+    run(capsys, "proposals", f"--status={status}", "--db", "kiosk.db")
+    code, out, _err = run(capsys, "proposals", "--json", "--db", "kiosk.db")
+    assert code == 0 and json.loads(out) == []
+    code, _out, _err = run(capsys, "proposals", action, "--db", "kiosk.db", "--", *ids)
+    assert code != 0
+
+
 def test_an_empty_file_given_as_db_is_refused_and_left_empty(capsys: pytest.CaptureFixture[str], work: Path) -> None:
     """`kiosk backup --db EMPTY` refuses in one line; the empty file is not turned into a database."""
     target = work / "not-a-db.txt"
@@ -332,7 +359,7 @@ def test_every_registered_command_is_covered_here() -> None:
     names = set(sub.choices)  # type: ignore[arg-type]
     covered = {"report", "feedback", "undo", "search", "hours", "history", "import", "check", "stats", "dump",
                "backup", "restore", "config", "build-db", "export", "update-content", "recognize", "holidays",
-               "bundle", "show", "workers", "keys"}
+               "bundle", "show", "workers", "keys", "conflicts", "proposals"}
     # set-pin reads standard input (tests/test_set_pin_cli.py); admin, run and screenshots need Qt
     # (tests/test_bad_start.py runs `kiosk run` in bad states); doctor takes seconds; package builds
     elsewhere = {"set-pin", "admin", "run", "doctor", "package", "screenshots"}

@@ -84,6 +84,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     checks.append(guarded("content inbox", lambda: doctor.check_inbox(config, _applied_version(runtime))))
     checks.append(guarded("bundle signing", lambda: doctor.check_signing(config, data_dir)))
     checks.append(guarded("holiday schedule", lambda: doctor.check_holiday_schedule(runtime, doctor.shanghai_now())))
+    checks.append(guarded("merge conflicts", lambda: doctor.check_conflicts(runtime)))
 
     width = max(len(c.name) for c in checks)
     for c in checks:

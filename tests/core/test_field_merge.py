@@ -326,3 +326,17 @@ def test_take_office_goes_through_validation(office: sqlite3.Connection, termina
     with pytest.raises(ListingInvalid, match="名称"):
         conflicts.take_office(terminal, c.id, actor="cli:tester", now=NOW)
     assert snapshot(terminal, SID) == before and len(conflicts.list_conflicts(terminal)) == 1
+
+
+def test_doctor_warns_of_open_conflicts(office: sqlite3.Connection, terminal: sqlite3.Connection,
+                                        tmp_path: Path) -> None:
+    from kiosk.core.terminal.health import OK, WARN, check_conflicts
+
+    db = Path(terminal.execute("PRAGMA database_list").fetchone()[2])
+    assert check_conflicts(db).status == OK
+    _roll_out(office, terminal, tmp_path, 1)
+    _edit(terminal, SID, "admin-terminal", description="本机版本（合成）")
+    _edit(office, SID, "admin-office", description="办公室版本（合成）")
+    _roll_out(office, terminal, tmp_path, 2)
+    found = check_conflicts(db)
+    assert found.status == WARN and "1 处冲突" in found.detail and "kiosk conflicts" in found.fix

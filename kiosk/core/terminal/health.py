@@ -207,6 +207,25 @@ def check_signing(config: Config, data_dir: Path) -> Check:
     return Check("bundle signing", PROBLEM, detail + f" from {config.inbox_path()}", fix)
 
 
+def check_conflicts(path: Path) -> Check:
+    """Fields the office and this terminal both changed wait for a worker (kiosk.core.fleet.conflicts)."""
+    name = "merge conflicts"
+    if not path.is_file():
+        return Check(name, OK, f"{path} does not exist yet")
+    from kiosk.core.fleet.conflicts import count_open
+
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        found = count_open(conn)
+    finally:
+        conn.close()
+    if not found:
+        return Check(name, OK, "no field waits for a decision between the office's value and this terminal's")
+    return Check(name, WARN, f"{found} 处冲突待处理 ({found} field(s) changed both at the office and on this "
+                             "terminal; this terminal's values are shown meanwhile)",
+                 "kiosk conflicts, then take-office ID or keep-local ID for each")
+
+
 def summary(checks: Iterable[Check]) -> tuple[int, int]:
     """(problems, warnings) among ``checks``."""
     items = list(checks)
