@@ -144,15 +144,27 @@ def test_content_survives_a_restart(office: Path, tmp_path: Path, seed_db_path: 
     conn.close()
 
 
-def test_worker_edit_on_the_terminal_is_kept(office: Path, terminal: sqlite3.Connection, tmp_path: Path) -> None:
-    """A listing a worker edited on this terminal keeps the worker's version."""
+def test_worker_edit_on_the_terminal_is_kept_and_the_clash_listed(office: Path, terminal: sqlite3.Connection,
+                                                                   tmp_path: Path) -> None:
+    """A field a worker edited on this terminal keeps the worker's value; since the office changed the same
+    field (to another value), it is listed as a conflict, not won silently; other office changes arrive."""
+    from kiosk.core.fleet.conflicts import list_conflicts
+
     listing = get_listing(terminal, "elderly-care-facilities")
     assert listing is not None
     save_listing(terminal, replace(listing, description="本机修改（合成）"), actor="admin-test", now=NOW)
+    conn = connect(office)
+    with conn:
+        conn.execute("UPDATE services SET name_en = 'Office name (test)' WHERE id = 'elderly-care-facilities'")
+    conn.close()
     bundle = tmp_path / "b.zip"
     export_bundle(office, bundle, version=1)
     apply_bundle(terminal, bundle, now=NOW)
     assert _description(terminal, "elderly-care-facilities") == "本机修改（合成）"
+    assert terminal.execute("SELECT name_en FROM services WHERE id = 'elderly-care-facilities'").fetchone()[0] == \
+        "Office name (test)"
+    assert [(c.service_id, c.key, c.office) for c in list_conflicts(terminal)] == [
+        ("elderly-care-facilities", ("description",), EDITED)]
     assert terminal.execute("SELECT 1 FROM services WHERE id = 'test-new-service'").fetchone()
 
 

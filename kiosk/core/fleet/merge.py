@@ -46,6 +46,7 @@ terminal uses its own current version as base, so it simply follows the office.
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import sqlite3
 from collections.abc import Iterable
@@ -59,6 +60,7 @@ from kiosk.core.listings.editing import (
     STATUS_LABELS,
     Listing,
     Snapshot,
+    _same,
     apply_listing,
     listing_from_snapshot,
     snapshot,
@@ -90,14 +92,31 @@ class _Absent:
 ABSENT: Final = _Absent()
 
 
-def keyed_groups() -> dict[str, type]:
-    """Repeated parts whose entries carry an ``id`` (places), merged entry by entry."""
-    out: dict[str, type] = {}
+@functools.cache
+def _keyed() -> tuple[tuple[str, type], ...]:
+    out = []
     for d in groups():
         assert d.group is not None
         if any(e.name == "id" for e in declared(d.group.entry)):
-            out[d.name] = d.group.entry
-    return out
+            out.append((d.name, d.group.entry))
+    return tuple(out)
+
+
+def keyed_groups() -> dict[str, type]:
+    """Repeated parts whose entries carry an ``id`` (places), merged entry by entry."""
+    return dict(_keyed())
+
+
+@functools.cache
+def _top() -> tuple[Declared, ...]:
+    """The listing's merged fields (declared once, read once)."""
+    return tuple(d for d in declared(Listing) if d.name not in NOT_MERGED)
+
+
+@functools.cache
+def _entry_fields(cls: type) -> tuple[Declared, ...]:
+    """The fields of one keyed entry but its id."""
+    return tuple(e for e in scalars(cls) if e.name != "id")
 
 
 def _plain(value: Any) -> Any:
@@ -111,11 +130,9 @@ def _plain(value: Any) -> Any:
 
 def fields_of(listing: Listing) -> dict[FieldKey, Any]:
     """Every merged field of ``listing`` by its key, in the declared order (see the module docstring)."""
-    keyed = keyed_groups()
+    keyed = dict(_keyed())
     out: dict[FieldKey, Any] = {}
-    for d in declared(Listing):
-        if d.name in NOT_MERGED:
-            continue
+    for d in _top():
         value = getattr(listing, d.name)
         if d.name not in keyed:
             out[(d.name,)] = _plain(value)
@@ -123,9 +140,8 @@ def fields_of(listing: Listing) -> dict[FieldKey, Any]:
         for entry in value:
             ident = str(entry.id or "")
             out[(d.name, ident)] = _plain(entry)
-            for e in scalars(keyed[d.name]):
-                if e.name != "id":
-                    out[(d.name, ident, e.name)] = _plain(getattr(entry, e.name))
+            for e in _entry_fields(keyed[d.name]):
+                out[(d.name, ident, e.name)] = _plain(getattr(entry, e.name))
     return out
 
 
@@ -199,11 +215,9 @@ def merge_listing(base: Listing | None, office: Listing, local: Listing) -> List
         out.conflicts.append(Conflict(key, bv, ov, lv))
         return lv
 
-    keyed = keyed_groups()
+    keyed = dict(_keyed())
     entries: dict[str, list[Any]] = {}
-    for d in declared(Listing):
-        if d.name in NOT_MERGED:
-            continue
+    for d in _top():
         if d.name not in keyed:
             values[(d.name,)] = decide((d.name,))
             continue
@@ -214,9 +228,8 @@ def merge_listing(base: Listing | None, office: Listing, local: Listing) -> List
         for ident in dict.fromkeys(ids["office"] + ids["local"]):
             if ident in ids["office"] and ident in ids["local"]:
                 place = {"id": ident or None}
-                for e in scalars(cls):
-                    if e.name != "id":
-                        place[e.name] = decide((d.name, ident, e.name))
+                for e in _entry_fields(cls):
+                    place[e.name] = decide((d.name, ident, e.name))
                 merged[ident] = cls(**place)
             else:
                 whole = decide((d.name, ident))
@@ -229,9 +242,7 @@ def merge_listing(base: Listing | None, office: Listing, local: Listing) -> List
         entries[d.name] = [merged[i] for i in order if i in merged]
 
     result: dict[str, Any] = {}
-    for d in declared(Listing):
-        if d.name in NOT_MERGED:
-            continue
+    for d in _top():
         if d.name in keyed:
             result[d.name] = entries[d.name]
         elif d.group is not None:
@@ -484,10 +495,15 @@ def merge_bundle(conn: sqlite3.Connection, office: dict[str, Snapshot], report: 
 
     out = BundleMerge(added=len(report.added), updated=list(report.updated), retired=list(report.retired),
                       unchanged=report.unchanged)
+    in_conflict = {str(r[0]) for r in conn.execute("SELECT DISTINCT service_id FROM merge_conflicts "
+                                                   "WHERE status = 'open'")}
     for sid in report.kept_worker:
         new = office.get(sid)
         current = snapshot(conn, sid)
         if new is None or current is None:
+            continue
+        if sid not in in_conflict and _same(current, new):
+            out.unchanged += 1  # the terminal already has the office's version
             continue
         local = listing_from_snapshot(current)
         office_listing = listing_from_snapshot(new)
