@@ -423,7 +423,12 @@ def store_base(conn: sqlite3.Connection, service_id: str, snap: Snapshot, *, ver
     conn.execute("INSERT INTO listing_base(service_id, snapshot, bundle_version, applied_at) VALUES (?, ?, ?, ?) "
                  "ON CONFLICT(service_id) DO UPDATE SET snapshot = excluded.snapshot, "
                  "bundle_version = excluded.bundle_version, applied_at = excluded.applied_at",
-                 (service_id, json.dumps(snap, ensure_ascii=False, sort_keys=True), version, audit.timestamp(now)))
+                 (service_id, _snapshot_json(snap), version, audit.timestamp(now)))
+
+
+def _snapshot_json(snap: Snapshot) -> str:
+    """A base as stored: compact, keys sorted (equal snapshots give equal texts)."""
+    return json.dumps(snap, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def _excluded_actors() -> tuple[str, str]:
@@ -544,7 +549,7 @@ def merge_bundle(conn: sqlite3.Connection, office: dict[str, Snapshot], report: 
             store_base(conn, sid, gone, version=version, now=now)
     stored = dict(conn.execute("SELECT service_id, snapshot FROM listing_base").fetchall())
     for sid, snap in office.items():
-        text = json.dumps(snap, ensure_ascii=False, sort_keys=True)
+        text = _snapshot_json(snap)
         if stored.get(sid) != text:
             store_base(conn, sid, snap, version=version, now=now)
     return out
