@@ -340,3 +340,29 @@ def test_doctor_warns_of_open_conflicts(office: sqlite3.Connection, terminal: sq
     _roll_out(office, terminal, tmp_path, 2)
     found = check_conflicts(db)
     assert found.status == WARN and "1 处冲突" in found.detail and "kiosk conflicts" in found.fix
+
+
+def test_the_conflicts_command_lists_and_resolves(office: sqlite3.Connection, terminal: sqlite3.Connection,
+                                                  tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from kiosk import cli
+
+    db = str(terminal.execute("PRAGMA database_list").fetchone()[2])
+    _roll_out(office, terminal, tmp_path, 1)
+    _edit(terminal, SID, "admin-terminal", description="本机版本（合成）")
+    _edit(office, SID, "admin-office", description="办公室版本（合成）")
+    _roll_out(office, terminal, tmp_path, 2)
+    assert cli.main(["conflicts", "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert "简介" in out and "办公室 办公室版本（合成）" in out and "本机 本机版本（合成）" in out
+    assert cli.main(["conflicts", "--json", "--db", db]) == 0
+    [item] = json.loads(capsys.readouterr().out)
+    assert (item["field"], item["office"], item["local"], item["bundle_version"]) == (
+        ["description"], "办公室版本（合成）", "本机版本（合成）", 2)
+    assert cli.main(["conflicts", "keep-local", "--db", db, str(item["id"])]) == 0
+    assert "resolved" in capsys.readouterr().out
+    assert cli.main(["conflicts", "take-office", "--db", db, str(item["id"])]) == 1
+    assert "already resolved" in capsys.readouterr().err
+    entry = audit.history(terminal, "merge_conflicts", str(item["id"]))[0]
+    assert entry.actor.startswith("cli:") and entry.action == "keep_local"

@@ -232,3 +232,23 @@ def test_round_trip_terminal_edit_taken_at_the_office_merges_cleanly(
     base = load_base(terminal, "test-places")
     assert base is not None and listing_from_snapshot(base).locations[1].phones == ["0371-68000099"]
     assert export_proposals(terminal) == []  # nothing left to propose
+
+
+def test_the_commands_show_and_decide(office_path: Path, office: sqlite3.Connection, terminal: sqlite3.Connection,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """`kiosk proposals` prints the field-level diff by listing; `take` writes it; `--json` is a JSON list."""
+    from kiosk import cli
+
+    _edit_place_phone(terminal, "0371-68000099")
+    store_proposals(office, TERMINAL, "report-1", export_proposals(terminal), now=NOW)
+    assert cli.main(["proposals", "--db", str(office_path)]) == 0
+    out = capsys.readouterr().out
+    assert "~ 修改 changed：测试站点服务（合成） [test-places]" in out
+    assert "地点 2（测试站乙） 电话：0371-68000012 → 0371-68000099" in out and TERMINAL in out
+    assert cli.main(["proposals", "--json", "--db", str(office_path)]) == 0
+    [item] = json.loads(capsys.readouterr().out)
+    assert item["field"] == ["locations", "test-loc-b", "phones"] and item["proposed"] == ["0371-68000099"]
+    assert cli.main(["proposals", "take", "--db", str(office_path), str(item["id"])]) == 0
+    assert "taken" in capsys.readouterr().out
+    assert get_listing(office, "test-places").locations[1].phones == ["0371-68000099"]  # type: ignore[union-attr]
+    assert audit.history(office, "proposals", str(item["id"]))[0].actor.startswith("cli:")
