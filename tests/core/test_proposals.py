@@ -252,3 +252,11 @@ def test_the_commands_show_and_decide(office_path: Path, office: sqlite3.Connect
     assert "taken" in capsys.readouterr().out
     assert get_listing(office, "test-places").locations[1].phones == ["0371-68000099"]  # type: ignore[union-attr]
     assert audit.history(office, "proposals", str(item["id"]))[0].actor.startswith("cli:")
+
+
+def test_only_a_workers_own_change_is_proposed(terminal: sqlite3.Connection) -> None:
+    """A difference from the base that no worker here made (e.g. an upgrade's content) is not a proposal."""
+    terminal.execute("UPDATE services SET name_en = 'Changed by an upgrade (test)' WHERE id = 'test-places'")
+    assert export_proposals(terminal) == []
+    _edit_place_phone(terminal, "0371-68000099")
+    assert [i["field"] for i in export_proposals(terminal)] == [["locations", "test-loc-b", "phones"]]

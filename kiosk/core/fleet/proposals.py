@@ -4,8 +4,10 @@ On a terminal, :func:`export_proposals` turns the workers' edits into field-leve
 base (the office's snapshot as last applied, :mod:`kiosk.core.fleet.merge`; for an upgraded terminal
 the listing before its first local edit): one item per changed field, in the same field units the
 merge uses (a listing field, a whole phone/hours/document list, a place's field, a place added or
-removed). A listing created on the terminal has no base and is not proposed field by field (export
-it with ``kiosk export`` and import it at the office).
+removed). Only fields a worker changed here are proposed (an audit entry of this terminal changed
+the field): a difference a program upgrade's built-in content or a restored backup made is not a
+worker's proposal. A listing created on the terminal has no base and is not proposed field by field
+(export it with ``kiosk export`` and import it at the office).
 
 Each item is JSON data::
 
@@ -110,7 +112,10 @@ def export_proposals(conn: sqlite3.Connection) -> list[dict[str, Any]]:
             continue
         entries = local_entries(conn, sid)
         for key, old, new in diffs:
-            actor, at = _who(entries, key)
+            who = _who(entries, key)
+            if who is None:
+                continue  # not a worker's edit here (a program upgrade's content, a restored backup)
+            actor, at = who
             items.append({"service_id": sid, "service_name": local.name, "field": list(key),
                           "label": field_label(local if new is not ABSENT else base, key),
                           "base": None if old is ABSENT else old, "proposed": None if new is ABSENT else new,
@@ -118,16 +123,14 @@ def export_proposals(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     return items
 
 
-def _who(entries: list[audit.AuditEntry], key: FieldKey) -> tuple[str, str]:
-    """Who made the latest local change of field ``key``, and when (the latest entry when none says)."""
+def _who(entries: list[audit.AuditEntry], key: FieldKey) -> tuple[str, str] | None:
+    """Who made the latest local change of field ``key``, and when; None when no worker here changed it."""
     for entry in reversed(entries):
         before = listing_from_snapshot(entry.before) if entry.before is not None else None
         after = listing_from_snapshot(entry.after) if entry.after is not None else None
         if value_at(before, key) != value_at(after, key):
             return entry.actor, entry.at.isoformat()
-    if entries:
-        return entries[-1].actor, entries[-1].at.isoformat()
-    return "", ""
+    return None
 
 
 # ------------------------------------------------------------------------------ at the office
