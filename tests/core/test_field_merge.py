@@ -366,3 +366,14 @@ def test_the_conflicts_command_lists_and_resolves(office: sqlite3.Connection, te
     assert "already resolved" in capsys.readouterr().err
     entry = audit.history(terminal, "merge_conflicts", str(item["id"]))[0]
     assert entry.actor.startswith("cli:") and entry.action == "keep_local"
+
+
+def test_a_listing_not_edited_here_takes_the_office_rows_whole(office: sqlite3.Connection,
+                                                                terminal: sqlite3.Connection, tmp_path: Path) -> None:
+    """Beyond the fields: the office's order and sources reach a listing no worker here changed."""
+    _edit(office, SID, "admin-office", description="办公室（合成）")
+    _roll_out(office, terminal, tmp_path, 1)
+    office.execute("UPDATE services SET sort_order = 999, source_quote = NULL WHERE id = ?", (SID,))
+    message = _roll_out(office, terminal, tmp_path, 2)
+    row = terminal.execute("SELECT sort_order, source_quote FROM services WHERE id = ?", (SID,)).fetchone()
+    assert tuple(row) == (999, None) and "1 updated" in message

@@ -510,13 +510,18 @@ def merge_bundle(conn: sqlite3.Connection, office: dict[str, Snapshot], report: 
         if sid not in in_conflict and _same(current, new):
             out.unchanged += 1  # the terminal already has the office's version
             continue
+        source, base_snap = base_of(conn, sid)
+        if sid not in in_conflict and (source == "none" or (source == "stored" and base_snap is not None
+                                                              and _same(current, base_snap))):
+            # not changed here since the office sent it: the office's version whole (its rows, order, sources)
+            write_snapshot(conn, sid, new)
+            retired = new["services"][0].get("status") == "retired" != current["services"][0].get("status")
+            (out.retired if retired else out.updated).append(sid)
+            out.changed.append(sid)
+            continue
         local = listing_from_snapshot(current)
         office_listing = listing_from_snapshot(new)
-        source, base_snap = base_of(conn, sid)
-        if source == "none":
-            base: Listing | None = local  # no worker edited it here: it follows the office
-        else:
-            base = listing_from_snapshot(base_snap) if base_snap is not None else None
+        base = listing_from_snapshot(base_snap) if base_snap is not None else None
         merged = merge_listing(base, office_listing, local)
         if _write(conn, sid, merged.listing, local, office_listing, new, actor=actor, now=now):
             out.changed.append(sid)
