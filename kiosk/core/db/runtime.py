@@ -79,6 +79,8 @@ class MergeReport:
     unchanged: int = 0
     backup: Path | None = None
     content_hash: str | None = None
+    listings: dict[str, Snapshot] = field(default_factory=dict, repr=False)
+    """The new build's snapshot of every listing it holds (what a content bundle's field merge needs)."""
 
     def summary(self) -> str:
         return (f"{len(self.added)} new, {len(self.updated)} updated, {len(self.kept_worker)} kept as edited by "
@@ -379,6 +381,7 @@ def merge_content(conn: sqlite3.Connection, new_db: Path, *, now: datetime | Non
         new_hash = src.execute("SELECT value FROM meta WHERE key = 'content_hash'").fetchone()
         report.content_hash = str(new_hash[0]) if new_hash else None
         new_listings = _listings(src)
+        report.listings = new_listings
         reference = {t: table_rows(src, t) for t in _REFERENCE_TABLES + _SEED_TABLES}
     finally:
         src.close()

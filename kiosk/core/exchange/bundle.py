@@ -81,7 +81,7 @@ from kiosk.core.exchange.signing import (
 from kiosk.core.fleet.merge import merge_bundle
 from kiosk.core.limits import json_nesting
 from kiosk.core.listings import audit
-from kiosk.core.listings.editing import LISTING, Snapshot, reindex, snapshot
+from kiosk.core.listings.editing import LISTING, reindex
 from kiosk.core.terminal.scratch import TERMINATED_EXIT, scratch_dir, terminating
 
 if TYPE_CHECKING:
@@ -832,14 +832,9 @@ def _prepare(conn: sqlite3.Connection, db: Path, manifest: Manifest, path: Path,
             seed_row = copy.execute("SELECT value FROM meta WHERE key = ?", (SEED_HASH_KEY,)).fetchone()
             report = merge_content(copy, db, now=now, backup=False, guard=deadline.guard)
             deadline.check(path, "merging")
-            src = connect(db, readonly=True)
-            try:
-                deadline.guard(src)
-                office = _office_snapshots(src)
-            finally:
-                src.close()
             with transaction(copy):
-                merged = merge_bundle(copy, office, report, version=manifest.version, now=now, actor=ACTOR)
+                merged = merge_bundle(copy, report.listings, report, version=manifest.version, now=now,
+                                      actor=ACTOR)
                 fixed = merged.changed
                 # merge_content records the merged hash as the bundled build's; put the bundled build's
                 # own hash back, so the next start does not merge the bundled database over this content.
@@ -938,16 +933,6 @@ def local_edits(conn: sqlite3.Connection) -> set[str]:
         "SELECT DISTINCT record_id FROM audit_log WHERE table_name = ? AND undone_by IS NULL "
         "AND action != 'undo' AND actor NOT IN (?, ?)", (LISTING, ACTOR, UPGRADE_ACTOR))
     return {str(r[0]) for r in rows}
-
-
-def _office_snapshots(src: sqlite3.Connection) -> dict[str, Snapshot]:
-    """The bundle's snapshot of every listing it holds (the office's version, and the next base)."""
-    out: dict[str, Snapshot] = {}
-    for (sid,) in src.execute("SELECT id FROM services ORDER BY id").fetchall():
-        snap = snapshot(src, str(sid))
-        if snap is not None:
-            out[str(sid)] = snap
-    return out
 
 
 def _set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
