@@ -26,6 +26,7 @@ from kiosk.core.fleet.merge import (
     fields_of,
     load_base,
     merge_listing,
+    show_value,
     with_value,
 )
 from kiosk.core.listings import audit
@@ -138,6 +139,8 @@ def test_places_added_and_removed() -> None:
     merged = merge_listing(base, removed, edited)
     assert [p.id for p in merged.listing.locations] == ["test-loc-a", "test-loc-b"]
     assert [(c.key, c.office) for c in merged.conflicts] == [(("locations", "test-loc-b"), ABSENT)]
+    assert show_value(merged.conflicts[0].office, merged.conflicts[0].key) == "（没有这个地点）"
+    assert show_value(merged.conflicts[0].local, merged.conflicts[0].key) == "测试站乙（本机改名）"
 
 
 def test_office_retirement_always_wins_and_lists_the_local_edits() -> None:

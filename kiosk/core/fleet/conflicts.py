@@ -74,8 +74,9 @@ class StoredConflict:
     def line(self) -> str:
         """``#3 测试站（svc-id） 电话：旧 → 办公室 新 / 本机 另一个``."""
         what = "办公室已停用这条服务 (retired by the office)；" if self.kind == "retired" else ""
-        return (f"#{self.id} {self.service_name} [{self.service_id}] {self.label}：{what}原来 {show_value(self.base)}"
-                f"，办公室 {show_value(self.office)}，本机 {show_value(self.local)}")
+        k = self.key
+        return (f"#{self.id} {self.service_name} [{self.service_id}] {self.label}：{what}原来 "
+                f"{show_value(self.base, k)}，办公室 {show_value(self.office, k)}，本机 {show_value(self.local, k)}")
 
     def as_json(self) -> dict[str, Any]:
         return {"id": self.id, "service_id": self.service_id, "service_name": self.service_name,

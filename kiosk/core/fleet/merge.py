@@ -380,8 +380,11 @@ def with_value(listing: Listing, key: FieldKey | list[str], value: Any) -> Listi
     return out
 
 
-def show_value(value: Any) -> str:
-    """A merged value in a short line: ``（空）``, ``0371-68000001、0371-68000002``, a place by its name."""
+def show_value(value: Any, key: FieldKey | None = None) -> str:
+    """A merged value in a short line: ``（空）``, ``0371-68000001、0371-68000002``, a place by its name
+    (``key`` a place key: no value is ``（没有这个地点）``)."""
+    if key is not None and len(key) == 2 and (value is None or value is ABSENT):
+        return "（没有这个地点）"
     if value is ABSENT or value is None or value == "":
         return "（无）" if value is ABSENT else "（空）"
     if isinstance(value, str) and value in STATUS_LABELS:

@@ -279,9 +279,10 @@ class StoredProposal:
 
     def line(self) -> str:
         """``地点 2（测试站乙） 电话：0371-68000012 → 0371-68000099``, and the office's value if it changed since."""
-        text = f"{self.label}：{show_value(self.base)} → {show_value(self.proposed)}"
+        k = self.key
+        text = f"{self.label}：{show_value(self.base, k)} → {show_value(self.proposed, k)}"
         if self.current is not ABSENT and self.current != self.base:
-            text += f"（办公室现在是 office now：{show_value(self.current)}）"
+            text += f"（办公室现在是 office now：{show_value(self.current, k)}）"
         return text
 
     def as_json(self) -> dict[str, Any]:

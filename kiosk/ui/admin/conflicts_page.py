@@ -54,8 +54,8 @@ class ConflictsPage(QWidget):
             box.setProperty("role", "section")
             line = QHBoxLayout(box)
             retired = "\n办公室已停用这条服务；本机的修改保留在停用的服务里。" if item.kind == "retired" else ""
-            text = label(f"{item.service_name}　{item.label}\n办公室：{show_value(item.office)}\n"
-                         f"本机：{show_value(item.local)}{retired}", "body", wrap=True)
+            text = label(f"{item.service_name}　{item.label}\n办公室：{show_value(item.office, item.key)}\n"
+                         f"本机：{show_value(item.local, item.key)}{retired}", "body", wrap=True)
             line.addWidget(text, 1)
             for action, caption in (("office", "用办公室的"), ("local", "保留本机的")):
                 btn = button(caption, "nav" if action == "office" else "")
