@@ -13,8 +13,11 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kiosk.core.db.connection import connect
 from kiosk.core.db.runtime import open_runtime_database
@@ -380,3 +383,36 @@ def test_a_listing_not_edited_here_takes_the_office_rows_whole(office: sqlite3.C
     message = _roll_out(office, terminal, tmp_path, 2)
     row = terminal.execute("SELECT sort_order, source_quote FROM services WHERE id = ?", (SID,)).fetchone()
     assert tuple(row) == (999, None) and "1 updated" in message
+
+
+_TEXT_FIELDS = ["name_en", "description", "fees_description", "email", "url"]
+_PLACE_FIELDS = [("test-loc-a", "address"), ("test-loc-b", "name"), ("test-loc-b", "transportation")]
+
+
+@settings(max_examples=80, deadline=None)
+@given(office_edits=st.dictionaries(st.sampled_from(_TEXT_FIELDS + _PLACE_FIELDS), st.sampled_from(["甲", "乙"])),
+       local_edits=st.dictionaries(st.sampled_from(_TEXT_FIELDS + _PLACE_FIELDS), st.sampled_from(["甲", "丙"])))
+def test_no_change_is_lost_or_won_silently(office_edits: dict[Any, str], local_edits: dict[Any, str]) -> None:
+    """For any edits on each side: office-only changes land, terminal-only ones stay, each clash is listed."""
+    base = replace(_two_places(), id="t")
+
+    def edited(edits: dict[Any, str]) -> Listing:
+        out = base
+        for where, text in edits.items():
+            key = ["locations", *where] if isinstance(where, tuple) else [where]
+            out = with_value(out, key, f"测试{text}")
+        return out
+
+    merged = merge_listing(base, edited(office_edits), edited(local_edits))
+    got = fields_of(merged.listing)
+    listed = {c.key for c in merged.conflicts}
+    for where in _TEXT_FIELDS + _PLACE_FIELDS:
+        key = ("locations", *where) if isinstance(where, tuple) else (where,)
+        o, lo = office_edits.get(where), local_edits.get(where)
+        if lo is not None:
+            assert got[key] == f"测试{lo}"  # the terminal's value stays
+            assert (key in listed) == (o is not None and o != lo)
+        elif o is not None:
+            assert got[key] == f"测试{o}" and key in merged.taken and key not in listed
+        else:
+            assert got[key] == fields_of(base)[key]
