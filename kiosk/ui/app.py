@@ -400,4 +400,9 @@ def run(args: RunOptions) -> int:
     prebuild_screens(window)  # while the attract screen waits for its first touch
     install_service_watchdog(window)  # READY=1 once painted, then WATCHDOG=1 from the event loop (systemd)
     exit_on_stop_signals(app)  # systemctl stop: a clean exit, not a kill in the middle of a write
-    return int(app.exec())
+    from kiosk.ui.outbox import install as install_reports
+
+    reports = install_reports(conn, config, clock=shanghai_now, parent=window)  # starts counted, outbox (ui/outbox)
+    status = int(app.exec())
+    reports.finish(status)
+    return status

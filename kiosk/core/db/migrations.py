@@ -18,6 +18,7 @@ import sqlite3
 
 from kiosk.core.db.rows import table_columns
 from kiosk.core.errors import DatabaseError
+from kiosk.core.masking import mask_digits
 
 SCHEMA_V1 = """
 CREATE TABLE meta (
@@ -336,7 +337,60 @@ CREATE INDEX schedules_location ON schedules(location_id);
 CREATE INDEX service_at_location_location ON service_at_location(location_id);
 """
 
-MIGRATIONS: list[str] = [SCHEMA_V1, SEARCH_INDEX_V2, PINYIN_V3, WORKER_HOLIDAYS_V4, PLACES_V5]
+# v6: reports back (kiosk.core.fleet). Search misses already stored are masked as new ones are (runs of 3+
+# digits → •••, kiosk.core.masking; the SQL function is registered by migrate()), and the office keeps what
+# terminals report in tables of its own: never in a bundle, kept by a restore.
+FLEET_V6 = """
+INSERT INTO search_misses(day, query, count)
+    SELECT day, kiosk_mask_digits(query), count FROM search_misses WHERE kiosk_mask_digits(query) <> query
+    ON CONFLICT(day, query) DO UPDATE SET count = search_misses.count + excluded.count;
+DELETE FROM search_misses WHERE kiosk_mask_digits(query) <> query;
+CREATE TABLE fleet_terminals (
+    terminal_id TEXT PRIMARY KEY,
+    place TEXT NOT NULL DEFAULT '',
+    key_id TEXT,                       -- the key its first signed report was signed with; NULL: unsigned
+    first_collected_at TEXT NOT NULL,
+    last_report_id TEXT NOT NULL,
+    last_report_at TEXT NOT NULL,      -- when the terminal wrote its newest report (ISO, with offset)
+    last_collected_at TEXT NOT NULL,
+    content_version INTEGER,
+    content_hash TEXT,
+    program_version TEXT NOT NULL DEFAULT '',
+    uptime_s INTEGER,                  -- NULL: the kiosk was not running when the report was written
+    restarts_since_last INTEGER NOT NULL DEFAULT 0,
+    crashes_since_last INTEGER NOT NULL DEFAULT 0,
+    crashes_total INTEGER NOT NULL DEFAULT 0,
+    open_feedback INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE fleet_reports (
+    report_id TEXT PRIMARY KEY,        -- a report collected twice is stored (and counted) once
+    terminal_id TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    collected_at TEXT NOT NULL,
+    sha256 TEXT NOT NULL,              -- of report.json as received
+    report TEXT NOT NULL               -- report.json as received (bounded, checked)
+);
+CREATE INDEX fleet_reports_terminal ON fleet_reports(terminal_id, created_at);
+CREATE TABLE fleet_usage (
+    terminal_id TEXT NOT NULL,
+    day TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    as_of TEXT NOT NULL,               -- created_at of the report the count comes from (the newest wins)
+    PRIMARY KEY (terminal_id, day, kind, key)
+);
+CREATE TABLE fleet_misses (
+    terminal_id TEXT NOT NULL,
+    day TEXT NOT NULL,
+    query TEXT NOT NULL,               -- masked on the terminal, and again when collected
+    count INTEGER NOT NULL,
+    as_of TEXT NOT NULL,
+    PRIMARY KEY (terminal_id, day, query)
+);
+"""
+
+MIGRATIONS: list[str] = [SCHEMA_V1, SEARCH_INDEX_V2, PINYIN_V3, WORKER_HOLIDAYS_V4, PLACES_V5, FLEET_V6]
 """Step *n* (0-based) takes the schema from version *n* to *n + 1*."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -417,6 +471,7 @@ def migrate(conn: sqlite3.Connection) -> int:
     """
     check_not_newer(conn)
     current = schema_version(conn)
+    conn.create_function("kiosk_mask_digits", 1, mask_digits, deterministic=True)  # step 6 masks stored misses
     for version in range(current, SCHEMA_VERSION):
         script = MIGRATIONS[version]
         conn.execute("BEGIN")

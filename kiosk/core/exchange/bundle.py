@@ -123,7 +123,8 @@ _SQLITE_TABLES = frozenset({"sqlite_sequence", "sqlite_stat1", "sqlite_stat2", "
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 RUNTIME_TABLES: tuple[str, ...] = ("feedback", "audit_log", "usage_counts", "search_misses", "auth_state",
-                                   "worker_holidays", "worker_holiday_years")
+                                   "worker_holidays", "worker_holiday_years",
+                                   "fleet_terminals", "fleet_reports", "fleet_usage", "fleet_misses")
 """Tables that belong to one terminal; a bundle carries them empty and a terminal keeps its own."""
 
 META_VERSION = "content_bundle_version"

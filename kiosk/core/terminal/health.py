@@ -62,7 +62,7 @@ def check_config(data_dir: Path, explicit: Path | None = None) -> tuple[Check, C
         return (Check("config", PROBLEM, str(exc),
                       f"correct the file (start from `kiosk config --example`), then `kiosk config --check {path}`"),
                 Config())
-    return Check("config", OK, f"{path} is valid (terminal {config.terminal_id})"), config
+    return Check("config", OK, f"{path} is valid (terminal {config.identity()})"), config
 
 
 def check_database(path: Path, *, role: str, required: bool = True) -> Check:
