@@ -212,7 +212,7 @@ class ToolsView(QWidget):
     """The tools after the PIN: section buttons on top, the chosen section below."""
 
     SECTIONS = (("listings", "服务信息"), ("feedback", "居民反馈"), ("reports", "使用报告"),
-                ("transfer", "导入导出"), ("holidays", "节假日"))
+                ("transfer", "导入导出"), ("holidays", "节假日"), ("fleet", "终端状态"))
 
     def __init__(self, panel: AdminPanel) -> None:
         super().__init__()
@@ -264,6 +264,9 @@ class ToolsView(QWidget):
             elif key == "holidays":
                 from kiosk.ui.admin.holidays_page import HolidaysPage
                 page = HolidaysPage(self.panel)
+            elif key == "fleet":
+                from kiosk.ui.admin.fleet_page import FleetPage
+                page = FleetPage(self.panel)
             else:
                 from kiosk.ui.admin.transfer_page import TransferPage
                 page = TransferPage(self.panel)
