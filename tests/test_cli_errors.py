@@ -310,6 +310,19 @@ def test_keys_take_hostile_paths_and_key_ids(capsys: pytest.CaptureFixture[str],
     assert code != 0
 
 
+@FEW
+@given(out=OUT, path=PATH, hours=NUMBER)
+def test_fleet_commands_take_hostile_paths_and_numbers(capsys: pytest.CaptureFixture[str], out: str, path: str,
+                                                       hours: str) -> None:
+    """`kiosk outbox --out`, `collect FILE|DIR`, `fleet --stale-hours N`, `metrics --textfile`: done, or one line."""
+    run(capsys, "outbox", "--db", "kiosk.db", f"--out={out}")
+    run(capsys, "collect", "--db", "kiosk.db", "--", path)
+    run(capsys, "collect", "--db", "kiosk.db", "junk.bin", "empty.csv", "sub")
+    run(capsys, "fleet", "--db", "kiosk.db", f"--stale-hours={hours}")
+    run(capsys, "fleet", "--db", "kiosk.db", "--json")
+    run(capsys, "metrics", "--db", "kiosk.db", f"--textfile={out}", f"--stale-hours={hours}")
+
+
 def test_an_empty_file_given_as_db_is_refused_and_left_empty(capsys: pytest.CaptureFixture[str], work: Path) -> None:
     """`kiosk backup --db EMPTY` refuses in one line; the empty file is not turned into a database."""
     target = work / "not-a-db.txt"
@@ -332,7 +345,7 @@ def test_every_registered_command_is_covered_here() -> None:
     names = set(sub.choices)  # type: ignore[arg-type]
     covered = {"report", "feedback", "undo", "search", "hours", "history", "import", "check", "stats", "dump",
                "backup", "restore", "config", "build-db", "export", "update-content", "recognize", "holidays",
-               "bundle", "show", "workers", "keys"}
+               "bundle", "show", "workers", "keys", "outbox", "collect", "fleet", "metrics"}
     # set-pin reads standard input (tests/test_set_pin_cli.py); admin, run and screenshots need Qt
     # (tests/test_bad_start.py runs `kiosk run` in bad states); doctor takes seconds; package builds
     elsewhere = {"set-pin", "admin", "run", "doctor", "package", "screenshots"}

@@ -91,7 +91,8 @@ def test_schema_step_6_masks_misses_stored_before(writable_db: Path) -> None:
     downgrade(conn, 5)
     conn.executemany("INSERT INTO search_misses(day, query, count) VALUES (?, ?, ?)",
                      [("2026-11-30", "13812345678", 2), ("2026-11-30", "13900001111", 1),
-                      ("2026-11-30", "•••", 4), ("2026-11-30", "量子计算", 3), ("2026-11-29", "身份证41010519900101123X", 1)])
+                      ("2026-11-30", "•••", 4), ("2026-11-30", "量子计算", 3),
+                      ("2026-11-29", "身份证41010519900101123X", 1)])
     assert migrations.migrate(conn) == migrations.SCHEMA_VERSION
     rows = sorted(tuple(r) for r in conn.execute("SELECT day, query, count FROM search_misses"))
     assert rows == [("2026-11-29", "身份证•••", 1), ("2026-11-30", "•••", 7), ("2026-11-30", "量子计算", 3)]

@@ -33,7 +33,7 @@ def _ago(hours: float) -> str:
 def card_text(row: TerminalStatus) -> tuple[str, str]:
     """The heading and the body of one terminal's card."""
     state = "失联" if row.stale else "正常"
-    heading = f"{row.terminal_id}　{row.place}".strip() + f"　【{state}】"
+    heading = f"【{state}】{row.terminal_id}　{row.place}".strip()
     content = f"v{row.content_version}" if row.content_version is not None else "内置内容"
     misses = "、".join(f"{q}（{n}）" for q, n in row.top_misses) or "无"
     body = (f"最近报告：{row.last_report_at:%Y-%m-%d %H:%M}（{_ago(row.hours_since)}），共 {row.reports} 份\n"
@@ -74,7 +74,9 @@ class FleetPage(QWidget):
         while self.cards.count():
             taken = self.cards.takeAt(0)
             widget = taken.widget() if taken is not None else None
-            if widget is not None:
+            if widget is not None:  # gone now, not at the next turn of the event loop (a grab would show both)
+                widget.hide()
+                widget.setParent(None)
                 widget.deleteLater()
         self.rows = fleet_board(self.panel.ctx.conn, now=self.panel.ctx.clock(), stale_hours=self.stale_hours)
         stale = sum(1 for r in self.rows if r.stale)
