@@ -12,7 +12,6 @@ that cannot be written (share not mounted, disk full) is logged and tried again 
 from __future__ import annotations
 
 import logging
-import sqlite3
 import threading
 from collections.abc import Callable
 from datetime import datetime
@@ -20,6 +19,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer
 
+from kiosk.core.fleet.outbox import database_file
+from kiosk.core.queries import Connection
 from kiosk.core.terminal.config import Config
 
 log = logging.getLogger(__name__)
@@ -27,15 +28,6 @@ log = logging.getLogger(__name__)
 FIRST_DELAY_MS = 120_000
 """The first report waits two minutes after the start (the kiosk is busy building its screens before)."""
 JOIN_S = 5.0
-
-
-def database_file(conn: sqlite3.Connection) -> tuple[Path | None, bool]:
-    """The file behind ``conn`` and whether it may be written (False: the read-only stand-in)."""
-    from kiosk.core.db.runtime import read_only_reason
-
-    row = conn.execute("PRAGMA database_list").fetchone()
-    name = str(row[2]) if row is not None and row[2] else ""
-    return (Path(name) if name else None), read_only_reason(conn) is None
 
 
 class OutboxWriter(QObject):
@@ -71,21 +63,10 @@ class OutboxWriter(QObject):
 
     def _write(self) -> None:
         try:
-            from kiosk.core.db.connection import connect
-            from kiosk.core.exchange.signing import load_private_key
-            from kiosk.core.fleet.report import drop_into_outbox
-            from kiosk.core.terminal.runs import read_runs, runs_path
+            from kiosk.core.fleet.outbox import write_scheduled_report
 
-            key = load_private_key(Path(self.config.report_sign_key)) if self.config.report_sign_key else None
-            conn = connect(self.db, readonly=not self.writable)
-            try:
-                conn.execute("PRAGMA busy_timeout = 5000")
-                written = drop_into_outbox(conn, self.outbox, terminal_id=self.config.identity(),
-                                           place=self.config.terminal_place,
-                                           runs=read_runs(runs_path(self.data_dir)), now=self.clock(),
-                                           keep=self.config.outbox_keep, sign_key=key)
-            finally:
-                conn.close()
+            written = write_scheduled_report(self.db, self.writable, self.outbox, self.config, self.data_dir,
+                                             now=self.clock())
             self.written.append(written.path)
             log.info("report %s dropped into the outbox %s", written.report_id, self.outbox)
         except Exception as exc:  # never let a report reach the crash guard (it would send the resident home)
@@ -114,7 +95,7 @@ class Reports:
                 log.warning("could not record the clean stop: %s", exc)
 
 
-def install(conn: sqlite3.Connection, config: Config, *, clock: Callable[[], datetime],
+def install(conn: Connection, config: Config, *, clock: Callable[[], datetime],
             parent: QObject | None = None) -> Reports:
     """Count this start (from the event loop) and, with ``outbox_dir``, start the outbox writer."""
     from kiosk.core.terminal.paths import PathError, default_data_dir

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QFrame, QLabel
 
 from kiosk.core.db.connection import connect
 from kiosk.core.fleet.collect import collect_reports
+from kiosk.core.fleet.outbox import database_file
 from kiosk.core.fleet.report import REPORT_NAME, write_report
 from kiosk.core.terminal.config import Config
 from kiosk.core.terminal.runs import Runs, read_runs, record_start
@@ -25,7 +26,7 @@ from kiosk.core.workers import auth
 from kiosk.ui.admin.fleet_page import FleetPage
 from kiosk.ui.admin.window import AdminWindow
 from kiosk.ui.context import AppContext, shanghai_now
-from kiosk.ui.outbox import OutboxWriter, Reports, database_file
+from kiosk.ui.outbox import OutboxWriter, Reports
 
 PIN = "258013"
 

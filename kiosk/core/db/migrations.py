@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import sqlite3
+from collections.abc import Callable
 
 from kiosk.core.db.rows import table_columns
 from kiosk.core.errors import DatabaseError
@@ -337,14 +338,9 @@ CREATE INDEX schedules_location ON schedules(location_id);
 CREATE INDEX service_at_location_location ON service_at_location(location_id);
 """
 
-# v6: reports back (kiosk.core.fleet). Search misses already stored are masked as new ones are (runs of 3+
-# digits → •••, kiosk.core.masking; the SQL function is registered by migrate()), and the office keeps what
-# terminals report in tables of its own: never in a bundle, kept by a restore.
+# v6: reports back (kiosk.core.fleet). The office keeps what terminals report in tables of its own: never in a
+# bundle, kept by a restore. Search misses already stored are masked as new ones are (DATA_STEPS below).
 FLEET_V6 = """
-INSERT INTO search_misses(day, query, count)
-    SELECT day, kiosk_mask_digits(query), count FROM search_misses WHERE kiosk_mask_digits(query) <> query
-    ON CONFLICT(day, query) DO UPDATE SET count = search_misses.count + excluded.count;
-DELETE FROM search_misses WHERE kiosk_mask_digits(query) <> query;
 CREATE TABLE fleet_terminals (
     terminal_id TEXT PRIMARY KEY,
     place TEXT NOT NULL DEFAULT '',
@@ -392,6 +388,22 @@ CREATE TABLE fleet_misses (
 
 MIGRATIONS: list[str] = [SCHEMA_V1, SEARCH_INDEX_V2, PINYIN_V3, WORKER_HOLIDAYS_V4, PLACES_V5, FLEET_V6]
 """Step *n* (0-based) takes the schema from version *n* to *n + 1*."""
+
+
+def _mask_stored_misses(conn: sqlite3.Connection) -> None:
+    """Step 6's data change: every stored search miss with a run of 3+ digits masked (``•••``), counts of queries
+    that become the same text on one day added up (kiosk.core.masking; new misses are masked when recorded)."""
+    rows = conn.execute("SELECT day, query, count FROM search_misses").fetchall()
+    changed = [(str(day), str(query), int(count)) for day, query, count in rows if mask_digits(str(query)) != query]
+    for day, query, count in changed:
+        conn.execute("DELETE FROM search_misses WHERE day = ? AND query = ?", (day, query))
+        conn.execute("INSERT INTO search_misses(day, query, count) VALUES (?, ?, ?) ON CONFLICT(day, query) "
+                     "DO UPDATE SET count = count + excluded.count", (day, mask_digits(query), count))
+
+
+DATA_STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {6: _mask_stored_misses}
+"""Changes of the rows that go with schema step *n* (run after its script, in the same transaction). Kept out
+of the SQL scripts, which also describe each version's schema (kiosk.core.exchange.bundle.expected_schema)."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -471,13 +483,15 @@ def migrate(conn: sqlite3.Connection) -> int:
     """
     check_not_newer(conn)
     current = schema_version(conn)
-    conn.create_function("kiosk_mask_digits", 1, mask_digits, deterministic=True)  # step 6 masks stored misses
     for version in range(current, SCHEMA_VERSION):
         script = MIGRATIONS[version]
         conn.execute("BEGIN")
         try:
             for statement in _split(script):
                 conn.execute(statement)
+            data_step = DATA_STEPS.get(version + 1)
+            if data_step is not None:
+                data_step(conn)
             conn.execute(f"PRAGMA user_version = {version + 1}")
         except BaseException:
             conn.execute("ROLLBACK")
