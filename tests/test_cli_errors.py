@@ -323,6 +323,19 @@ def test_fleet_commands_take_hostile_paths_and_numbers(capsys: pytest.CaptureFix
     run(capsys, "metrics", "--db", "kiosk.db", f"--textfile={out}", f"--stale-hours={hours}")
 
 
+@pytest.mark.parametrize("setting", ['report_sign_key = "junk.bin"', 'report_sign_key = "nofile/x.key"',
+                                     'report_sign_key = "sub"'])
+def test_outbox_with_a_bad_signing_key_setting_refuses_in_one_line(capsys: pytest.CaptureFixture[str], work: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch,
+                                                                    setting: str) -> None:
+    """`kiosk outbox` with report_sign_key naming junk, nothing or a folder: one line, no report written."""
+    config = work / "outbox-config.toml"
+    config.write_text(setting + "\n", encoding="utf-8")
+    monkeypatch.setenv("KIOSK_CONFIG", str(config))
+    code, _out, err = run(capsys, "outbox", "--db", "kiosk.db", "--out=report-bad-key.zip")
+    assert code != 0 and "key" in err and not (work / "report-bad-key.zip").exists()
+
+
 def test_an_empty_file_given_as_db_is_refused_and_left_empty(capsys: pytest.CaptureFixture[str], work: Path) -> None:
     """`kiosk backup --db EMPTY` refuses in one line; the empty file is not turned into a database."""
     target = work / "not-a-db.txt"

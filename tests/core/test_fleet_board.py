@@ -65,6 +65,7 @@ def test_the_board_as_text_names_stale_terminals_in_chinese_and_english(office: 
     text = format_board(fleet_board(office, now=NOW))
     assert "1 台失联" in text and "【失联 stale】 test-hall-2" in text and "【正常 ok】 test-hall-1" in text
     assert "量子计算 ×3" in text and "13812345678" not in text
+    assert "运行时长 (uptime): 3 小时 0 分" in text and "未运行 (not running)" in text
 
 
 def test_kiosk_fleet_json_and_stale_hours(office: sqlite3.Connection, capsys: pytest.CaptureFixture[str]) -> None:

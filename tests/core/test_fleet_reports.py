@@ -351,3 +351,16 @@ def test_the_outbox_keeps_the_newest_reports_of_this_terminal_only(writable_db: 
     assert sorted(p.name for p in outbox.iterdir()) == sorted(
         [*names[2:], "report-test-hall-2-20260101T000000Z.zip", "notes.txt"])
     assert not [p for p in outbox.iterdir() if p.name.startswith(".")]
+
+
+def test_an_empty_terminal_id_is_derived_from_the_computer_and_stable() -> None:
+    """terminal_id empty (the default): the host name and a short machine-id hash, valid and the same each time."""
+    from kiosk.core.terminal.config import Config, config_from_mapping, derived_terminal_id
+
+    assert derived_terminal_id("hall-pc.local", "") == "hall-pc"
+    assert derived_terminal_id("测试 终端", "abc") == f"terminal-{__import__('hashlib').sha256(b'abc').hexdigest()[:6]}"
+    assert derived_terminal_id("hall pc", "m1") == derived_terminal_id("hall pc", "m1") != derived_terminal_id(
+        "hall pc", "m2")
+    assert re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}", Config().identity())
+    config = config_from_mapping({"terminal_id": "hall-3", "terminal_place": PLACE})
+    assert (config.identity(), config.terminal_place) == ("hall-3", PLACE)

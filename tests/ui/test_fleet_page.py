@@ -71,10 +71,24 @@ def test_the_fleet_page_shows_each_terminal_and_marks_the_silent_one(qtbot: Any,
     assert len(page.findChildren(QFrame)) >= 2 and [b.objectName() for b in page.findChildren(QFrame)
                                                     if b.objectName().startswith("fleet-")] == ["fleet-test-hall-2",
                                                                                                 "fleet-test-hall-1"]
-    assert "累计 1 次" in text
+    assert "累计 1 次" in text and "运行时长：未运行" in text
     if os.environ.get("KIOSK_SCREENSHOT_DIR"):
         window.grab().save(str(Path(os.environ["KIOSK_SCREENSHOT_DIR"]) / "fleet-page-zh.png"))
     window.close()
+
+
+def test_the_board_is_in_the_office_window_only(qtbot: Any, conn: sqlite3.Connection) -> None:
+    """On the kiosk's touch tools (a terminal has no reports to show) there is no 终端状态 section."""
+    from kiosk.ui.admin.panel import AdminPanel
+
+    auth.set_pin(conn, PIN, now=shanghai_now())
+    ctx = AppContext(conn, Config())
+    panel = AdminPanel(ctx, touch=True)
+    qtbot.addWidget(panel)
+    panel.pinpad.enter(PIN)
+    assert panel.tools is not None and "fleet" not in panel.tools.buttons and "holidays" in panel.tools.buttons
+    panel.lock()
+    ctx.release()
 
 
 def test_the_outbox_writer_writes_off_the_gui_thread(qtbot: Any, writable_db: Path, tmp_path: Path) -> None:

@@ -85,6 +85,15 @@ def _ago(hours: float) -> str:
     return f"{hours / 24:.0f} 天前 days ago"
 
 
+def uptime_text(seconds: int | None) -> str:
+    """Uptime in words: 3 天 4 小时, 5 小时 12 分, or 未运行 when the kiosk was not running at the report."""
+    if seconds is None:
+        return "未运行 (not running)"
+    days, rest = divmod(seconds, 86400)
+    hours, minutes = rest // 3600, rest % 3600 // 60
+    return f"{days} 天 {hours} 小时" if days else f"{hours} 小时 {minutes} 分"
+
+
 def format_board(rows: list[TerminalStatus], *, stale_hours: int = DEFAULT_STALE_HOURS) -> str:
     """The board as plain text (Chinese first, English in brackets), one block per terminal."""
     if not rows:
@@ -99,7 +108,8 @@ def format_board(rows: list[TerminalStatus], *, stale_hours: int = DEFAULT_STALE
         lines.append(f"    最近报告 (last report): {r.last_report_at:%Y-%m-%d %H:%M} ({_ago(r.hours_since)}); "
                      f"共 {r.reports} 份 (reports)")
         content = f"v{r.content_version}" if r.content_version is not None else "内置 (built-in)"
-        lines.append(f"    内容版本 (content): {content}; 程序版本 (program): {r.program_version}")
+        lines.append(f"    内容版本 (content): {content}; 程序版本 (program): {r.program_version}; "
+                     f"运行时长 (uptime): {uptime_text(r.uptime_s)}")
         lines.append(f"    崩溃 (crashes): 上次以来 {r.crashes_since_last} (since last report), 累计 {r.crashes_total} "
                      f"(total); 重启 (restarts): {r.restarts_since_last}")
         lines.append(f"    待处理反馈 (open feedback): {r.open_feedback}")

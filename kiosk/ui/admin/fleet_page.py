@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
-from kiosk.core.fleet.board import DEFAULT_STALE_HOURS, TerminalStatus, fleet_board
+from kiosk.core.fleet.board import DEFAULT_STALE_HOURS, TerminalStatus, fleet_board, uptime_text
 from kiosk.ui.widgets.kinetic import scroll_area
 from kiosk.ui.widgets.text import button, label
 
@@ -37,7 +37,7 @@ def card_text(row: TerminalStatus) -> tuple[str, str]:
     content = f"v{row.content_version}" if row.content_version is not None else "内置内容"
     misses = "、".join(f"{q}（{n}）" for q, n in row.top_misses) or "无"
     body = (f"最近报告：{row.last_report_at:%Y-%m-%d %H:%M}（{_ago(row.hours_since)}），共 {row.reports} 份\n"
-            f"内容版本：{content}　程序版本：{row.program_version}\n"
+            f"内容版本：{content}　程序版本：{row.program_version}　运行时长：{uptime_text(row.uptime_s)}\n"
             f"崩溃：上次报告以来 {row.crashes_since_last} 次，累计 {row.crashes_total} 次　"
             f"重启：{row.restarts_since_last} 次\n"
             f"待处理反馈：{row.open_feedback} 条\n"

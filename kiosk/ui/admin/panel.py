@@ -212,7 +212,9 @@ class ToolsView(QWidget):
     """The tools after the PIN: section buttons on top, the chosen section below."""
 
     SECTIONS = (("listings", "服务信息"), ("feedback", "居民反馈"), ("reports", "使用报告"),
-                ("transfer", "导入导出"), ("holidays", "节假日"), ("fleet", "终端状态"))
+                ("transfer", "导入导出"), ("holidays", "节假日"))
+    OFFICE_SECTIONS = (("fleet", "终端状态"),)
+    """Only in the office window (`kiosk admin`): the status board of the terminals' reports collected there."""
 
     def __init__(self, panel: AdminPanel) -> None:
         super().__init__()
@@ -220,7 +222,7 @@ class ToolsView(QWidget):
         self.panel = panel
         self.buttons: dict[str, QPushButton] = {}
         row = QHBoxLayout()
-        for key, text in self.SECTIONS:
+        for key, text in (*self.SECTIONS, *(() if panel.touch else self.OFFICE_SECTIONS)):
             btn = button(text, "chip")
             btn.setObjectName(f"section-{key}")
             btn.setCheckable(True)
