@@ -364,3 +364,24 @@ def test_an_empty_terminal_id_is_derived_from_the_computer_and_stable() -> None:
     assert re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}", Config().identity())
     config = config_from_mapping({"terminal_id": "hall-3", "terminal_place": PLACE})
     assert (config.identity(), config.terminal_place) == ("hall-3", PLACE)
+
+
+JSON_TEXT = st.one_of(
+    st.recursive(st.one_of(st.none(), st.integers(), st.text(alphabet='ab[]{}"\\', max_size=6)),
+                 lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3),
+                 max_leaves=20).map(json.dumps),
+    st.text(alphabet='[]{}"\\a', max_size=30))
+
+
+@given(text=JSON_TEXT)
+def test_the_fast_nesting_check_agrees_with_the_reference_one(text: str) -> None:
+    """collect.nesting (regular expressions) gives kiosk.core.limits.json_nesting's depth for any JSON text."""
+    from kiosk.core.fleet.collect import nesting
+    from kiosk.core.limits import json_nesting
+
+    if text.count('"') % 2 == 0 or json_nesting(text) == 0:
+        try:
+            json.loads(text)
+        except ValueError:
+            return  # not JSON: both only need to be bounded; json.loads refuses it anyway
+        assert nesting(text) == json_nesting(text)

@@ -164,7 +164,7 @@ def write_report(conn: sqlite3.Connection, out: Path, *, terminal_id: str, place
     """Write this terminal's report to ``out`` (atomically: a temporary ``.``-name beside it, then renamed) and
     remember it as the last report (the next one counts restarts, crashes and days from here)."""
     report = build_report(conn, terminal_id=terminal_id, place=place, runs=runs, now=now)
-    data = (json.dumps(report, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
+    data = (json.dumps(report, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
     with atomic_output(out, what="report file") as partial, \
             zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         zf.writestr(_member(REPORT_NAME), data)
