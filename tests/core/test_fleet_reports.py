@@ -385,3 +385,19 @@ def test_the_fast_nesting_check_agrees_with_the_reference_one(text: str) -> None
         except ValueError:
             return  # not JSON: both only need to be bounded; json.loads refuses it anyway
         assert nesting(text) == json_nesting(text)
+
+
+def test_a_report_over_its_row_limit_keeps_the_newest_days_whole(writable_db: Path, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """More usage rows than a report may carry: the oldest days are left out, never a part of today."""
+    conn = connect(writable_db)
+    for day in range(10):
+        for key in ("home", "search", "detail"):
+            record_view(conn, "screen", key, NOW - timedelta(days=day))
+    monkeypatch.setattr(fmt, "MAX_USAGE_ROWS", 7)
+    doc = _read(write_report(conn, tmp_path / "r.zip", terminal_id="test-hall-1", place="", runs=Runs(),
+                             now=NOW).path)
+    days = [u["day"] for u in doc["usage"]]  # type: ignore[union-attr]
+    assert len(days) == 7 and days.count("2026-12-01") == 3 and days.count("2026-11-30") == 3
+    assert min(days) == "2026-11-29"
+    conn.close()

@@ -115,11 +115,13 @@ def build_report(conn: sqlite3.Connection, *, terminal_id: str, place: str, runs
             since = None
     span = (first.isoformat(), today.isoformat())
     usage = [{"day": r[0], "kind": r[1], "key": r[2], "count": int(r[3])} for r in conn.execute(
-        "SELECT day, kind, key, count FROM usage_counts WHERE day BETWEEN ? AND ? ORDER BY day, kind, key LIMIT ?",
+        "SELECT day, kind, key, count FROM usage_counts WHERE day BETWEEN ? AND ? ORDER BY day DESC, kind, key "
+        "LIMIT ?",  # over the limit, the oldest days are left out (the newest stay whole)
         (*span, MAX_USAGE_ROWS))]
     misses: dict[tuple[str, str], int] = {}
     for day, query, count in conn.execute(
-            "SELECT day, query, count FROM search_misses WHERE day BETWEEN ? AND ? ORDER BY day, count DESC LIMIT ?",
+            "SELECT day, query, count FROM search_misses WHERE day BETWEEN ? AND ? ORDER BY day DESC, count DESC "
+            "LIMIT ?",
             (*span, MAX_MISS_ROWS)):
         key = (str(day), mask_digits(str(query)))
         misses[key] = misses.get(key, 0) + int(count)
