@@ -401,3 +401,17 @@ def test_a_report_over_its_row_limit_keeps_the_newest_days_whole(writable_db: Pa
     assert len(days) == 7 and days.count("2026-12-01") == 3 and days.count("2026-11-30") == 3
     assert min(days) == "2026-11-29"
     conn.close()
+
+
+def test_doctor_checks_the_outbox_and_the_report_key(tmp_path: Path) -> None:
+    """kiosk doctor: off is OK, a writable folder is OK, a file in its place or a junk key is a PROBLEM."""
+    from kiosk.core.terminal.config import Config
+    from kiosk.core.terminal.health import OK, PROBLEM, check_outbox
+
+    assert check_outbox(Config()).status == OK
+    assert check_outbox(Config(outbox_dir=str(tmp_path / "new-outbox"))).status == OK
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    assert check_outbox(Config(outbox_dir=str(tmp_path / "file"))).status == PROBLEM
+    (tmp_path / "junk.key").write_bytes(b"not a key")
+    bad = check_outbox(Config(outbox_dir=str(tmp_path), report_sign_key=str(tmp_path / "junk.key")))
+    assert bad.status == PROBLEM and bad.fix
