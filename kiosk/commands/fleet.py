@@ -77,8 +77,12 @@ def cmd_outbox(args: argparse.Namespace) -> int:
     data_dir = default_data_dir()
     config, _ = load_terminal_config(data_dir)
     key = report_key(config.report_sign_key)
-    if key is not None and Path(config.report_sign_key).resolve().parent == Path(args.out).resolve().parent:
-        raise KioskError(f"--out {args.out} is in the key folder; write reports elsewhere so the key is never shared")
+    if key is not None:
+        from kiosk.core.exchange.signing import inside
+
+        if inside(Path(args.out), Path(config.report_sign_key).parent):
+            raise KioskError(f"--out {args.out} is in the key folder {Path(config.report_sign_key).parent}; write "
+                             "reports elsewhere so the key is never shared")
     conn = open_data_database(args)
     try:
         written = write_report(conn, args.out, terminal_id=config.identity(), place=config.terminal_place,

@@ -415,3 +415,19 @@ def test_doctor_checks_the_outbox_and_the_report_key(tmp_path: Path) -> None:
     (tmp_path / "junk.key").write_bytes(b"not a key")
     bad = check_outbox(Config(outbox_dir=str(tmp_path), report_sign_key=str(tmp_path / "junk.key")))
     assert bad.status == PROBLEM and bad.fix
+
+
+def test_no_report_goes_into_the_folder_of_the_report_key(writable_db: Path, tmp_path: Path) -> None:
+    """An outbox inside the key's folder would share the key: the scheduled writer refuses, nothing is written."""
+    from kiosk.core.errors import KioskError
+    from kiosk.core.fleet.outbox import write_scheduled_report
+    from kiosk.core.terminal.config import Config
+
+    key_file, _pub, _kid = generate_keys(tmp_path / "keys", forbidden=[])
+    outbox = tmp_path / "keys" / "outbox"
+    config = Config(terminal_id="test-hall-1", outbox_dir=str(outbox), report_sign_key=str(key_file))
+    with pytest.raises(KioskError, match="folder of the report key"):
+        write_scheduled_report(writable_db, True, outbox, config, tmp_path, now=NOW)
+    assert not outbox.exists()
+    signed = write_scheduled_report(writable_db, True, tmp_path / "share", config, tmp_path, now=NOW)
+    assert signed.signed and signed.path.parent == tmp_path / "share"

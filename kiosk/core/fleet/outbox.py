@@ -29,11 +29,17 @@ def write_scheduled_report(db: Path, writable: bool, outbox: Path, config: Confi
                            now: datetime) -> Written:
     """Open ``db`` on a connection of this thread, drop a report into ``outbox`` (keeping ``outbox_keep``)."""
     from kiosk.core.db.connection import connect
-    from kiosk.core.exchange.signing import load_private_key
+    from kiosk.core.errors import KioskError
+    from kiosk.core.exchange.signing import inside, load_private_key
     from kiosk.core.fleet.report import drop_into_outbox
     from kiosk.core.terminal.runs import read_runs, runs_path
 
-    key = load_private_key(Path(config.report_sign_key)) if config.report_sign_key else None
+    key = None
+    if config.report_sign_key:
+        if inside(outbox, Path(config.report_sign_key).parent):
+            raise KioskError(f"outbox {outbox} is in the folder of the report key; no report written (the key "
+                             "would be shared)")
+        key = load_private_key(Path(config.report_sign_key))
     conn = connect(db, readonly=not writable)
     try:
         conn.execute("PRAGMA busy_timeout = 5000")

@@ -163,8 +163,11 @@ def check_outbox(config: Config) -> Check:
         return Check(name, PROBLEM, f"{outbox} cannot be written by this user", fix)
     if config.report_sign_key:
         from kiosk.core.errors import KioskError
-        from kiosk.core.exchange.signing import load_private_key
+        from kiosk.core.exchange.signing import inside, load_private_key
 
+        if inside(outbox, Path(config.report_sign_key).parent):
+            return Check(name, PROBLEM, f"{outbox} is in the folder of the report key {config.report_sign_key}: "
+                                        "the key would be shared", "keep the key in a folder of its own")
         try:
             load_private_key(Path(config.report_sign_key))
         except KioskError as exc:
