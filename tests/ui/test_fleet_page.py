@@ -5,6 +5,7 @@ Terminals and places are synthetic test data (测试).
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import threading
@@ -116,7 +117,7 @@ def test_the_outbox_writer_writes_off_the_gui_thread(qtbot: Any, writable_db: Pa
     files = sorted(outbox.iterdir())
     assert len(files) <= 2 and all(p.name.startswith("report-test-hall-1-") for p in files)
     with zipfile.ZipFile(files[-1]) as zf:
-        assert '"place": "测试站一"'.encode() in zf.read(REPORT_NAME)
+        assert json.loads(zf.read(REPORT_NAME))["terminal"] == {"id": "test-hall-1", "place": "测试站一"}
     ctx.release()
     conn.close()
 
