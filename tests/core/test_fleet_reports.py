@@ -431,3 +431,17 @@ def test_no_report_goes_into_the_folder_of_the_report_key(writable_db: Path, tmp
     assert not outbox.exists()
     signed = write_scheduled_report(writable_db, True, tmp_path / "share", config, tmp_path, now=NOW)
     assert signed.signed and signed.path.parent == tmp_path / "share"
+
+
+def test_the_usage_report_never_prints_a_phone_number(writable_db: Path) -> None:
+    """`kiosk report` (kiosk.core.workers.reports) shows a miss typed with a phone number masked, even a row
+    written unmasked behind the program's back."""
+    from kiosk.core.workers.reports import build_report, format_report
+
+    conn = connect(writable_db)
+    record_miss(conn, "电话13812345678", NOW.date())
+    conn.execute("INSERT INTO search_misses(day, query, count) VALUES ('2026-12-01', '身份证41010519900101123X', 1)")
+    text = format_report(build_report(conn, NOW.date() - timedelta(days=6), NOW.date(), by="day"))
+    assert "电话•••" in text and "身份证•••" in text
+    assert "13812345678" not in text and "0101123X" not in text and "138" not in text
+    conn.close()
