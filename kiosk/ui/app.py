@@ -266,8 +266,13 @@ def install_worker_tools(window: KioskWindow) -> None:
 
 
 def _screen_timeout(window: KioskWindow) -> int | None:
+    """The current screen's own timeout, else the elder-mode one (``elder_idle_timeout_s``) in elder
+    mode; None: the watcher's default (``idle_timeout_s``)."""
     screen = window.nav.current()
-    return screen.idle_timeout_s() if screen is not None else None
+    own = screen.idle_timeout_s() if screen is not None else None
+    if own is None and window.ctx.elder:
+        return window.ctx.config.elder_idle_timeout_s
+    return own
 
 
 def release_idle_memory() -> bool:

@@ -445,3 +445,17 @@ def test_the_usage_report_never_prints_a_phone_number(writable_db: Path) -> None
     assert "电话•••" in text and "身份证•••" in text
     assert "13812345678" not in text and "0101123X" not in text and "138" not in text
     conn.close()
+
+
+def test_a_folder_is_collected_with_its_terminal_subfolders(tmp_path: Path) -> None:
+    """The office keeps one receive folder per terminal: `kiosk collect reports/` finds them all, but
+    not hidden folders (Syncthing's .stversions), temporaries, or other files."""
+    from kiosk.core.fleet.collect import report_files
+
+    root = tmp_path / "reports"
+    for path in ("a.zip", "t01/report-t01-1.zip", "t02/report-t02-1.zip", "t02/.report-t02-2.zip",
+                 ".stversions/report-t01-0.zip", "t01/notes.txt"):
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_bytes(b"x")
+    assert [p.relative_to(root).as_posix() for p in report_files([root])] == [
+        "a.zip", "t01/report-t01-1.zip", "t02/report-t02-1.zip"]

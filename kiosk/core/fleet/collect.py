@@ -308,13 +308,19 @@ def check_report(raw: Any) -> dict[str, Any]:
 
 
 def report_files(inputs: list[Path]) -> list[Path]:
-    """The report files named: files as given, and a folder's ``*.zip`` files (not its ``.``-temporaries)."""
+    """The report files named: files as given, and a folder's ``*.zip`` files (not its ``.``-temporaries),
+    also those one folder down — the office's receive folders, one per terminal
+    (``reports/t07/report-….zip``); hidden folders (Syncthing's ``.stversions``) are skipped."""
     files: list[Path] = []
     for item in inputs:
         item = Path(item)
         if item.is_dir():
-            files.extend(sorted(p for p in item.iterdir()
-                                if not p.name.startswith(".") and p.name.endswith(fmt.SUFFIX)))
+            folders = [item, *sorted(d for d in item.iterdir() if d.is_dir() and not d.name.startswith("."))]
+            for folder in folders:
+                files.extend(sorted(p for p in folder.iterdir()
+                                    if not p.name.startswith(".") and p.name.endswith(fmt.SUFFIX) and p.is_file()))
+                if len(files) > MAX_FILES:
+                    break
         else:
             files.append(item)
         if len(files) > MAX_FILES:

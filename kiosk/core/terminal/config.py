@@ -43,6 +43,7 @@ class Config:
     help_phone_name: str = ""
     default_language: str = "zh"
     idle_timeout_s: int = 90
+    elder_idle_timeout_s: int = 180
     elder_mode_default: bool = False
     theme: str = "standard"
     read_aloud: bool = True
@@ -143,6 +144,9 @@ SETTINGS: tuple[Setting, ...] = (
             group="Residents"),
     Setting("idle_timeout_s", int, "Seconds without a touch before the kiosk clears and returns to the attract "
             "screen.", minimum=15, maximum=3600, group="Residents"),
+    Setting("elder_idle_timeout_s", int, "The same in elder mode (长辈模式), where residents read and tap more "
+            "slowly; the warning (还在使用吗？) comes 20 s before either.", minimum=15, maximum=3600,
+            group="Residents"),
     Setting("elder_mode_default", bool, "Start in elder mode (长辈模式: larger text and buttons).",
             group="Residents"),
     Setting("theme", str, "Colour theme after start and each idle reset.", choices=("standard", "contrast"),
