@@ -337,6 +337,32 @@ def test_proposals_take_hostile_actions_ids_and_statuses(capsys: pytest.CaptureF
     assert code != 0
 
 
+@FEW
+@given(out=OUT, path=PATH, hours=NUMBER)
+def test_fleet_commands_take_hostile_paths_and_numbers(capsys: pytest.CaptureFixture[str], out: str, path: str,
+                                                       hours: str) -> None:
+    """`kiosk outbox --out`, `collect FILE|DIR`, `fleet --stale-hours N`, `metrics --textfile`: done, or one line."""
+    run(capsys, "outbox", "--db", "kiosk.db", f"--out={out}")
+    run(capsys, "collect", "--db", "kiosk.db", "--", path)
+    run(capsys, "collect", "--db", "kiosk.db", "junk.bin", "empty.csv", "sub")
+    run(capsys, "fleet", "--db", "kiosk.db", f"--stale-hours={hours}")
+    run(capsys, "fleet", "--db", "kiosk.db", "--json")
+    run(capsys, "metrics", "--db", "kiosk.db", f"--textfile={out}", f"--stale-hours={hours}")
+
+
+@pytest.mark.parametrize("setting", ['report_sign_key = "junk.bin"', 'report_sign_key = "nofile/x.key"',
+                                     'report_sign_key = "sub"'])
+def test_outbox_with_a_bad_signing_key_setting_refuses_in_one_line(capsys: pytest.CaptureFixture[str], work: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch,
+                                                                    setting: str) -> None:
+    """`kiosk outbox` with report_sign_key naming junk, nothing or a folder: one line, no report written."""
+    config = work / "outbox-config.toml"
+    config.write_text(setting + "\n", encoding="utf-8")
+    monkeypatch.setenv("KIOSK_CONFIG", str(config))
+    code, _out, err = run(capsys, "outbox", "--db", "kiosk.db", "--out=report-bad-key.zip")
+    assert code != 0 and "key" in err and not (work / "report-bad-key.zip").exists()
+
+
 def test_an_empty_file_given_as_db_is_refused_and_left_empty(capsys: pytest.CaptureFixture[str], work: Path) -> None:
     """`kiosk backup --db EMPTY` refuses in one line; the empty file is not turned into a database."""
     target = work / "not-a-db.txt"
@@ -359,7 +385,8 @@ def test_every_registered_command_is_covered_here() -> None:
     names = set(sub.choices)  # type: ignore[arg-type]
     covered = {"report", "feedback", "undo", "search", "hours", "history", "import", "check", "stats", "dump",
                "backup", "restore", "config", "build-db", "export", "update-content", "recognize", "holidays",
-               "bundle", "show", "workers", "keys", "conflicts", "proposals"}
+               "bundle", "show", "workers", "keys", "outbox", "collect", "fleet", "metrics", "conflicts",
+               "proposals"}
     # set-pin reads standard input (tests/test_set_pin_cli.py); admin, run and screenshots need Qt
     # (tests/test_bad_start.py runs `kiosk run` in bad states); doctor takes seconds; package builds
     elsewhere = {"set-pin", "admin", "run", "doctor", "package", "screenshots"}

@@ -132,7 +132,7 @@ def _open_terminal(args: argparse.Namespace) -> tuple[Any, Any, Path]:
     data_dir = default_data_dir()
     config, _ = load_terminal_config(data_dir)
     try:
-        setup_logging(config.log_path(data_dir), terminal_id=config.terminal_id, level=config.log_level)
+        setup_logging(config.log_path(data_dir), terminal_id=config.identity(), level=config.log_level)
     except OSError as exc:
         print(f"note: not logging to a file: {exc}")
     return open_data_database(args), config, data_dir

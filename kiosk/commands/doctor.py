@@ -83,6 +83,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     checks.append(guarded("handwriting", doctor.check_handwriting))
     checks.append(guarded("content inbox", lambda: doctor.check_inbox(config, _applied_version(runtime))))
     checks.append(guarded("bundle signing", lambda: doctor.check_signing(config, data_dir)))
+    checks.append(guarded("reports outbox", lambda: doctor.check_outbox(config)))
     checks.append(guarded("holiday schedule", lambda: doctor.check_holiday_schedule(runtime, doctor.shanghai_now())))
     checks.append(guarded("merge conflicts", lambda: doctor.check_conflicts(runtime)))
 

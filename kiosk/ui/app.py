@@ -266,8 +266,13 @@ def install_worker_tools(window: KioskWindow) -> None:
 
 
 def _screen_timeout(window: KioskWindow) -> int | None:
+    """The current screen's own timeout, else the elder-mode one (``elder_idle_timeout_s``) in elder
+    mode; None: the watcher's default (``idle_timeout_s``)."""
     screen = window.nav.current()
-    return screen.idle_timeout_s() if screen is not None else None
+    own = screen.idle_timeout_s() if screen is not None else None
+    if own is None and window.ctx.elder:
+        return window.ctx.config.elder_idle_timeout_s
+    return own
 
 
 def release_idle_memory() -> bool:
@@ -400,4 +405,9 @@ def run(args: RunOptions) -> int:
     prebuild_screens(window)  # while the attract screen waits for its first touch
     install_service_watchdog(window)  # READY=1 once painted, then WATCHDOG=1 from the event loop (systemd)
     exit_on_stop_signals(app)  # systemctl stop: a clean exit, not a kill in the middle of a write
-    return int(app.exec())
+    from kiosk.ui.outbox import install as install_reports
+
+    reports = install_reports(conn, config, clock=shanghai_now, parent=window)  # starts counted, outbox (ui/outbox)
+    status = int(app.exec())
+    reports.finish(status)
+    return status

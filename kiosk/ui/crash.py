@@ -287,12 +287,12 @@ def start_logging(config: Config) -> Path | None:
     from kiosk.core.terminal.paths import default_data_dir
 
     try:
-        path = setup_logging(config.log_path(default_data_dir()), terminal_id=config.terminal_id,
+        path = setup_logging(config.log_path(default_data_dir()), terminal_id=config.identity(),
                              level=config.log_level)
     except OSError as exc:
         print(f"kiosk: cannot write log files ({exc}); logging to the console only", file=sys.stderr)
         return None
-    logging.getLogger("kiosk").info("kiosk starting (terminal %s)", config.terminal_id)
+    logging.getLogger("kiosk").info("kiosk starting (terminal %s)", config.identity())
     return path
 
 

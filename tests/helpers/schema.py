@@ -12,7 +12,8 @@ from kiosk.core.db import migrations
 
 _UNDO: dict[int, tuple[str, ...]] = {
     7: ("DROP TABLE listing_base", "DROP TABLE merge_conflicts", "DROP TABLE proposals"),
-    6: (),  # the empty slot until the search-miss masking step is merged
+    6: ("DROP TABLE fleet_misses", "DROP TABLE fleet_usage", "DROP INDEX fleet_reports_terminal",
+        "DROP TABLE fleet_reports", "DROP TABLE fleet_terminals"),  # masked misses stay masked
     5: ("DROP INDEX phones_location", "DROP INDEX schedules_location", "DROP INDEX service_at_location_location",
         "ALTER TABLE locations DROP COLUMN status", "ALTER TABLE service_at_location DROP COLUMN sort_order"),
     4: ("DROP TABLE worker_holidays", "DROP TABLE worker_holiday_years"),

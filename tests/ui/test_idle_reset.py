@@ -73,6 +73,20 @@ def test_idle_timer_uses_the_configured_timeout_and_touches_restart_it(qtbot: An
     qtbot.waitUntil(lambda: window.nav.current_name == "attract", timeout=3000)
 
 
+def test_elder_mode_gives_residents_the_longer_timeout(qtbot: Any, make_window: Any) -> None:
+    """In 长辈模式 the timer runs elder_idle_timeout_s; leaving elder mode brings idle_timeout_s back."""
+    window = make_window(config=Config(idle_timeout_s=60, elder_idle_timeout_s=240))
+    window.nav.home()
+    idle = window.idle
+    assert idle.timer.interval() == (60 - WARN_S) * 1000
+    window.ctx.set_elder_mode(True)
+    idle.start()  # any touch restarts the timer; the elder toggle itself is one
+    assert idle.timer.interval() == (240 - WARN_S) * 1000
+    window.ctx.set_elder_mode(False)
+    idle.start()
+    assert idle.timer.interval() == (60 - WARN_S) * 1000
+
+
 def test_attract_screen_rotates_figures_and_headlines(window: KioskWindow) -> None:
     """The attract screen's two cards take turns changing; reset starts again from the first."""
     attract = window.nav.current()

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import functools
 import sqlite3
+from collections.abc import Callable
 
 from kiosk.core.db.rows import table_columns
 from kiosk.core.errors import DatabaseError
+from kiosk.core.masking import mask_digits
 
 SCHEMA_V1 = """
 CREATE TABLE meta (
@@ -336,9 +338,53 @@ CREATE INDEX schedules_location ON schedules(location_id);
 CREATE INDEX service_at_location_location ON service_at_location(location_id);
 """
 
-# Step 6 comes from the search-miss masking work (it changes search_misses only); until it is merged
-# here the slot is an empty step, so that the field-level merge below keeps its number 7.
-STEP6_V6 = ""
+# v6: reports back (kiosk.core.fleet). The office keeps what terminals report in tables of its own: never in a
+# bundle, kept by a restore. Search misses already stored are masked as new ones are (DATA_STEPS below).
+FLEET_V6 = """
+CREATE TABLE fleet_terminals (
+    terminal_id TEXT PRIMARY KEY,
+    place TEXT NOT NULL DEFAULT '',
+    key_id TEXT,                       -- the key its first signed report was signed with; NULL: unsigned
+    first_collected_at TEXT NOT NULL,
+    last_report_id TEXT NOT NULL,
+    last_report_at TEXT NOT NULL,      -- when the terminal wrote its newest report (ISO, with offset)
+    last_collected_at TEXT NOT NULL,
+    content_version INTEGER,
+    content_hash TEXT,
+    program_version TEXT NOT NULL DEFAULT '',
+    uptime_s INTEGER,                  -- NULL: the kiosk was not running when the report was written
+    restarts_since_last INTEGER NOT NULL DEFAULT 0,
+    crashes_since_last INTEGER NOT NULL DEFAULT 0,
+    crashes_total INTEGER NOT NULL DEFAULT 0,
+    open_feedback INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE fleet_reports (
+    report_id TEXT PRIMARY KEY,        -- a report collected twice is stored (and counted) once
+    terminal_id TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    collected_at TEXT NOT NULL,
+    sha256 TEXT NOT NULL,              -- of report.json as received
+    report TEXT NOT NULL               -- report.json as received (bounded, checked)
+);
+CREATE INDEX fleet_reports_terminal ON fleet_reports(terminal_id, created_at);
+CREATE TABLE fleet_usage (
+    terminal_id TEXT NOT NULL,
+    day TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    as_of TEXT NOT NULL,               -- created_at of the report the count comes from (the newest wins)
+    PRIMARY KEY (terminal_id, day, kind, key)
+);
+CREATE TABLE fleet_misses (
+    terminal_id TEXT NOT NULL,
+    day TEXT NOT NULL,
+    query TEXT NOT NULL,               -- masked on the terminal, and again when collected
+    count INTEGER NOT NULL,
+    as_of TEXT NOT NULL,
+    PRIMARY KEY (terminal_id, day, query)
+);
+"""
 
 # Step 7: edits merge field by field (kiosk.core.fleet). On a terminal, ``listing_base`` holds per
 # listing the office's snapshot as last applied (the base of the three-way merge) and
@@ -391,9 +437,25 @@ CREATE TABLE proposals (
 CREATE INDEX proposals_status ON proposals(status, service_id);
 """
 
-MIGRATIONS: list[str] = [SCHEMA_V1, SEARCH_INDEX_V2, PINYIN_V3, WORKER_HOLIDAYS_V4, PLACES_V5, STEP6_V6,
+MIGRATIONS: list[str] = [SCHEMA_V1, SEARCH_INDEX_V2, PINYIN_V3, WORKER_HOLIDAYS_V4, PLACES_V5, FLEET_V6,
                          FLEET_MERGE_V7]
 """Step *n* (0-based) takes the schema from version *n* to *n + 1*."""
+
+
+def _mask_stored_misses(conn: sqlite3.Connection) -> None:
+    """Step 6's data change: every stored search miss with a run of 3+ digits masked (``•••``), counts of queries
+    that become the same text on one day added up (kiosk.core.masking; new misses are masked when recorded)."""
+    rows = conn.execute("SELECT day, query, count FROM search_misses").fetchall()
+    changed = [(str(day), str(query), int(count)) for day, query, count in rows if mask_digits(str(query)) != query]
+    for day, query, count in changed:
+        conn.execute("DELETE FROM search_misses WHERE day = ? AND query = ?", (day, query))
+        conn.execute("INSERT INTO search_misses(day, query, count) VALUES (?, ?, ?) ON CONFLICT(day, query) "
+                     "DO UPDATE SET count = count + excluded.count", (day, mask_digits(query), count))
+
+
+DATA_STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {6: _mask_stored_misses}
+"""Changes of the rows that go with schema step *n* (run after its script, in the same transaction). Kept out
+of the SQL scripts, which also describe each version's schema (kiosk.core.exchange.bundle.expected_schema)."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -479,6 +541,9 @@ def migrate(conn: sqlite3.Connection) -> int:
         try:
             for statement in _split(script):
                 conn.execute(statement)
+            data_step = DATA_STEPS.get(version + 1)
+            if data_step is not None:
+                data_step(conn)
             conn.execute(f"PRAGMA user_version = {version + 1}")
         except BaseException:
             conn.execute("ROLLBACK")

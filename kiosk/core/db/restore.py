@@ -50,7 +50,8 @@ CONTENT_TABLES = ("sources", "categories", "organizations", "services", "locatio
 """What a restore brings back: the listings and the content the bundled build ships, parents first."""
 
 TERMINAL_TABLES = ("feedback", "audit_log", "usage_counts", "search_misses", "auth_state", "worker_holidays",
-                   "worker_holiday_years", "listing_base", "merge_conflicts", "proposals")
+                   "worker_holiday_years", "fleet_terminals", "fleet_reports", "fleet_usage", "fleet_misses",
+                   "listing_base", "merge_conflicts", "proposals")
 """What the terminal itself recorded: a restore keeps these (the search index tables are rebuilt)."""
 
 DERIVED_TABLES = ("search_index", "pinyin_chars", "pinyin_words")

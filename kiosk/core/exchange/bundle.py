@@ -127,6 +127,7 @@ ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 RUNTIME_TABLES: tuple[str, ...] = ("feedback", "audit_log", "usage_counts", "search_misses", "auth_state",
                                    "worker_holidays", "worker_holiday_years",
+                                   "fleet_terminals", "fleet_reports", "fleet_usage", "fleet_misses",
                                    "listing_base", "merge_conflicts", "proposals")
 """Tables that belong to one terminal; a bundle carries them empty and a terminal keeps its own."""
 

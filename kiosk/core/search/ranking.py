@@ -35,6 +35,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from itertools import accumulate
 
+from kiosk.core.masking import mask_digits
 from kiosk.core.search.index import (
     KIND_RANK,
     IndexRow,
@@ -406,13 +407,15 @@ def search(conn: sqlite3.Connection, query: str, *, limit: int = 50) -> list[Sea
 
 
 def normalise_miss(query: str) -> str:
-    """The form a zero-result query is recorded in: NFKC, white space collapsed, at most 100 characters."""
+    """The form a zero-result query is recorded in: white space collapsed, every run of 3+ digits (a phone
+    or ID number) masked as ``•••`` (:func:`kiosk.core.masking.mask_digits`), at most 100 characters."""
     text = query.encode("utf-8", "replace").decode("utf-8")  # a lone surrogate cannot be stored
-    return body_text(text)[:MAX_MISS_CHARS].strip()
+    return mask_digits(body_text(text))[:MAX_MISS_CHARS].strip()
 
 
 def record_miss(conn: sqlite3.Connection, query: str, day: date) -> bool:
-    """Count one search with no result: (day, query text, count) — nothing about the person.
+    """Count one search with no result: (day, query text, count) — nothing about the person; digit runs
+    are masked before anything is stored, so a phone or ID number typed into the search never is.
 
     Returns False when nothing was recorded: an empty query, or a read-only database (the
     bundled fallback), which is not an error for the resident.

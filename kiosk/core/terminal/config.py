@@ -36,13 +36,14 @@ class ConfigError(KioskError):
 class Config:
     """Validated settings of one terminal (see SETTINGS for descriptions)."""
 
-    terminal_id: str = "terminal-1"
+    terminal_id: str = ""
     display_name: str = "上街社区服务终端"
     community: str = ""
     help_phone: str = ""
     help_phone_name: str = ""
     default_language: str = "zh"
     idle_timeout_s: int = 90
+    elder_idle_timeout_s: int = 180
     elder_mode_default: bool = False
     theme: str = "standard"
     read_aloud: bool = True
@@ -59,6 +60,20 @@ class Config:
     content_check_interval_s: int = 600
     trusted_keys: str = ""
     allow_unsigned_bundles: bool = False
+    terminal_place: str = ""
+    outbox_dir: str = ""
+    outbox_every_minutes: int = 60
+    outbox_keep: int = 48
+    report_sign_key: str = ""
+
+    def identity(self) -> str:
+        """This terminal's id: the ``terminal_id`` setting, else one derived from the computer
+        (:func:`derived_terminal_id`), the same at every start."""
+        return self.terminal_id or derived_terminal_id()
+
+    def outbox_path(self) -> Path | None:
+        """The folder reports are dropped into, or None when reports by folder are off."""
+        return _expand(self.outbox_dir, "outbox_dir") if self.outbox_dir else None
 
     def database_path(self, data_dir: Path) -> Path:
         """The runtime database file: the ``database`` setting or ``kiosk.db`` in ``data_dir``.
@@ -112,9 +127,11 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("terminal_id", str, "Short id of this terminal, used in logs and content roll-out.",
-            pattern=r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}",
-            pattern_help="1-64 letters, digits, '-', '_' or '.', starting with a letter or digit"),
+    Setting("terminal_id", str, "Short id of this terminal, used in logs, content roll-out and its reports to the "
+            "office. Empty: the computer's name and a short hash of its machine id (e.g. hall-pc-3fa2c1), the "
+            "same at every start.",
+            pattern=r"(?:[A-Za-z0-9][A-Za-z0-9_.-]{0,63})?",
+            pattern_help="1-64 letters, digits, '-', '_' or '.', starting with a letter or digit (or empty)"),
     Setting("display_name", str, "Name shown in the title bar, e.g. the service hall's name.",
             pattern=r"(?s).*\S.*", pattern_help="not empty"),
     Setting("community", str, "Community or place where the terminal stands (shown on the attract screen)."),
@@ -127,6 +144,9 @@ SETTINGS: tuple[Setting, ...] = (
             group="Residents"),
     Setting("idle_timeout_s", int, "Seconds without a touch before the kiosk clears and returns to the attract "
             "screen.", minimum=15, maximum=3600, group="Residents"),
+    Setting("elder_idle_timeout_s", int, "The same in elder mode (长辈模式), where residents read and tap more "
+            "slowly; the warning (还在使用吗？) comes 20 s before either.", minimum=15, maximum=3600,
+            group="Residents"),
     Setting("elder_mode_default", bool, "Start in elder mode (长辈模式: larger text and buttons).",
             group="Residents"),
     Setting("theme", str, "Colour theme after start and each idle reset.", choices=("standard", "contrast"),
@@ -158,7 +178,37 @@ SETTINGS: tuple[Setting, ...] = (
             path=True, group="Content roll-out"),
     Setting("allow_unsigned_bundles", bool, "Apply unsigned content bundles while no key is trusted (test set-ups "
             "only; a terminal that trusts a key never applies an unsigned bundle).", group="Content roll-out"),
+    Setting("terminal_place", str, "Where the terminal stands, in words, for the office's status board "
+            "(e.g. 峡窝镇养老服务中心); goes into its reports.", group="Reports back"),
+    Setting("outbox_dir", str, "Folder the running kiosk drops its reports into (a synced or shared folder the "
+            "office collects with `kiosk collect`). Empty: off.", path=True, group="Reports back"),
+    Setting("outbox_every_minutes", int, "Minutes between two reports dropped into outbox_dir.",
+            minimum=5, maximum=10080, group="Reports back"),
+    Setting("outbox_keep", int, "Reports of this terminal kept in outbox_dir; the oldest are removed.",
+            minimum=1, maximum=1000, group="Reports back"),
+    Setting("report_sign_key", str, "Private key file (`kiosk keys init`) this terminal signs its reports with; "
+            "the office then takes reports of this terminal only with that key. Empty: unsigned reports.",
+            path=True, group="Reports back"),
 )
+
+
+def derived_terminal_id(hostname: str | None = None, machine_id: str | None = None) -> str:
+    """A terminal id from the computer's name and, where there is one, a short hash of ``/etc/machine-id``
+    (so two terminals both called ``debian`` still differ); stable across starts."""
+    import hashlib
+    import socket
+
+    if hostname is None:
+        hostname = socket.gethostname()
+    if machine_id is None:
+        try:
+            machine_id = Path("/etc/machine-id").read_text(encoding="ascii", errors="replace").strip()[:200]
+        except OSError:
+            machine_id = ""
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "-", hostname.split(".")[0]).strip("-_.")[:50] or "terminal"
+    if machine_id:
+        name = f"{name}-{hashlib.sha256(machine_id.encode()).hexdigest()[:6]}"
+    return name
 
 
 def setting(name: str) -> Setting:

@@ -62,7 +62,7 @@ def check_config(data_dir: Path, explicit: Path | None = None) -> tuple[Check, C
         return (Check("config", PROBLEM, str(exc),
                       f"correct the file (start from `kiosk config --example`), then `kiosk config --check {path}`"),
                 Config())
-    return Check("config", OK, f"{path} is valid (terminal {config.terminal_id})"), config
+    return Check("config", OK, f"{path} is valid (terminal {config.identity()})"), config
 
 
 def check_database(path: Path, *, role: str, required: bool = True) -> Check:
@@ -146,6 +146,36 @@ def check_handwriting(diagnose: Callable[[], str] | None = None) -> Check:
     detail = line.removeprefix("unavailable:").strip()
     return Check("handwriting", WARN, f"handwriting input is off: {detail}",
                  "apt-get install libzinnia0 tegaki-zinnia-simplified-chinese (the packaged build carries both)")
+
+
+def check_outbox(config: Config) -> Check:
+    """The reports outbox, when configured, is a folder this user can write (the kiosk creates a missing one),
+    and the report signing key, when set, can be loaded."""
+    name = "reports outbox"
+    outbox = config.outbox_path()
+    if outbox is None:
+        return Check(name, OK, "not configured (outbox_dir is empty); reports by `kiosk outbox --out FILE` only")
+    fix = "mount the share, create the folder or correct outbox_dir in the config"
+    if outbox.exists() and not outbox.is_dir():
+        return Check(name, PROBLEM, f"{outbox} is not a folder", fix)
+    folder = outbox if outbox.exists() else outbox.parent
+    if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
+        return Check(name, PROBLEM, f"{outbox} cannot be written by this user", fix)
+    if config.report_sign_key:
+        from kiosk.core.errors import KioskError
+        from kiosk.core.exchange.signing import inside, load_private_key
+
+        if inside(outbox, Path(config.report_sign_key).parent):
+            return Check(name, PROBLEM, f"{outbox} is in the folder of the report key {config.report_sign_key}: "
+                                        "the key would be shared", "keep the key in a folder of its own")
+        try:
+            load_private_key(Path(config.report_sign_key))
+        except KioskError as exc:
+            return Check(name, PROBLEM, str(exc), "make the terminal's key with `kiosk keys init DIR` and set "
+                                                   "report_sign_key to DIR/office.key, or empty it")
+    signed = ", signed" if config.report_sign_key else ""
+    return Check(name, OK, f"{outbox}: a report every {config.outbox_every_minutes} min{signed}, "
+                           f"the newest {config.outbox_keep} kept")
 
 
 def check_inbox(config: Config, applied_version: int | None) -> Check:

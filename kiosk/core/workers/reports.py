@@ -1,7 +1,8 @@
 """Reports for workers: what residents look at, what they searched for and did not find, open feedback.
 
 Built only from anonymous counters (``usage_counts``, ``search_misses``) and the feedback table, per
-day or per week (weeks start on Monday, as on a Chinese calendar).
+day or per week (weeks start on Monday, as on a Chinese calendar). Searches without a result never show
+a run of 3+ digits (a phone or ID number): they are masked when recorded (kiosk.core.masking).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import Literal
 
 from kiosk.core.limits import TOP_MAX, check_date, check_int
+from kiosk.core.masking import mask_digits
 from kiosk.core.workers.feedback import FeedbackItem, list_feedback
 from kiosk.core.workers.usage import LOCAL
 
@@ -99,8 +101,8 @@ def _period(conn: sqlite3.Connection, start: date, end: date, names: dict[str, t
             out.append(Count(r["key"], name, name_en, int(r["n"])))
         return tuple(out)
 
-    misses = tuple(
-        Count(r["query"], r["query"], None, int(r["n"]))
+    misses = tuple(  # masked when recorded (schema step 6 masked older rows); masked again here all the same
+        Count(mask_digits(r["query"]), mask_digits(r["query"]), None, int(r["n"]))
         for r in conn.execute(
             "SELECT query, SUM(count) AS n FROM search_misses WHERE day BETWEEN ? AND ? "
             "GROUP BY query ORDER BY n DESC, query LIMIT ?", (*span, top))

@@ -212,7 +212,12 @@ class ToolsView(QWidget):
     """The tools after the PIN: section buttons on top, the chosen section below."""
 
     SECTIONS = (("listings", "服务信息"), ("feedback", "居民反馈"), ("reports", "使用报告"),
-                ("transfer", "导入导出"), ("holidays", "节假日"), ("conflicts", "冲突"))
+                ("transfer", "导入导出"), ("holidays", "节假日"))
+    OFFICE_SECTIONS = (("fleet", "终端状态"),)
+    """Only in the office window (`kiosk admin`): the status board of the terminals' reports collected there."""
+    CONFLICT_SECTIONS = (("conflicts", "冲突"),)
+    """Fields the office and this terminal both changed: on a terminal's touch tools only while some are open
+    (a sixth chip does not fit elder mode's row), always in the office window."""
 
     def __init__(self, panel: AdminPanel) -> None:
         super().__init__()
@@ -220,7 +225,10 @@ class ToolsView(QWidget):
         self.panel = panel
         self.buttons: dict[str, QPushButton] = {}
         row = QHBoxLayout()
-        for key, text in self.SECTIONS:
+        from kiosk.core.fleet.conflicts import count_open
+
+        conflict_sections = self.CONFLICT_SECTIONS if not panel.touch or count_open(panel.ctx.conn) else ()
+        for key, text in (*self.SECTIONS, *conflict_sections, *(() if panel.touch else self.OFFICE_SECTIONS)):
             btn = button(text, "chip")
             btn.setObjectName(f"section-{key}")
             btn.setCheckable(True)
@@ -267,6 +275,9 @@ class ToolsView(QWidget):
             elif key == "conflicts":
                 from kiosk.ui.admin.conflicts_page import ConflictsPage
                 page = ConflictsPage(self.panel)
+            elif key == "fleet":
+                from kiosk.ui.admin.fleet_page import FleetPage
+                page = FleetPage(self.panel)
             else:
                 from kiosk.ui.admin.transfer_page import TransferPage
                 page = TransferPage(self.panel)
