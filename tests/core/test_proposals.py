@@ -260,3 +260,20 @@ def test_only_a_workers_own_change_is_proposed(terminal: sqlite3.Connection) -> 
     assert export_proposals(terminal) == []
     _edit_place_phone(terminal, "0371-68000099")
     assert [i["field"] for i in export_proposals(terminal)] == [["locations", "test-loc-b", "phones"]]
+
+
+def test_proposals_travel_in_a_real_report_and_are_counted_once(office: sqlite3.Connection,
+                                                                terminal: sqlite3.Connection, tmp_path: Path) -> None:
+    """`kiosk outbox`'s report carries the proposals; `kiosk collect` stores them once however often collected."""
+    from kiosk.core.fleet.collect import collect_reports
+    from kiosk.core.fleet.report import write_report
+    from kiosk.core.terminal.runs import Runs
+
+    _edit_place_phone(terminal, "0371-68000099")
+    written = write_report(terminal, tmp_path / "report.zip", terminal_id=TERMINAL, place="测试站（合成）",
+                           runs=Runs(), now=NOW + timedelta(hours=1))
+    first = collect_reports(office, [written.path], now=NOW + timedelta(hours=2))
+    again = collect_reports(office, [written.path], now=NOW + timedelta(hours=3))
+    assert (first.proposals, again.proposals) == (1, 0)
+    [p] = list_proposals(office)
+    assert (p.terminal_id, p.key, p.proposed) == (TERMINAL, ("locations", "test-loc-b", "phones"), ["0371-68000099"])

@@ -3,6 +3,7 @@ kept, with the decision in the history under the worker's session. Values are sy
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import sqlite3
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from kiosk.core.listings import audit
 from kiosk.core.listings.editing import get_listing, save_listing, snapshot
 from kiosk.core.workers import auth
 from kiosk.ui.admin.conflicts_page import ConflictsPage
+from kiosk.ui.admin.panel import ToolsView
 from kiosk.ui.admin.screen import AdminScreen
 from kiosk.ui.app import build_kiosk
 from kiosk.ui.window import KioskWindow
@@ -49,6 +51,21 @@ def _conflict(conn: sqlite3.Connection, sid: str) -> None:
 def page(qtbot: Any, conn: sqlite3.Connection) -> Iterator[ConflictsPage]:
     _conflict(conn, SID)
     _conflict(conn, "community-health-centres")
+    with _tools(qtbot, conn) as tools:
+        tools.buttons["conflicts"].click()
+        found = tools.pages["conflicts"]
+        assert isinstance(found, ConflictsPage)
+        yield found
+
+
+def test_no_chip_on_the_touch_tools_without_conflicts(qtbot: Any, conn: sqlite3.Connection) -> None:
+    """A sixth chip does not fit elder mode's row: the 冲突 section is there only while conflicts are open."""
+    with _tools(qtbot, conn) as tools:
+        assert "conflicts" not in tools.buttons and "listings" in tools.buttons
+
+
+@contextlib.contextmanager
+def _tools(qtbot: Any, conn: sqlite3.Connection) -> Iterator[ToolsView]:
     auth.set_pin(conn, PIN, now=NOW)
     w: KioskWindow = build_kiosk(conn, None, clock=lambda: NOW)
     qtbot.addWidget(w)
@@ -62,10 +79,13 @@ def page(qtbot: Any, conn: sqlite3.Connection) -> Iterator[ConflictsPage]:
     panel.refresh_pin_state()
     panel.pinpad.enter(PIN)
     assert panel.tools is not None
-    panel.tools.buttons["conflicts"].click()
-    found = panel.tools.pages["conflicts"]
-    assert isinstance(found, ConflictsPage)
-    yield found
+    try:
+        yield panel.tools
+    finally:
+        _close(w)
+
+
+def _close(w: KioskWindow) -> None:
     w.ctx.release()
     if w.idle is not None:
         w.idle.stop()
