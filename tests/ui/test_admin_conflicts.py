@@ -52,16 +52,18 @@ def page(qtbot: Any, conn: sqlite3.Connection) -> Iterator[ConflictsPage]:
     _conflict(conn, SID)
     _conflict(conn, "community-health-centres")
     with _tools(qtbot, conn) as tools:
-        tools.buttons["conflicts"].click()
+        assert tools.conflicts_notice.isVisible() and "2 处冲突" in tools.conflicts_notice.text.text()
+        tools.conflicts_notice.open_button.click()
         found = tools.pages["conflicts"]
+        assert tools.stack.currentWidget() is found
         assert isinstance(found, ConflictsPage)
         yield found
 
 
-def test_no_chip_on_the_touch_tools_without_conflicts(qtbot: Any, conn: sqlite3.Connection) -> None:
-    """A sixth chip does not fit elder mode's row: the 冲突 section is there only while conflicts are open."""
+def test_no_notice_and_no_chip_without_conflicts(qtbot: Any, conn: sqlite3.Connection) -> None:
+    """A sixth chip does not fit elder mode's row: conflicts are reached from a notice, shown only while open."""
     with _tools(qtbot, conn) as tools:
-        assert "conflicts" not in tools.buttons and "listings" in tools.buttons
+        assert "conflicts" not in tools.buttons and not tools.conflicts_notice.isVisible()
 
 
 @contextlib.contextmanager
@@ -104,6 +106,7 @@ def test_take_the_office_value_and_keep_the_local_one(page: ConflictsPage, conn:
     page.buttons[(second.id, "local")].click()
     assert get_listing(conn, second.service_id).description == LOCAL  # type: ignore[union-attr]
     assert conflicts.list_conflicts(conn) == [] and "没有待处理的冲突" in page.summary.text()
+    assert page.panel.tools is not None and not page.panel.tools.conflicts_notice.isVisible()
     session = page.panel.session
     assert session is not None
     actors = {e.actor for c in (first, second) for e in audit.history(conn, "merge_conflicts", str(c.id))}

@@ -3,7 +3,8 @@ or keep this terminal's, one conflict at a time."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
@@ -16,6 +17,30 @@ from kiosk.ui.widgets.text import button, label
 
 if TYPE_CHECKING:
     from kiosk.ui.admin.panel import AdminPanel
+
+
+class ConflictsNotice(QFrame):
+    """At the top of the tools while conflicts are open: how many, and a button to the 冲突 page (a section
+    without a chip: a sixth chip does not fit the touch tools in elder mode)."""
+
+    def __init__(self, conn: Any, open_page: Callable[[], object]) -> None:
+        super().__init__()
+        self.conn = conn
+        self.setObjectName("conflictsNotice")
+        self.setProperty("role", "card")
+        self.text = label("", "body", wrap=True)
+        self.open_button = button("查看并处理", "nav")
+        self.open_button.setObjectName("conflictsNoticeOpen")
+        self.open_button.clicked.connect(lambda _=False: open_page())
+        row = QHBoxLayout(self)
+        row.addWidget(self.text, 1)
+        row.addWidget(self.open_button)
+        self.refresh()
+
+    def refresh(self) -> None:
+        count = conflicts.count_open(self.conn)
+        self.text.setText(f"有 {count} 处冲突待处理：办公室和本机改了同一处，请决定用哪一个。")
+        self.setVisible(count > 0)
 
 
 class ConflictsPage(QWidget):
@@ -80,3 +105,6 @@ class ConflictsPage(QWidget):
             which = "办公室的" if action == "office" else "本机的"
             self.message.setText(f"已处理：{found.service_name} {found.label} 用{which}。")
         self.refresh()
+        notice = getattr(self.panel.tools, "conflicts_notice", None)
+        if notice is not None:
+            notice.refresh()

@@ -215,9 +215,6 @@ class ToolsView(QWidget):
                 ("transfer", "导入导出"), ("holidays", "节假日"))
     OFFICE_SECTIONS = (("fleet", "终端状态"),)
     """Only in the office window (`kiosk admin`): the status board of the terminals' reports collected there."""
-    CONFLICT_SECTIONS = (("conflicts", "冲突"),)
-    """Fields the office and this terminal both changed: on a terminal's touch tools only while some are open
-    (a sixth chip does not fit elder mode's row), always in the office window."""
 
     def __init__(self, panel: AdminPanel) -> None:
         super().__init__()
@@ -225,10 +222,7 @@ class ToolsView(QWidget):
         self.panel = panel
         self.buttons: dict[str, QPushButton] = {}
         row = QHBoxLayout()
-        from kiosk.core.fleet.conflicts import count_open
-
-        conflict_sections = self.CONFLICT_SECTIONS if not panel.touch or count_open(panel.ctx.conn) else ()
-        for key, text in (*self.SECTIONS, *conflict_sections, *(() if panel.touch else self.OFFICE_SECTIONS)):
+        for key, text in (*self.SECTIONS, *(() if panel.touch else self.OFFICE_SECTIONS)):
             btn = button(text, "chip")
             btn.setObjectName(f"section-{key}")
             btn.setCheckable(True)
@@ -253,6 +247,11 @@ class ToolsView(QWidget):
         self.recovery_notice = recovery_notice_bar(panel.ctx.conn)  # the database was recovered at start
         if self.recovery_notice is not None:
             layout.addWidget(self.recovery_notice)
+        from kiosk.ui.admin.conflicts_page import ConflictsNotice
+
+        # fields the office and this terminal both changed: a notice while some are open (no sixth chip)
+        self.conflicts_notice = ConflictsNotice(panel.ctx.conn, lambda: self.show_section("conflicts"))
+        layout.addWidget(self.conflicts_notice)
         layout.addWidget(self.stack, 1)
         self.show_section("listings")
         self.update_feedback_count()
