@@ -33,18 +33,18 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("KIOSK_SPEECH_ENGINE", "mock")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from PySide6.QtWidgets import QApplication, QPushButton  # noqa: E402
+from PySide6.QtWidgets import QApplication, QPushButton
 
-from kiosk.core.db.runtime import open_runtime_database  # noqa: E402
-from kiosk.core.terminal.config import Config  # noqa: E402
-from kiosk.core.terminal.paths import bundled_db_path  # noqa: E402
-from kiosk.ui.app import build_kiosk, sample_params, show_screen  # noqa: E402
-from kiosk.ui.context import shanghai_now  # noqa: E402
-from kiosk.ui.registry import RESIDENT_SCREENS  # noqa: E402
-from kiosk.ui.window import KioskWindow  # noqa: E402
+from kiosk.core.db.runtime import open_runtime_database
+from kiosk.core.terminal.config import Config
+from kiosk.core.terminal.paths import bundled_db_path
+from kiosk.ui.app import build_kiosk, sample_params, show_screen
+from kiosk.ui.context import shanghai_now
+from kiosk.ui.registry import RESIDENT_SCREENS
+from kiosk.ui.window import KioskWindow
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from screens import PaintProbe, click, percentile, settle  # noqa: E402
+from screens import PaintProbe, click, percentile, settle
 
 SIZE = (1080, 1920)
 TARGET_MS = 100.0
@@ -129,7 +129,8 @@ def report(results: dict[str, tuple[list[float], list[float]]], rounds: int) -> 
     every: list[float] = []
     for key, (visible, everything) in results.items():
         every += visible
-        print(f"  {key:<34} {statistics.median(visible):7.1f} {max(visible):7.1f} {statistics.median(everything):13.1f}")
+        median, worst, done = statistics.median(visible), max(visible), statistics.median(everything)
+        print(f"  {key:<34} {median:7.1f} {worst:7.1f} {done:13.1f}")
     print(f"\n  all switches: median {statistics.median(every):.1f} ms, p95 {percentile(every, 0.95):.1f} ms, "
           f"max {max(every):.1f} ms ({'meets' if max(every) <= TARGET_MS else 'misses'} the target)")
 

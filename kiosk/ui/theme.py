@@ -153,6 +153,7 @@ QPushButton[role="toggle"]:checked, QPushButton[role="chip"]:checked {{
     color: {c.accent_text}; background: {c.accent}; border-color: {c.accent};
 }}
 QPushButton[role="chip"] {{ border-radius: {t // 2}px; font-size: {self.secondary_px}px; }}
+QPushButton#readAloudButton {{ font-size: {self.heading_px}px; font-weight: bold; }}
 QFrame#statusBar QPushButton[role="toggle"] {{ font-size: {self.secondary_px}px; padding: 0 12px; }}
 QPushButton[role="nav"]:pressed, QPushButton[role="toggle"]:pressed, QPushButton[role="chip"]:pressed,
 QPushButton[role="choice"]:pressed {{ background: {c.card_pressed}; color: {c.text}; }}

@@ -281,7 +281,7 @@ def test_tap_shows_stop_at_once(qtbot: Any, make_window: Callable[..., KioskWind
 def test_idle_reset_stops_reading(qtbot: Any, make_window: Callable[..., KioskWindow]) -> None:
     """The idle reset silences the reader along with everything else."""
     window = make_window()
-    detail = _english_detail(qtbot, window)
+    _english_detail(qtbot, window)
     tap(qtbot, window.nav_bar.read_button)
     assert window.nav_bar.read_button.reader.speaking()
     idle_reset(window)
@@ -293,7 +293,7 @@ def test_idle_reset_stops_reading(qtbot: Any, make_window: Callable[..., KioskWi
 def test_button_hides_where_the_language_has_no_voice(qtbot: Any, make_window: Callable[..., KioskWindow]) -> None:
     """Mock has English voices only: the button shows in English, hides in Chinese; switching stops it."""
     window = make_window()
-    detail = _english_detail(qtbot, window)
+    _english_detail(qtbot, window)
     button = window.nav_bar.read_button
     tap(qtbot, button)
     window.ctx.set_language("zh")

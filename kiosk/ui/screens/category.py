@@ -107,6 +107,21 @@ class CategoryScreen(Screen):
         self.model.language_changed()
         self.view.viewport().update()
 
+    def speech_text(self) -> str:
+        """The category's name and description, how many services, then each service shown (name, its
+        line of facts and its description): the list is painted, so the default reading would miss it."""
+        from kiosk.ui.speech import readable_text, speakable
+
+        lines = [self.title(), self.description.plain_text() if self.description.isVisibleTo(self) else "",
+                 self.count.text()]
+        for summary in self.model.rows():
+            name = self.ctx.text(summary.name, summary.name_en)
+            description = self.ctx.text(summary.description or "", summary.description_en)
+            lines += [name, self.meta_text(summary), description]
+        if self.empty.isVisibleTo(self):
+            lines.append(self.empty.text())
+        return readable_text(speakable("\n".join(line for line in lines if line)), self.ctx.language)
+
     def apply_theme(self, theme: Theme) -> None:
         s = theme.spacing
         self.page.setContentsMargins(s, s, s, 0)
