@@ -64,7 +64,7 @@ def test_visible_screen_restyles_in_the_tap_hidden_ones_after(qtbot: Any, make_w
     detail = window.nav.screen("detail")
     window.nav.push("detail", **params["detail"])  # shown before its idle slice: restyled on the way in
     assert not detail.theme_pending and "font-size: 32px" in detail.styleSheet()
-    qtbot.waitUntil(lambda: not any(s.theme_pending for s in window.nav.built().values()), timeout=5000)
+    qtbot.waitUntil(lambda: not any(s.theme_pending for s in window.nav.built().values()), timeout=15_000)
     assert all(window.ctx.theme.qss() == s.styleSheet() for s in window.nav.built().values())
 
 
