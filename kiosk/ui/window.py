@@ -11,9 +11,12 @@ all); the bars and overlays carry the theme's sheet, each screen carries its own
 
 from __future__ import annotations
 
-from PySide6.QtCore import QChildEvent, QEvent, QSize, Qt, QTimer
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from PySide6.QtCore import QChildEvent, QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QColor, QFontMetrics, QPainter, QPaintEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLayout, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.ui import icons
 from kiosk.ui.context import AppContext
@@ -313,16 +316,41 @@ class KioskWindow(QWidget):
         self.nav_bar.retranslate()
 
     def apply_theme(self, theme: Theme) -> None:
-        """The bars and overlays now; the visible screen restyles itself now (Screen._theme_changed),
-        hidden ones in idle slices (or when shown first)."""
+        """The bars, overlays and the visible screen now; hidden screens in idle slices (or when shown first:
+        Screen.ensure_theme)."""
         self._style_sheet = theme.qss()
-        for child in self.children():
-            if isinstance(child, QWidget) and child is not self.nav.stack:
-                self._style_chrome(child)
-        self.status_bar.apply_theme(theme)
-        self.nav_bar.apply_theme(theme)
+        with self.quiet_app_filters():
+            for child in self.children():
+                if isinstance(child, QWidget) and child is not self.nav.stack:
+                    self._style_chrome(child)
+            self.status_bar.apply_theme(theme)
+            self.nav_bar.apply_theme(theme)
+            current = self.nav.current()
+            if current is not None and current.isVisible():
+                current.ensure_theme()  # its own themeChanged slot then finds it done
         self.update()  # the window's own background (paintEvent)
         self._restyle_timer.start()
+
+    @contextmanager
+    def quiet_app_filters(self) -> Iterator[None]:
+        """The application-wide event filters (idle watcher, corner hold) out of the way while a style sheet
+        re-polishes widgets: each of the thousands of polish events would pass through them in Python (a
+        third to a half of a switch's time). No touch can arrive during the synchronous restyle, so none
+        is missed."""
+        app = QApplication.instance()
+        from kiosk.ui.admin.gesture import CornerHold
+
+        filters: list[QObject] = [f for f in (self.idle, *self.findChildren(CornerHold)) if f is not None]
+        if app is None or not filters:
+            yield
+            return
+        for f in filters:
+            app.removeEventFilter(f)
+        try:
+            yield
+        finally:
+            for f in filters:
+                app.installEventFilter(f)
 
     def _style_chrome(self, child: QWidget) -> None:
         sheet = child.styleSheet()
@@ -332,7 +360,8 @@ class KioskWindow(QWidget):
     def _restyle_one_hidden_screen(self) -> None:
         for screen in self.nav.built().values():
             if screen.theme_pending and not screen.isVisible():
-                screen.ensure_theme()
+                with self.quiet_app_filters():
+                    screen.ensure_theme()
                 if any(s.theme_pending for s in self.nav.built().values()):
                     self._restyle_timer.start()
                 return

@@ -109,10 +109,10 @@ class Screen(QWidget):
             self._restyle()
 
     def _theme_changed(self, theme: Theme) -> None:
-        if self.isVisible():
-            self._restyle()
-        else:
+        if not self.isVisible():
             self.theme_pending = True
+        elif self._styled_for != theme.name:  # not done by the window already (KioskWindow.apply_theme)
+            self._restyle()
 
     def _restyle(self) -> None:
         theme = self.ctx.theme

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QListView, QVBoxLayout, QWidget
 
 from kiosk.core import queries
 from kiosk.core.models import Category, ServiceSummary
@@ -55,6 +55,7 @@ class CategoryScreen(Screen):
                                             self._color)
         self.view.setItemDelegate(self.delegate)
         self.view.clicked.connect(self.open_index)
+        self.view.viewport().installEventFilter(self)  # its width sets the cards' in two columns
         enable_kinetic(self.view)
         self.page = QVBoxLayout(self)
         self.page.addLayout(header)
@@ -129,9 +130,31 @@ class CategoryScreen(Screen):
         self.header.setSpacing(s)
         self.chips.set_spacing(s)
         self.delegate.set_theme(theme)
+        self._place_columns()
         self._update_icon()
         self.view.doItemsLayout()
         self.view.viewport().update()
+
+    # -- layout -------------------------------------------------------------------------------
+    def orientation_changed(self, portrait: bool) -> None:
+        """Landscape: the cards in two columns, so a category's services show at once; portrait: one."""
+        self._columns = 1 if portrait else 2
+        self._place_columns()
+
+    def _place_columns(self) -> None:
+        columns = getattr(self, "_columns", 1)
+        if columns != self.delegate.columns:
+            self.delegate.columns = columns
+            self.view.setFlow(QListView.Flow.LeftToRight if columns > 1 else QListView.Flow.TopToBottom)
+            self.view.setWrapping(columns > 1)
+            self.view.setResizeMode(QListView.ResizeMode.Adjust)
+        self.delegate.sizeHintChanged.emit(QModelIndex())  # the width follows the view's
+        self.view.doItemsLayout()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and self.delegate.columns > 1 and watched is self.view.viewport():
+            self.delegate.sizeHintChanged.emit(QModelIndex())
+        return False
 
     # -- content ------------------------------------------------------------------------------
     def _color(self, _summary: ServiceSummary) -> str:

@@ -104,11 +104,9 @@ class HotlinesScreen(Screen):
     def orientation_changed(self, portrait: bool) -> None:
         for card in self.cards:
             self.grid.removeWidget(card)
-        columns = 1 if portrait else 2
+        # landscape: three columns, so every number shows at once without scrolling
+        columns = 1 if portrait else 3
         for i, card in enumerate(self.cards):
             row, col = divmod(i, columns)
-            first_wide = i == 0 and columns > 1
-            if columns > 1:
-                row, col = (0, 0) if first_wide else divmod(i + 1, columns)
-            self.grid.addWidget(card, row, col, 1, columns if first_wide else 1)
+            self.grid.addWidget(card, row, col)
         self.grid.setAlignment(Qt.AlignmentFlag.AlignTop)

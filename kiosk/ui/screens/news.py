@@ -2,7 +2,7 @@
 
 The newspaper's photo captions ("图：…") are not shown: the kiosk has no photos, and a caption without
 its photo only puzzles. Card excerpts are cut at a word boundary (kiosk.core.content.excerpt). In
-landscape the cards stand in two columns, so the whole list shows at once."""
+landscape the cards stand in three columns with shorter excerpts, so the whole list shows at once."""
 
 from __future__ import annotations
 
@@ -122,7 +122,7 @@ class NewsScreen(Screen):
         return readable_text("\n".join(lines), self.ctx.language)
 
     def place_cards(self, columns: int) -> None:
-        """The section cards in ``columns`` columns (1 in portrait, 2 in landscape)."""
+        """The section cards in ``columns`` columns (1 in portrait, 3 in landscape)."""
         if columns == self._columns:
             return
         self._columns = columns
@@ -130,9 +130,12 @@ class NewsScreen(Screen):
             self.grid.removeWidget(card)
         for i, card in enumerate(self.cards):
             self.grid.addWidget(card, i // columns, i % columns)
+        for col in range(3):
+            self.grid.setColumnStretch(col, 1 if col < columns else 0)  # columns of one width
 
     def orientation_changed(self, portrait: bool) -> None:
-        self.place_cards(1 if portrait else 2)
+        self.place_cards(1 if portrait else 3)
+        self.retranslate()  # shorter excerpts in three columns
 
     def reset(self) -> None:
         self.item = None
@@ -146,7 +149,8 @@ class NewsScreen(Screen):
             item = card.item
             card.title.setText(self.ctx.text(item.title, item.title_en))
             first = item.summary_en if lang == "en" and item.summary_en else item.paragraphs[0]
-            card.summary.set_text(excerpt(first, 90 if lang == "zh" else 160) if first else "")
+            limit = (90 if lang == "zh" else 160) if self._columns < 3 else (60 if lang == "zh" else 100)
+            card.summary.set_text(excerpt(first, limit) if first else "")
         if self.item is not None:
             self.show_article()
 
