@@ -81,7 +81,7 @@ class StatusBar(QFrame):
         self.ctx = ctx
         self.setProperty("role", "bar")
         self.setObjectName("statusBar")
-        self.brand = ElidedLabel("", "brand")
+        self.brand = ElidedLabel("", "brand", min_chars=3)
         self.clock = label("", "clock")
         self.language_button = button("", "toggle")
         self.language_button.setObjectName("languageButton")
@@ -178,7 +178,7 @@ class NavBar(QFrame):
         #: (None until then, and for good where read-aloud is off)
         self.read_button: QPushButton | None = None
         self._read_made = False
-        self.title = ElidedLabel("", "heading")
+        self.title = ElidedLabel("", "heading", min_chars=3)
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         for btn in (self.back_button, self.home_button, self.help_button):
             keep_room_when_hidden(btn)
@@ -206,6 +206,9 @@ class NavBar(QFrame):
         self.read_button = read_aloud_button(reader_for(self.nav.ctx, self.nav), text)
         if self.read_button is not None:
             self.read_button.setProperty("role", "nav")
+            apply = getattr(self.read_button, "apply_theme", None)
+            if callable(apply):
+                apply(self.nav.ctx.theme)  # a bar button's size and icon colour (kiosk.ui.speech)
             keep_room_when_hidden(self.read_button)
             self.read_slot.addWidget(self.read_button)
             self.steady_read_width()
