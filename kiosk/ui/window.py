@@ -203,7 +203,13 @@ class NavBar(QFrame):
             screen = self.nav.current()
             return screen.speech_text() if screen is not None else ""
 
-        self.read_button = read_aloud_button(reader_for(self.nav.ctx, self.nav), text)
+        reader = reader_for(self.nav.ctx, self.nav)
+        self.read_button = read_aloud_button(reader, text)
+        window = self.window()
+        if self.read_button is not None and self.nav.ctx.config.read_on_touch and isinstance(window, KioskWindow):
+            from kiosk.ui.touch_reading import TouchReader
+
+            window.touch_reader = TouchReader(window, reader)
         if self.read_button is not None:
             self.read_button.setProperty("role", "nav")
             apply = getattr(self.read_button, "apply_theme", None)
@@ -271,6 +277,7 @@ class KioskWindow(QWidget):
         self.idle: IdleWatcher | None = None  # set by kiosk.ui.app.build_kiosk
         self.idle_warning: QWidget | None = None  # the countdown before the idle reset (kiosk.ui.app)
         self._title_sources: list[Screen] = []
+        self.touch_reader: QObject | None = None  # elder mode reads tapped labels (kiosk.ui.touch_reading)
         self.nav = Navigator(ctx, parent=self)
         self.status_bar = StatusBar(ctx)
         self.nav_bar = NavBar(self.nav)
@@ -343,7 +350,9 @@ class KioskWindow(QWidget):
         app = QApplication.instance()
         from kiosk.ui.admin.gesture import CornerHold
 
-        filters: list[QObject] = [f for f in (self.idle, *self.findChildren(CornerHold)) if f is not None]
+        touch = self.touch_reader if self.touch_reader is not None and getattr(self.touch_reader, "installed", False) \
+            else None
+        filters: list[QObject] = [f for f in (self.idle, touch, *self.findChildren(CornerHold)) if f is not None]
         if app is None or not filters:
             yield
             return
