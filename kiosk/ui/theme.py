@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor, QFont
 from kiosk.ui import fonts
 
 THEME_NAMES = ("standard", "elder", "contrast", "contrast-elder")
+KEYBOARD_RULES_MARK = "/* touch keyboard */"
 
 
 @dataclass(frozen=True)
@@ -176,6 +177,32 @@ QScrollBar::add-line, QScrollBar::sub-line, QScrollBar::add-page, QScrollBar::su
     height: 0; background: transparent;
 }}
 QListView {{ background: {c.background}; border: none; outline: none; }}
+""" + self.keyboard_qss()
+
+    def keyboard_qss(self) -> str:
+        """The touch keyboard's keys (kiosk.ui.widgets.keyboard): part of :meth:`qss`, so a keyboard inside
+        a screen needs no sheet of its own; a keyboard elsewhere sets this one on itself."""
+        t = self
+        c = self.colors
+        border_w = 3 if t.contrast else 2
+        h = t.min_target - 2 * border_w
+        pad = t.spacing
+        return f"""{KEYBOARD_RULES_MARK}
+QPushButton[kbd] {{
+    font-size: {t.heading_px}px; min-height: {h}px; max-height: {h}px; padding: 0 4px;
+    min-width: {t.min_target - 2 * border_w - 8}px;
+    color: {c.text}; background: {c.surface}; border: {border_w}px solid {c.border}; border-radius: {t.radius}px;
+}}
+QPushButton[kbd]:pressed {{ background: {c.card_pressed}; color: {c.text}; }}
+QPushButton[kbd]:disabled {{ color: {c.border}; border-style: dashed; }}
+QPushButton[kbd="tab"] {{ font-size: {t.body_px}px; font-weight: bold; padding: 0 {pad}px; }}
+QPushButton[kbd="tab"]:checked {{ color: {c.accent_text}; background: {c.accent}; border-color: {c.accent}; }}
+QPushButton[kbd="candidate"] {{ padding: 0 {pad}px; }}
+QPushButton[kbd="candidate"][best="true"] {{ border-color: {c.accent}; border-width: {border_w + 1}px;
+    min-height: {h - 2}px; max-height: {h - 2}px; }}
+QPushButton#key-space {{ font-size: {t.body_px}px; min-width: {t.min_target}px; }}
+QPushButton#key-hide {{ font-size: {t.body_px}px; padding: 0 {pad}px; }}
+QPushButton#key-backspace {{ min-width: {t.min_target + t.min_target // 4 - 2 * border_w - 8}px; }}
 """
 
 
