@@ -137,8 +137,18 @@ class CategoryScreen(Screen):
 
     # -- layout -------------------------------------------------------------------------------
     def orientation_changed(self, portrait: bool) -> None:
-        """Landscape: the cards in two columns, so a category's services show at once; portrait: one."""
+        """Landscape: the cards in two columns and the chips and count beside the description (one row above
+        the list, not three), so a category's services show at once; portrait: stacked, one column."""
         self._columns = 1 if portrait else 2
+        for widget in (self.chips, self.count):
+            self.page.removeWidget(widget)
+            self.header.removeWidget(widget)
+        if portrait:
+            self.page.insertWidget(1, self.chips)
+            self.page.insertWidget(2, self.count)
+        else:
+            self.header.addWidget(self.chips, 0, Qt.AlignmentFlag.AlignTop)
+            self.header.addWidget(self.count, 0, Qt.AlignmentFlag.AlignTop)
         self._place_columns()
 
     def _place_columns(self) -> None:
