@@ -131,6 +131,7 @@ class Navigator(QObject):
         screen = self.screen(name)
         if isinstance(previous, Screen) and previous is not screen:
             previous.on_leave()
+        screen.ensure_theme()  # a theme switch while it was hidden: restyle before it shows
         screen.on_enter(**params)
         self.stack.setCurrentWidget(screen)
         self.screenChanged.emit(name, screen)

@@ -351,8 +351,9 @@ class ReadAloudButton(TouchButton):
             self.reader.say(self.text_provider())
 
     def apply_theme(self, theme: Theme) -> None:
-        self.setMinimumHeight(int(theme.min_target * 1.2))
-        self._icon_color = theme.colors.accent_text
+        in_bar = self.property("role") == "nav"  # the window's bar: a bar button's size and colours
+        self.setMinimumHeight(theme.min_target if in_bar else int(theme.min_target * 1.2))
+        self._icon_color = theme.colors.text if in_bar else theme.colors.accent_text
         self.setIconSize(QSize(theme.heading_px, theme.heading_px))
         self._refresh()
 

@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor, QFont
 from kiosk.ui import fonts
 
 THEME_NAMES = ("standard", "elder", "contrast", "contrast-elder")
+KEYBOARD_RULES_MARK = "/* touch keyboard */"
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,17 @@ class Theme:
         return self.body_px
 
     @property
+    def secondary_px(self) -> int:
+        """Labels of the secondary controls (filter chips, status-bar toggles, 朗读): as large as the
+        headings in elder mode (≈ 40 px, the size China's MIIT ageing-friendly guidance asks of key text)."""
+        return self.heading_px if self.elder else self.body_px
+
+    @property
+    def scrollbar_px(self) -> int:
+        """Width of the scroll position bar on scrolling pages (≥ 24 px: seen, not a hairline)."""
+        return 28 if self.elder else 24
+
+    @property
     def bar_height(self) -> int:
         """Height of the status bar and of the back/home bar."""
         return self.min_target + 2 * (self.spacing // 2)
@@ -88,8 +100,11 @@ class Theme:
         return QColor(getattr(self.colors, name))
 
     def tile_background(self, category_color: str) -> QColor:
-        """A category tile's fill: the category colour, or black in high contrast."""
-        return QColor(self.colors.background) if self.contrast else QColor(category_color)
+        """A category tile's fill: black in high contrast; else the category colour, darkened where needed
+        until the tile's white text reaches 7:1 (the 高对比度 level: green and orange were 6.25 and 6.37)."""
+        if self.contrast:
+            return QColor(self.colors.background)
+        return QColor(darken_to(category_color, self.colors.tile_text, TILE_MIN_CONTRAST))
 
     def tile_foreground(self) -> QColor:
         return QColor(self.colors.tile_text)
@@ -138,7 +153,9 @@ QPushButton[role="nav"] {{ font-size: {self.heading_px}px; font-weight: bold; }}
 QPushButton[role="toggle"]:checked, QPushButton[role="chip"]:checked {{
     color: {c.accent_text}; background: {c.accent}; border-color: {c.accent};
 }}
-QPushButton[role="chip"] {{ border-radius: {t // 2}px; }}
+QPushButton[role="chip"] {{ border-radius: {t // 2}px; font-size: {self.secondary_px}px; }}
+QPushButton#readAloudButton {{ font-size: {self.heading_px}px; font-weight: bold; }}
+QFrame#statusBar QPushButton[role="toggle"] {{ font-size: {self.secondary_px}px; padding: 0 12px; }}
 QPushButton[role="nav"]:pressed, QPushButton[role="toggle"]:pressed, QPushButton[role="chip"]:pressed,
 QPushButton[role="choice"]:pressed {{ background: {c.card_pressed}; color: {c.text}; }}
 QPushButton[role="choice"] {{ font-size: {self.heading_px}px; text-align: left; padding: 0 {2 * pad}px; }}
@@ -152,12 +169,40 @@ QPushButton[role="report"] {{
     border: {border_w + 1}px solid {c.text};
 }}
 QPushButton[role="report"]:pressed {{ background: {c.card_pressed}; color: {c.text}; }}
-QScrollBar:vertical {{ width: {max(8, pad // 2)}px; background: transparent; margin: 0; }}
-QScrollBar::handle:vertical {{ background: {c.border}; border-radius: {max(4, pad // 4)}px; min-height: {t}px; }}
+QScrollBar:vertical {{ width: {self.scrollbar_px}px; background: {c.surface}; margin: 0;
+    border-left: 1px solid {c.border}; }}
+QScrollBar::handle:vertical {{ background: {c.muted}; border-radius: {self.scrollbar_px // 2 - 2}px;
+    min-height: {t}px; margin: 2px; }}
 QScrollBar::add-line, QScrollBar::sub-line, QScrollBar::add-page, QScrollBar::sub-page {{
     height: 0; background: transparent;
 }}
 QListView {{ background: {c.background}; border: none; outline: none; }}
+""" + self.keyboard_qss()
+
+    def keyboard_qss(self) -> str:
+        """The touch keyboard's keys (kiosk.ui.widgets.keyboard): part of :meth:`qss`, so a keyboard inside
+        a screen needs no sheet of its own; a keyboard elsewhere sets this one on itself."""
+        t = self
+        c = self.colors
+        border_w = 3 if t.contrast else 2
+        h = t.min_target - 2 * border_w
+        pad = t.spacing
+        return f"""{KEYBOARD_RULES_MARK}
+QPushButton[kbd] {{
+    font-size: {t.heading_px}px; min-height: {h}px; max-height: {h}px; padding: 0 4px;
+    min-width: {t.min_target - 2 * border_w - 8}px;
+    color: {c.text}; background: {c.surface}; border: {border_w}px solid {c.border}; border-radius: {t.radius}px;
+}}
+QPushButton[kbd]:pressed {{ background: {c.card_pressed}; color: {c.text}; }}
+QPushButton[kbd]:disabled {{ color: {c.border}; border-style: dashed; }}
+QPushButton[kbd="tab"] {{ font-size: {t.body_px}px; font-weight: bold; padding: 0 {pad}px; }}
+QPushButton[kbd="tab"]:checked {{ color: {c.accent_text}; background: {c.accent}; border-color: {c.accent}; }}
+QPushButton[kbd="candidate"] {{ padding: 0 {pad}px; }}
+QPushButton[kbd="candidate"][best="true"] {{ border-color: {c.accent}; border-width: {border_w + 1}px;
+    min-height: {h - 2}px; max-height: {h - 2}px; }}
+QPushButton#key-space {{ font-size: {t.body_px}px; min-width: {t.min_target}px; }}
+QPushButton#key-hide {{ font-size: {t.body_px}px; padding: 0 {pad}px; }}
+QPushButton#key-backspace {{ min-width: {t.min_target + t.min_target // 4 - 2 * border_w - 8}px; }}
 """
 
 
@@ -179,6 +224,20 @@ def theme_by_name(name: str) -> Theme:
     if name not in THEME_NAMES:
         raise ValueError(f"unknown theme {name!r}; one of {', '.join(THEME_NAMES)}")
     return make_theme(elder="elder" in name, contrast="contrast" in name)
+
+
+TILE_MIN_CONTRAST = 7.0
+
+
+def darken_to(color: str, text: str, ratio: float) -> str:
+    """``color`` darkened in small steps (same hue) until ``text`` on it reaches ``ratio``; unchanged when it
+    already does."""
+    fill = QColor(color)
+    for _ in range(100):
+        if contrast_ratio(text, fill.name()) >= ratio:
+            break
+        fill = fill.darker(103)
+    return fill.name()
 
 
 def contrast_ratio(fg: str, bg: str) -> float:

@@ -37,4 +37,4 @@ def test_only_known_kinds_and_listings(writable_db: Path) -> None:
     with pytest.raises(feedback.FeedbackError):
         feedback.add_feedback(conn, "no-such-listing", "closed", NOW)
     assert feedback.count_open(conn) == 0
-    assert set(feedback.KINDS) == {"wrong_phone", "wrong_address", "closed", "other"}
+    assert set(feedback.KINDS) == {"wrong_phone", "wrong_address", "wrong_hours", "missing_info", "closed", "other"}

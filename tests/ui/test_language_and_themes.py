@@ -92,6 +92,7 @@ def test_elder_mode_enlarges_text_and_targets(qtbot: Any, window: KioskWindow) -
     assert tile.minimumHeight() >= window.ctx.theme.min_target
     tap(qtbot, window.status_bar.elder_button)
     assert not window.ctx.theme.elder
+    qtbot.waitUntil(lambda: not detail.theme_pending, timeout=3000)  # the hidden page, in an idle slice
     assert px(body) == before[0]
 
 
@@ -100,7 +101,8 @@ def test_high_contrast_switches_the_palette(qtbot: Any, window: KioskWindow) -> 
     window.nav.home()
     tap(qtbot, window.status_bar.contrast_button)
     assert window.ctx.theme.contrast and window.status_bar.contrast_button.isChecked()
-    assert "background: #000000" in window.styleSheet()
+    assert "background: #000000" in window.nav.current().styleSheet()
+    assert "background: #000000" in window.status_bar.styleSheet()
     tap(qtbot, window.status_bar.contrast_button)
     assert not window.ctx.theme.contrast
 

@@ -21,7 +21,8 @@ def test_attract_home_category_detail_back_home(qtbot: Any, window: KioskWindow)
 
     tap(qtbot, nav.current())
     assert nav.current_name == "home"
-    assert window.status_bar.isVisible() and not window.nav_bar.isVisible()
+    assert window.status_bar.isVisible() and window.nav_bar.isVisible()  # for 朗读 and 找人帮忙
+    assert not window.nav_bar.back_button.isVisible() and not window.nav_bar.home_button.isVisible()
 
     home = nav.current()
     tap(qtbot, home.primary_tiles["elderly"])

@@ -214,7 +214,7 @@ def test_a_command_without_answer_drops_the_engine(qtbot: Any, make_window: Call
     window = make_window()
     window.nav.home()
     window.nav.push("detail", service_id=SERVICE)
-    button = window.nav.current().read_button
+    button = window.nav_bar.read_button
     qtbot.waitUntil(button.isVisible, timeout=10_000)
     caplog.clear()
     with caplog.at_level(logging.WARNING, logger="kiosk.ui.speech"):
@@ -236,8 +236,8 @@ def _english_detail(qtbot: Any, window: KioskWindow) -> Any:
     window.nav.home()
     window.nav.push("detail", service_id=SERVICE)
     detail = window.nav.current()
-    assert detail.read_button is not None
-    qtbot.waitUntil(detail.read_button.isVisible, timeout=10_000)  # the worker reported an English voice
+    assert window.nav_bar.read_button is not None
+    qtbot.waitUntil(window.nav_bar.read_button.isVisible, timeout=10_000)  # the worker reported an English voice
     return detail
 
 
@@ -247,7 +247,7 @@ def test_detail_page_is_read_and_leaving_stops_it(qtbot: Any, make_window: Calla
     """A tap reads the detail page in English; the second tap stops; going home stops the reading."""
     window = make_window()
     detail = _english_detail(qtbot, window)
-    button = detail.read_button
+    button = window.nav_bar.read_button
     assert button.text() == "Read aloud"
     tap(qtbot, button)
     reader = button.reader
@@ -266,7 +266,8 @@ def test_detail_page_is_read_and_leaving_stops_it(qtbot: Any, make_window: Calla
 def test_tap_shows_stop_at_once(qtbot: Any, make_window: Callable[..., KioskWindow]) -> None:
     """The pressed state (Stop reading) is there when the tap returns, well within 100 ms; so is the stop."""
     window = make_window()
-    button = _english_detail(qtbot, window).read_button
+    _english_detail(qtbot, window)
+    button = window.nav_bar.read_button
     started = time.perf_counter()
     tap(qtbot, button)
     pressed = time.perf_counter() - started
@@ -280,11 +281,11 @@ def test_tap_shows_stop_at_once(qtbot: Any, make_window: Callable[..., KioskWind
 def test_idle_reset_stops_reading(qtbot: Any, make_window: Callable[..., KioskWindow]) -> None:
     """The idle reset silences the reader along with everything else."""
     window = make_window()
-    detail = _english_detail(qtbot, window)
-    tap(qtbot, detail.read_button)
-    assert detail.read_button.reader.speaking()
+    _english_detail(qtbot, window)
+    tap(qtbot, window.nav_bar.read_button)
+    assert window.nav_bar.read_button.reader.speaking()
     idle_reset(window)
-    assert not detail.read_button.reader.speaking()
+    assert not window.nav_bar.read_button.reader.speaking()
     assert window.nav.current_name == "attract"
 
 
@@ -292,8 +293,8 @@ def test_idle_reset_stops_reading(qtbot: Any, make_window: Callable[..., KioskWi
 def test_button_hides_where_the_language_has_no_voice(qtbot: Any, make_window: Callable[..., KioskWindow]) -> None:
     """Mock has English voices only: the button shows in English, hides in Chinese; switching stops it."""
     window = make_window()
-    detail = _english_detail(qtbot, window)
-    button = detail.read_button
+    _english_detail(qtbot, window)
+    button = window.nav_bar.read_button
     tap(qtbot, button)
     window.ctx.set_language("zh")
     assert not button.reader.speaking()
@@ -303,24 +304,26 @@ def test_button_hides_where_the_language_has_no_voice(qtbot: Any, make_window: C
 
 
 @pytest.mark.usefixtures("mock_engine")
-def test_hotlines_and_news_have_the_button(qtbot: Any, make_window: Callable[..., KioskWindow],
-                                           said: list[tuple[str, str | None]]) -> None:
-    """Hotlines read their numbers digit by digit; a news article is read from its title."""
+def test_hotlines_and_news_are_read_by_the_bar_button(qtbot: Any, make_window: Callable[..., KioskWindow],
+                                                      said: list[tuple[str, str | None]]) -> None:
+    """The one 朗读 button in the bar: hotlines read their numbers digit by digit; a news article is read
+    from its title; the pages have no button of their own."""
     window = make_window()
     window.ctx.set_language("en")
     window.nav.home()
     window.nav.push("hotlines")
     hotlines = window.nav.current()
-    qtbot.waitUntil(hotlines.read_button.isVisible, timeout=10_000)
-    tap(qtbot, hotlines.read_button)
+    button = window.nav_bar.read_button
+    qtbot.waitUntil(button.isVisible, timeout=10_000)
+    tap(qtbot, button)
     assert "1 2 3 4 9" in said[-1][0]
     window.nav.home()
     news = window.nav.screen("news")
     window.nav.push("news", item_id=news.items[0].id)
-    assert news.read_button is not None and news.read_button.isVisible()
-    assert not hotlines.read_button.reader.speaking()
-    tap(qtbot, news.read_button)
+    assert button.isVisible() and not button.reader.speaking()
+    tap(qtbot, button)
     assert said[-1][0].startswith(speakable(news.article_title.text()))
+    assert not hotlines.findChildren(speech.ReadAloudButton) and not news.findChildren(speech.ReadAloudButton)
 
 
 def test_no_engine_no_button_and_screens_still_work(qtbot: Any, make_window: Callable[..., KioskWindow],
@@ -333,7 +336,7 @@ def test_no_engine_no_button_and_screens_still_work(qtbot: Any, make_window: Cal
         window.nav.push(name, **params)
         screen = window.nav.current()
         qtbot.waitUntil(lambda: speech.reader_for(window.ctx).state == speech.DROPPED, timeout=10_000)
-        assert screen.read_button is None or screen.read_button.isHidden()
+        assert window.nav_bar.read_button is None or window.nav_bar.read_button.isHidden()
         assert not [b for b in screen.findChildren(speech.ReadAloudButton) if b.isVisible()]
 
 
@@ -343,7 +346,7 @@ def test_read_aloud_setting_off_hides_the_button(qtbot: Any, make_window: Callab
     window = make_window(config=Config(read_aloud=False))
     window.nav.home()
     window.nav.push("detail", service_id=SERVICE)
-    assert window.nav.current().read_button is None
+    assert window.nav_bar.read_button is None
     assert speech.reader_for(window.ctx)._process is None  # and no worker
 
 

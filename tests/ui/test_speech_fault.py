@@ -69,7 +69,7 @@ def test_window_stays_responsive_and_the_hung_engine_is_dropped(
     window = make_window()
     window.nav.home()
     window.nav.push("detail", service_id="smart-elderly-care-12349")
-    button = window.nav.current().read_button
+    button = window.nav_bar.read_button
     assert button is not None and button.isHidden()
     reader = button.reader
     qtbot.waitUntil(lambda: bool(daemon.connections), timeout=10_000)  # the worker is now stuck in libspeechd

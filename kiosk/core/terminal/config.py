@@ -47,6 +47,7 @@ class Config:
     elder_mode_default: bool = False
     theme: str = "standard"
     read_aloud: bool = True
+    read_on_touch: bool = False
     fullscreen: bool = True
     frameless: bool = True
     stay_on_top: bool = False
@@ -153,6 +154,8 @@ SETTINGS: tuple[Setting, ...] = (
             group="Residents"),
     Setting("read_aloud", bool, "Offer the read-aloud (语音播报) button where a speech engine exists.",
             group="Residents"),
+    Setting("read_on_touch", bool, "In elder mode, also read aloud the label of each tile or button a resident "
+            "taps (where read-aloud is on and a speech engine exists).", group="Residents"),
     Setting("fullscreen", bool, "Fill the screen (kiosk mode). `kiosk run --windowed` overrides it.",
             group="Lockdown"),
     Setting("frameless", bool, "Hide the window frame and title bar.", group="Lockdown"),

@@ -19,6 +19,8 @@ from kiosk.core.listings import audit
 KINDS: dict[str, tuple[str, str]] = {
     "wrong_phone": ("电话不对", "Wrong phone number"),
     "wrong_address": ("地址不对", "Wrong address"),
+    "wrong_hours": ("开放时间不对", "Wrong opening hours"),
+    "missing_info": ("缺少信息", "Information missing"),
     "closed": ("已关门或不再提供", "Closed or no longer offered"),
     "other": ("其他问题", "Something else"),
 }

@@ -7,7 +7,13 @@ screen is shown (also when the resident comes back to it), :meth:`on_leave` when
 takes its place, and :meth:`reset` at the idle reset (clear text, scroll, choices).
 
 The kiosk window shows a status bar (clock, language, 长辈模式) and a back/home bar above every
-screen whose ``chrome`` is True; the bar's title is :meth:`title`.
+screen whose ``chrome`` is True; the bar's title is :meth:`title`, and its 朗读 button reads
+:meth:`speech_text`.
+
+Each screen carries the theme's style sheet itself (not inherited from the window), so a theme
+switch restyles only what is on screen at once: the visible screen restyles in the switch, a hidden
+one is marked :attr:`theme_pending` and restyles when it is shown next (:meth:`ensure_theme`, called
+by the navigator) or in an idle slice (the window's restyle timer), whichever comes first.
 """
 
 from __future__ import annotations
@@ -44,8 +50,12 @@ class Screen(QWidget):
         self.nav = nav
         self._portrait: bool | None = None
         self.setObjectName(type(self).__name__)
+        #: the theme changed while this screen was hidden: restyle before it shows again
+        self.theme_pending = False
+        self._styled_for = ctx.theme.name
+        self.setStyleSheet(ctx.theme.qss())  # before the children exist: they are polished against it once
         ctx.languageChanged.connect(self._language_changed)
-        ctx.themeChanged.connect(self.apply_theme)
+        ctx.themeChanged.connect(self._theme_changed)
 
     # -- what subclasses override ------------------------------------------------------------
     def title(self) -> str:
@@ -71,6 +81,14 @@ class Screen(QWidget):
     def reset(self) -> None:
         """Forget what the last resident did here (idle reset)."""
 
+    def speech_text(self) -> str:
+        """What the 朗读 button in the window's bar reads while this screen shows: by default the page's
+        readable text in layout order (labels, not sources or captions), without lines the voice of the
+        current language cannot read. Override where the page needs a better order or summary."""
+        from kiosk.ui.speech import readable_text, visible_text  # not needed at start-up
+
+        return readable_text(visible_text(self), self.ctx.language)
+
     def orientation_changed(self, portrait: bool) -> None:
         """The screen turned between portrait and landscape (also called once at the first resize)."""
 
@@ -83,6 +101,26 @@ class Screen(QWidget):
     def portrait(self) -> bool:
         """True when the screen is taller than wide (many kiosks are portrait)."""
         return self.height() > self.width()
+
+    def ensure_theme(self) -> None:
+        """Restyle now if the theme changed while this screen was hidden (the navigator calls it before
+        showing the screen; the window's idle slices call it for screens still hidden)."""
+        if self.theme_pending or self._styled_for != self.ctx.theme.name:
+            self._restyle()
+
+    def _theme_changed(self, theme: Theme) -> None:
+        if not self.isVisible():
+            self.theme_pending = True
+        elif self._styled_for != theme.name:  # not done by the window already (KioskWindow.apply_theme)
+            self._restyle()
+
+    def _restyle(self) -> None:
+        theme = self.ctx.theme
+        self.theme_pending = False
+        if self._styled_for != theme.name:
+            self._styled_for = theme.name
+            self.setStyleSheet(theme.qss())
+        self.apply_theme(theme)
 
     def _language_changed(self, _lang: str) -> None:
         self.retranslate()

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QListView, QVBoxLayout, QWidget
 
 from kiosk.core import queries
 from kiosk.core.models import Category, ServiceSummary
@@ -55,6 +55,7 @@ class CategoryScreen(Screen):
                                             self._color)
         self.view.setItemDelegate(self.delegate)
         self.view.clicked.connect(self.open_index)
+        self.view.viewport().installEventFilter(self)  # its width sets the cards' in two columns
         enable_kinetic(self.view)
         self.page = QVBoxLayout(self)
         self.page.addLayout(header)
@@ -107,6 +108,21 @@ class CategoryScreen(Screen):
         self.model.language_changed()
         self.view.viewport().update()
 
+    def speech_text(self) -> str:
+        """The category's name and description, how many services, then each service shown (name, its
+        line of facts and its description): the list is painted, so the default reading would miss it."""
+        from kiosk.ui.speech import readable_text, speakable
+
+        lines = [self.title(), self.description.plain_text() if self.description.isVisibleTo(self) else "",
+                 self.count.text()]
+        for summary in self.model.rows():
+            name = self.ctx.text(summary.name, summary.name_en)
+            description = self.ctx.text(summary.description or "", summary.description_en)
+            lines += [name, self.meta_text(summary), description]
+        if self.empty.isVisibleTo(self):
+            lines.append(self.empty.text())
+        return readable_text(speakable("\n".join(line for line in lines if line)), self.ctx.language)
+
     def apply_theme(self, theme: Theme) -> None:
         s = theme.spacing
         self.page.setContentsMargins(s, s, s, 0)
@@ -114,9 +130,41 @@ class CategoryScreen(Screen):
         self.header.setSpacing(s)
         self.chips.set_spacing(s)
         self.delegate.set_theme(theme)
+        self._place_columns()
         self._update_icon()
         self.view.doItemsLayout()
         self.view.viewport().update()
+
+    # -- layout -------------------------------------------------------------------------------
+    def orientation_changed(self, portrait: bool) -> None:
+        """Landscape: the cards in two columns and the chips and count beside the description (one row above
+        the list, not three), so a category's services show at once; portrait: stacked, one column."""
+        self._columns = 1 if portrait else 2
+        for widget in (self.chips, self.count):
+            self.page.removeWidget(widget)
+            self.header.removeWidget(widget)
+        if portrait:
+            self.page.insertWidget(1, self.chips)
+            self.page.insertWidget(2, self.count)
+        else:
+            self.header.addWidget(self.chips, 0, Qt.AlignmentFlag.AlignTop)
+            self.header.addWidget(self.count, 0, Qt.AlignmentFlag.AlignTop)
+        self._place_columns()
+
+    def _place_columns(self) -> None:
+        columns = getattr(self, "_columns", 1)
+        if columns != self.delegate.columns:
+            self.delegate.columns = columns
+            self.view.setFlow(QListView.Flow.LeftToRight if columns > 1 else QListView.Flow.TopToBottom)
+            self.view.setWrapping(columns > 1)
+            self.view.setResizeMode(QListView.ResizeMode.Adjust)
+        self.delegate.sizeHintChanged.emit(QModelIndex())  # the width follows the view's
+        self.view.doItemsLayout()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and self.delegate.columns > 1 and watched is self.view.viewport():
+            self.delegate.sizeHintChanged.emit(QModelIndex())
+        return False
 
     # -- content ------------------------------------------------------------------------------
     def _color(self, _summary: ServiceSummary) -> str:

@@ -83,6 +83,17 @@ class HomeScreen(Screen):
         self.feature_tiles["news"].set_texts(self.tr("上街新闻"), self.tr("区里的发展和变化"))
         self.feature_tiles["figures"].set_texts(self.tr("区情数字"), self.tr("图表看上街"))
 
+    def speech_text(self) -> str:
+        """The search hint, then every tile with its subtitle ("养老服务，2 项服务"), in the order they show
+        (the tiles are painted, so the default reading of labels would find none)."""
+        comma = "，" if self.ctx.language == "zh" else ", "
+        lines = [self.search_button.text().rstrip("…")]
+        for tile in self.all_tiles():
+            lines.append(f"{tile.text()}{comma}{tile.subtitle}" if tile.subtitle else tile.text())
+        from kiosk.ui.speech import readable_text, speakable
+
+        return readable_text(speakable("\n".join(lines)), self.ctx.language)
+
     def _count_text(self, n: int) -> str:
         return self.tr("%n 项服务", "", n)
 

@@ -11,7 +11,7 @@ from kiosk.ui import icons
 from kiosk.ui.context import AppContext
 from kiosk.ui.navigation import Navigator
 from kiosk.ui.screens.base import Screen
-from kiosk.ui.speech import read_aloud_button, reader_for, visible_text
+from kiosk.ui.speech import speakable
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets.kinetic import enable_kinetic, scroll_to_top
 from kiosk.ui.widgets.text import TextBlock, label
@@ -53,9 +53,6 @@ class HotlinesScreen(Screen):
         content = QWidget()
         inner = QVBoxLayout(content)
         inner.addWidget(self.intro)
-        self.read_button = read_aloud_button(reader_for(ctx, nav), lambda: visible_text(self.scroll_area))
-        if self.read_button is not None:  # None: no speech engine on this terminal
-            inner.addWidget(self.read_button)
         inner.addLayout(self.grid)
         inner.addStretch(1)
         self.inner = inner
@@ -75,6 +72,14 @@ class HotlinesScreen(Screen):
 
     def reset(self) -> None:
         scroll_to_top(self.scroll_area)
+
+    def speech_text(self) -> str:
+        """The intro, then each number (digit by digit) with its name: "1 2 3 4 9，智慧养老服务平台"."""
+        comma = "，" if self.ctx.language == "zh" else ", "
+        lines = [self.intro.text()]
+        for card in self.cards:
+            lines.append(f"{speakable(card.hotline.number, spell_numbers=True)}{comma}{card.name.text()}")
+        return "\n".join(line for line in lines if line.strip())
 
     def retranslate(self) -> None:
         self.intro.setText(self.tr("请用电话拨打以下号码。"))
@@ -99,11 +104,9 @@ class HotlinesScreen(Screen):
     def orientation_changed(self, portrait: bool) -> None:
         for card in self.cards:
             self.grid.removeWidget(card)
-        columns = 1 if portrait else 2
+        # landscape: three columns, so every number shows at once without scrolling
+        columns = 1 if portrait else 3
         for i, card in enumerate(self.cards):
             row, col = divmod(i, columns)
-            first_wide = i == 0 and columns > 1
-            if columns > 1:
-                row, col = (0, 0) if first_wide else divmod(i + 1, columns)
-            self.grid.addWidget(card, row, col, 1, columns if first_wide else 1)
+            self.grid.addWidget(card, row, col)
         self.grid.setAlignment(Qt.AlignmentFlag.AlignTop)

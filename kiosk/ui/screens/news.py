@@ -1,19 +1,23 @@
-"""News: the article's sections as a list of cards, and each section as a readable page."""
+"""News: the article's sections as a list of cards, and each section as a readable page.
+
+The newspaper's photo captions ("图：…") are not shown: the kiosk has no photos, and a caption without
+its photo only puzzles. Card excerpts are cut at a word boundary (kiosk.core.content.excerpt). In
+landscape the cards stand in three columns with shorter excerpts, so the whole list shows at once."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.core import queries
+from kiosk.core.content.excerpt import excerpt
 from kiosk.core.models import NewsItem
-from kiosk.ui import icons
 from kiosk.ui.context import AppContext
 from kiosk.ui.navigation import Navigator
 from kiosk.ui.screens.base import Screen
-from kiosk.ui.speech import read_aloud_button, reader_for, visible_text
+from kiosk.ui.speech import readable_text, visible_text
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets.clickcard import ClickCard
 from kiosk.ui.widgets.kinetic import enable_kinetic, scroll_to_top
@@ -36,13 +40,12 @@ class NewsCard(ClickCard):
         self.setObjectName(f"news-{item.id}")
         self.title = label("", "heading", wrap=True)
         self.summary = TextBlock("", "body")
-        self.caption = label("", "muted", wrap=True)
-        for w in (self.title, self.summary, self.caption):
+        for w in (self.title, self.summary):
             w.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.box = QVBoxLayout(self)
         self.box.addWidget(self.title)
         self.box.addWidget(self.summary)
-        self.box.addWidget(self.caption)
+        self.box.addStretch(1)
 
 
 class NewsScreen(Screen):
@@ -60,27 +63,25 @@ class NewsScreen(Screen):
             card.clicked.connect(lambda c=card: nav.push("news", item_id=c.item.id))
         list_content = QWidget()
         self.list_layout = QVBoxLayout(list_content)
-        for card in self.cards:
-            self.list_layout.addWidget(card)
+        self.grid = QGridLayout()
+        self.list_layout.addLayout(self.grid)
         self.list_layout.addStretch(1)
+        self._columns = 0
+        self.place_cards(1)
         self.list_area = _scroll(list_content)
         # article page
         self.article_title = label("", "title", wrap=True)
         self.article_title.setObjectName("articleTitle")
         self.summary_en = TextBlock("", "body")
         self.original_note = label("", "heading", wrap=True)
-        self.captions_box = QVBoxLayout()
         self.body = TextBlock("", "body")
         self.body.setObjectName("articleBody")
         self.credit = label("", "muted", wrap=True)
         self.source = TextBlock("", "muted")
         article_content = QWidget()
         self.article_layout = QVBoxLayout(article_content)
-        self.read_button = read_aloud_button(reader_for(ctx, nav), lambda: visible_text(self.article_area))
-        for w in (self.article_title, self.read_button, self.summary_en, self.original_note):
-            if w is not None:  # read_button is None without a speech engine
-                self.article_layout.addWidget(w)
-        self.article_layout.addLayout(self.captions_box)
+        for w in (self.article_title, self.summary_en, self.original_note):
+            self.article_layout.addWidget(w)
         for w in (self.body, self.credit, self.source):
             self.article_layout.addWidget(w)
         self.article_layout.addStretch(1)
@@ -91,7 +92,6 @@ class NewsScreen(Screen):
         page = QVBoxLayout(self)
         page.setContentsMargins(0, 0, 0, 0)
         page.addWidget(self.pages)
-        self.caption_rows: list[QWidget] = []
         self.retranslate()
         self.apply_theme(ctx.theme)
 
@@ -112,6 +112,31 @@ class NewsScreen(Screen):
             scroll_to_top(self.article_area)
         self.pages.setCurrentWidget(self.article_area)
 
+    def speech_text(self) -> str:
+        """The article (title, English summary, text) when one is open; else the section titles, each with
+        its excerpt — not the source lines."""
+        if self.pages.currentWidget() is self.article_area:
+            return readable_text(visible_text(self.article_area), self.ctx.language)
+        lines = [f"{card.title.text()}。{card.summary.plain_text()}" if self.ctx.language == "zh"
+                 else f"{card.title.text()}. {card.summary.plain_text()}" for card in self.cards]
+        return readable_text("\n".join(lines), self.ctx.language)
+
+    def place_cards(self, columns: int) -> None:
+        """The section cards in ``columns`` columns (1 in portrait, 3 in landscape)."""
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for card in self.cards:
+            self.grid.removeWidget(card)
+        for i, card in enumerate(self.cards):
+            self.grid.addWidget(card, i // columns, i % columns)
+        for col in range(3):
+            self.grid.setColumnStretch(col, 1 if col < columns else 0)  # columns of one width
+
+    def orientation_changed(self, portrait: bool) -> None:
+        self.place_cards(1 if portrait else 3)
+        self.retranslate()  # shorter excerpts in three columns
+
     def reset(self) -> None:
         self.item = None
         self.pages.setCurrentWidget(self.list_area)
@@ -124,9 +149,8 @@ class NewsScreen(Screen):
             item = card.item
             card.title.setText(self.ctx.text(item.title, item.title_en))
             first = item.summary_en if lang == "en" and item.summary_en else item.paragraphs[0]
-            card.summary.set_text(first[:90] + ("…" if len(first) > 90 else "") if first else "")
-            card.caption.setText(self.tr("图：%1").replace("%1", item.captions[0]) if item.captions else "")
-            card.caption.setVisible(bool(item.captions))
+            limit = (90 if lang == "zh" else 160) if self._columns < 3 else (60 if lang == "zh" else 100)
+            card.summary.set_text(excerpt(first, limit) if first else "")
         if self.item is not None:
             self.show_article()
 
@@ -140,22 +164,6 @@ class NewsScreen(Screen):
         self.summary_en.setVisible(english and bool(item.summary_en))
         self.original_note.setText(self.tr("中文原文"))
         self.original_note.setVisible(english)
-        for row in self.caption_rows:
-            self.captions_box.removeWidget(row)
-            row.deleteLater()
-        self.caption_rows = []
-        theme = self.ctx.theme
-        for caption in item.captions:
-            row = QWidget()
-            row_layout = QHBoxLayout(row)
-            row_layout.setContentsMargins(0, 0, 0, 0)
-            icon = QLabel()
-            icon.setPixmap(icons.pixmap("fa5s.camera", theme.colors.muted, theme.body_px))
-            text = label(self.tr("图：%1").replace("%1", caption), "muted", wrap=True)
-            row_layout.addWidget(icon)
-            row_layout.addWidget(text, 1)
-            self.captions_box.addWidget(row)
-            self.caption_rows.append(row)
         self.body.set_text("\n\n".join(item.paragraphs))
         self.credit.setText(item.credit or "")
         self.credit.setVisible(bool(item.credit))
@@ -167,6 +175,7 @@ class NewsScreen(Screen):
         for layout in (self.list_layout, self.article_layout):
             layout.setContentsMargins(2 * s, s, 2 * s, s)
             layout.setSpacing(s)
+        self.grid.setSpacing(s)
         for card in self.cards:
             card.box.setContentsMargins(s * 2, s, s * 2, s)
         if self.item is not None:

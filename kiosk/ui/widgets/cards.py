@@ -140,8 +140,12 @@ class CardDelegateBase(QStyledItemDelegate):
         return max(t.min_target, inner + 2 * t.spacing) + t.spacing
 
 
+    #: cards side by side (the view wraps them: CategoryScreen in landscape); 1: one card per row
+    columns = 1
+
     def sizeHint(self, option: QStyleOptionViewItem, index: ModelIndex) -> QSize:
-        return QSize(max(option.rect.width(), self.theme.min_target), self.card_height())
+        width = (self.view.viewport().width() - 1) // self.columns if self.columns > 1 else option.rect.width()
+        return QSize(max(width, self.theme.min_target), self.card_height())
 
     def paint_card(self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex, *, title: str,
                    body: str, meta: str, stripe: str, tag: str = "") -> None:

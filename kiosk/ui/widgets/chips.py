@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QButtonGroup, QPushButton, QWidget
 
+from kiosk.ui.widgets.flow import FlowLayout
 from kiosk.ui.widgets.text import button
 
 
 class ChipBar(QWidget):
-    """Exclusive checkable chips; ``chipSelected(key)`` when the resident taps one."""
+    """Exclusive checkable chips; ``chipSelected(key)`` when the resident taps one. The chips wrap onto a
+    second line when they do not fit (elder-mode labels are 40 px)."""
 
     chipSelected = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.row = QHBoxLayout(self)
-        self.row.setContentsMargins(0, 0, 0, 0)
-        self.row.addStretch(1)
+        self.row = FlowLayout(self)
         self.group = QButtonGroup(self)
         self.group.setExclusive(True)
         self.chips: dict[str, QPushButton] = {}
@@ -31,7 +31,7 @@ class ChipBar(QWidget):
         chip.setCheckable(True)
         self.group.addButton(chip)
         chip.clicked.connect(lambda _=False, k=key: self.chipSelected.emit(k))
-        self.row.insertWidget(self.row.count() - 1, chip)
+        self.row.addWidget(chip)
         self.chips[key] = chip
         if len(self.chips) == 1:
             chip.setChecked(True)

@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.ui.theme import Theme, make_theme
+from kiosk.ui.theme import KEYBOARD_RULES_MARK, Theme, make_theme
 
 PINYIN = "pinyin"
 ABC = "abc"
@@ -477,13 +477,20 @@ class TouchKeyboard(QWidget):
         """The smallest text on the keyboard (the accessibility audit checks it)."""
         return self._theme.body_px
 
+    def _rules_from_ancestor(self) -> bool:
+        """True when a parent's style sheet already has the keyboard's rules (a screen's Theme.qss())."""
+        parent = self.parentWidget()
+        while parent is not None:
+            if KEYBOARD_RULES_MARK in parent.styleSheet():
+                return True
+            parent = parent.parentWidget()
+        return False
+
     def apply_theme(self, theme: Theme) -> None:
         """Key sizes from the theme's touch target, colours from its palette."""
         self._theme = theme
         t = theme
-        c = t.colors
         gap = self._gap()
-        border_w = 3 if t.contrast else 2
         for page in (self.letters_page, self.numbers_page):
             layout = page.layout()
             if layout is not None:
@@ -499,27 +506,11 @@ class TouchKeyboard(QWidget):
         self._bar.setSpacing(gap)
         self.page_layout.setSpacing(gap)
         self.candidate_bar.setFixedHeight(t.min_target)
-        # Every size is in the style sheet (the window's sheet gives all buttons a min-width, so sizes
-        # set in code would be undone at the next polish). Box model: content + padding + border.
-        h = t.min_target - 2 * border_w
-        pad = t.spacing
-        sheet = f"""
-QPushButton[kbd] {{
-    font-size: {t.heading_px}px; min-height: {h}px; max-height: {h}px; padding: 0 4px;
-    min-width: {t.min_target - 2 * border_w - 8}px;
-    color: {c.text}; background: {c.surface}; border: {border_w}px solid {c.border}; border-radius: {t.radius}px;
-}}
-QPushButton[kbd]:pressed {{ background: {c.card_pressed}; color: {c.text}; }}
-QPushButton[kbd]:disabled {{ color: {c.border}; border-style: dashed; }}
-QPushButton[kbd="tab"] {{ font-size: {t.body_px}px; font-weight: bold; padding: 0 {pad}px; }}
-QPushButton[kbd="tab"]:checked {{ color: {c.accent_text}; background: {c.accent}; border-color: {c.accent}; }}
-QPushButton[kbd="candidate"] {{ padding: 0 {pad}px; }}
-QPushButton[kbd="candidate"][best="true"] {{ border-color: {c.accent}; border-width: {border_w + 1}px;
-    min-height: {h - 2}px; max-height: {h - 2}px; }}
-QPushButton#key-space {{ font-size: {t.body_px}px; min-width: {t.min_target}px; }}
-QPushButton#key-hide {{ font-size: {t.body_px}px; padding: 0 {pad}px; }}
-QPushButton#key-backspace {{ min-width: {t.min_target + t.min_target // 4 - 2 * border_w - 8}px; }}
-"""
+        # Every size is in the style sheet (the theme's sheet gives all buttons a min-width, so sizes set
+        # in code would be undone at the next polish): Theme.keyboard_qss(). Inside a screen the screen's
+        # sheet carries those rules already (Theme.qss()), so the keyboard has none of its own: a theme
+        # switch then re-polishes its keys once, not twice. Elsewhere (the worker tools) it sets them.
+        sheet = "" if self._rules_from_ancestor() else t.keyboard_qss()
         if sheet != self.styleSheet():  # the same sheet again would still re-polish every key (≈ 10 ms)
             self.setStyleSheet(sheet)
         for widget in self._page_widgets.values():

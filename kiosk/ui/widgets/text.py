@@ -75,11 +75,13 @@ class ElidedLabel(QLabel):
     """One line that ends in "…" when the space is short (never clipped mid-glyph); always plain text
     (it shows names from the database: "<b>" in a category name is three characters, not bold)."""
 
-    def __init__(self, text: str = "", role: str = "body", parent: QWidget | None = None) -> None:
+    def __init__(self, text: str = "", role: str = "body", parent: QWidget | None = None, *,
+                 min_chars: int = 0) -> None:
         super().__init__(parent)
         self.setProperty("role", role)
         self.setTextFormat(Qt.TextFormat.PlainText)
         self._full = text
+        self.min_chars = min_chars  # fewer characters than this would fit: show nothing ("上…" says nothing)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         super().setText(text)
 
@@ -101,4 +103,7 @@ class ElidedLabel(QLabel):
 
     def _elide(self) -> None:
         metrics = QFontMetrics(self.font())
-        super().setText(metrics.elidedText(self._full, Qt.TextElideMode.ElideRight, max(0, self.width())))
+        shown = metrics.elidedText(self._full, Qt.TextElideMode.ElideRight, max(0, self.width()))
+        if shown != self._full and len(shown.rstrip("…")) < self.min_chars:
+            shown = ""
+        super().setText(shown)
