@@ -17,8 +17,23 @@ included), which stop as soon as enough hits are found. The in-memory copy reloa
 
 Ranking, best first (``SearchHit.score``): exact name 100 > name prefix 90 > name contains 80 >
 pinyin prefix 70 > pinyin contains 65 > initials prefix 60 > initials contains 55 > everyday word
-(synonym) 50/45 > description 20. Ties keep a fixed order: kind (category, service, hotline,
-figure, news), then display order. A thing appears once, at its best rank.
+(synonym) 50/45 > description 20 > one-key typo 10. Ties keep a fixed order: kind (category, service,
+hotline, figure, news), then display order. A thing appears once, at its best rank.
+
+Two groups. What a resident comes for — categories, services, hotlines (``group == "main"``) — is
+listed first; the district's figures and news (``"info"``) follow in a group of their own with a
+small cap (:data:`INFO_LIMIT`), so "y" or "养老" can no longer fill the page with GDP figures.
+
+Errand words (:mod:`kiosk.core.search.errands`): when the query *is* one (身份证, 药店), the
+everyday-word tier uses that table instead of the synonyms — the category, and only the listings
+the table says serve the errand; or nothing at all for an errand this terminal has no listing for.
+:func:`find` returns the errand with the hits, for the screen's "去看：政务服务" / "本机暂无" line.
+
+One-key typos (:mod:`kiosk.core.search.typos`): when letters as typed find fewer than
+:data:`TYPO_BELOW` main hits, the words one neighbouring key away are tried (only those whose
+syllables or English word occur in the index, at most :data:`TYPO_TRIES` searches); the first that
+finds something adds at most :data:`TYPO_LIMIT` hits after the others, and :func:`find` says which
+word it was ("您是不是要找：yanglao").
 
 No user text ever reaches SQL, so quotes, ``*``, ``NEAR(``, ``' OR 1=1 --`` are just characters.
 """
@@ -35,6 +50,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from itertools import accumulate
 
+from kiosk.core.search.errands import Errand, find_errand
 from kiosk.core.search.index import (
     KIND_RANK,
     IndexRow,
@@ -46,10 +62,12 @@ from kiosk.core.search.index import (
     name_key,
 )
 from kiosk.core.search.index import reindex as reindex
-from kiosk.core.search.pinyin import is_han, segmentations
+from kiosk.core.search.pinyin import SYLLABLES, is_han, segmentations
 from kiosk.core.search.pinyin_store import chars_readings
+from kiosk.core.search.typos import one_key_variants
 
-__all__ = ["MAX_QUERY_CHARS", "SCORES", "SearchHit", "record_miss", "reindex", "search", "warm_up"]
+__all__ = ["INFO_LIMIT", "MAX_QUERY_CHARS", "SCORES", "SearchHit", "SearchOutcome", "find", "record_miss",
+           "reindex", "result_group", "search", "warm_up"]
 
 MAX_QUERY_CHARS = 100
 """Only the first 100 characters of a query are used (names are far shorter)."""
@@ -60,8 +78,31 @@ MAX_MISS_CHARS = 100
 SCORES = {
     "exact": 100.0, "prefix": 90.0, "contains": 80.0, "pinyin_prefix": 70.0, "pinyin_contains": 65.0,
     "initials_prefix": 60.0, "initials_contains": 55.0, "synonym": 50.0, "synonym_partial": 45.0,
-    "description": 20.0,
+    "description": 20.0, "typo": 10.0,
 }
+
+MAIN_KINDS = frozenset({"category", "service", "hotline"})
+"""Kinds listed first (what residents come for); every other kind is district information."""
+
+INFO_LIMIT = 8
+"""At most this many figures and news sections per search, below the services."""
+
+TYPO_BELOW = 3
+"""One-key typo variants are tried when the query finds fewer main hits than this."""
+
+TYPO_LIMIT = 8
+"""At most this many hits come from a typo variant."""
+
+TYPO_TRIES = 3
+"""At most this many typo variants are searched (each a full search, so this bounds the cost)."""
+
+TYPO_MIN_LETTERS = 3
+"""Shorter letter queries are not corrected (every two letters are one slip from many words)."""
+
+
+def result_group(kind: str) -> str:
+    """``"main"`` for categories, services and hotlines; ``"info"`` for figures and news."""
+    return "main" if kind in MAIN_KINDS else "info"
 
 _DOC = "\x00"   # starts every segment of a haystack
 _LINE = "\n"    # starts every name / reading line inside a segment
@@ -79,6 +120,22 @@ class SearchHit:
     category_id: str | None
     score: float
     snippet: str | None = None   # the matching part of the description, for description hits
+
+    @property
+    def group(self) -> str:
+        """See :func:`result_group`."""
+        return result_group(self.kind)
+
+
+@dataclass(frozen=True)
+class SearchOutcome:
+    """What :func:`find` gives: the hits (main group, typo hits, then the info group) and why."""
+
+    hits: list[SearchHit]
+    errand: Errand | None = None
+    """The errand word in the query and where it leads (None: no errand word)."""
+    corrected: str | None = None
+    """The one-key variant of the query whose hits were added (None: no typo correction)."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -204,6 +261,18 @@ class _MemoryIndex:
             elif r.kind == "service" and r.category_id:
                 self.category_services.setdefault(r.category_id, []).append(n)
         self.category_order = {cid: n for n, cid in enumerate(self.category_doc)}
+        self.info = [result_group(r.kind) == "info" for r in docs]
+        # for typo variants: the syllables and syllable pairs, and the English words, the index holds
+        self.syllables: set[str] = set()
+        self.pairs: set[tuple[str, str]] = set()
+        self.words_en: set[str] = set()
+        for r in rows:
+            for line in r.pinyin.split(_LINE):
+                syllables = line.lstrip("~ ").split()
+                self.syllables.update(syllables)
+                self.pairs.update(itertools.pairwise(syllables))
+            for line in r.names_en.split(_LINE):
+                self.words_en.update(w for w in line.split() if len(w) >= TYPO_MIN_LETTERS and w.isalpha())
         self.synonyms = [
             _Synonym(r.names, r.names_en, _pinyin_segment(r.pinyin),
                      frozenset(line.replace(" ", "") for line in r.pinyin.split(_LINE) if line[:1] != "~"),
@@ -213,22 +282,33 @@ class _MemoryIndex:
 
     # ---- the search itself ------------------------------------------------------------------
 
-    def search(self, q: _Query, limit: int) -> list[SearchHit]:
+    def search(self, q: _Query, limit: int, info_limit: int = INFO_LIMIT) -> list[SearchHit]:
+        """Main hits (at most ``limit``), then info hits (at most ``info_limit``), each best first."""
         hits: dict[int, tuple[float, str | None]] = {}  # doc → (score, snippet); insertion order = rank
+        caps = (limit, max(0, info_limit))
+        counts = [0, 0]  # main, info
+        info = self.info
+
+        def room(doc: int) -> bool:
+            group = info[doc]
+            return counts[group] < caps[group]
+
+        def add(doc: int, score: float, snippet: str | None = None) -> bool:
+            """Add ``doc`` if its group has room; True when both groups are full."""
+            if doc not in hits and room(doc):
+                hits[doc] = (score, snippet)
+                counts[info[doc]] += 1
+            return counts[0] >= caps[0] and counts[1] >= caps[1]
 
         def tier(score: float, found: Iterable[int]) -> bool:
-            for doc in found:
-                if doc not in hits:
-                    hits[doc] = (score, None)
-                    if len(hits) >= limit:
-                        return True
-            return False
+            return any(add(doc, score) for doc in found)
 
         def scans(hay: _Haystack, needles: Iterable[str], accept: Callable[[int], bool] | None = None) -> list[int]:
-            need = limit - len(hits)
+            need = caps[0] + caps[1] - len(hits)
             merged: set[int] = set()
+            ok = room if accept is None else (lambda doc: room(doc) and accept(doc))
             for needle in needles:
-                merged.update(hay.scan(needle, need, hits, accept))
+                merged.update(hay.scan(needle, need, hits, ok))
             return sorted(merged)[:need]
 
         key, en = q.key, q.en
@@ -257,19 +337,62 @@ class _MemoryIndex:
             if tier(SCORES["initials_contains"], scans(self.initials_hay, initials, accept)):
                 return self._hits(hits)
 
-        for score, category_id in self._synonym_categories(q, splits):
-            found = [self.category_doc[category_id]] if category_id in self.category_doc else []
-            found.extend(self.category_services.get(category_id, ())[: limit * 2])
-            if tier(score, found):
+        errand = self.errand(q)
+        if errand is not None and errand.exact:  # the errand table, not the synonyms (see kiosk.core.search.errands)
+            if errand.category_id is not None and tier(SCORES["synonym"], self._errand_docs(errand)):
                 return self._hits(hits)
+        else:
+            for score, category_id in self._synonym_categories(q, splits):
+                found = [self.category_doc[category_id]] if category_id in self.category_doc else []
+                found.extend(self.category_services.get(category_id, ())[: limit * 2])
+                if tier(score, found):
+                    return self._hits(hits)
 
         text = q.body.strip()
         if text and (not text.isascii() or len(text) >= 2):
             # Latin text must start a word (so "ts" does not match "facilities"); Chinese matches anywhere.
             needle = " " + text if text.isascii() and text[:1].isalpha() else text
             for doc in scans(self.body_hay, [needle]):
-                hits[doc] = (SCORES["description"], self._snippet(doc, text))
+                add(doc, SCORES["description"], self._snippet(doc, text))
         return self._hits(hits)
+
+    def errand(self, q: _Query) -> Errand | None:
+        """The errand word of the query, pointing only to categories with active listings."""
+        return find_errand(q.key, q.en, self.category_services)
+
+    def _errand_docs(self, errand: Errand) -> list[int]:
+        """The category of an errand, then the listings the errand table says serve it."""
+        cid = errand.category_id or ""
+        docs = [self.category_doc[cid]] if cid in self.category_doc else []
+        for doc in self.category_services.get(cid, ()):
+            if errand.whole or any(word in self.names[doc] for word in errand.names):
+                docs.append(doc)
+        return docs
+
+    def typo_variant(self, letters: str) -> tuple[str, list[SearchHit]] | None:
+        """The first one-key variant of ``letters`` that finds main hits, with its hits (capped)."""
+        tries = 0
+        for variant in one_key_variants(letters):
+            if not self._plausible(variant):
+                continue
+            found = self.search(_analyse(variant), TYPO_LIMIT, 0)
+            if found:
+                return variant, found
+            tries += 1
+            if tries >= TYPO_TRIES:
+                break
+        return None
+
+    def _plausible(self, word: str) -> bool:
+        """Whether ``word`` can match at all: an English word of the names, or syllables that occur together."""
+        if word in self.words_en:
+            return True
+        for pieces in segmentations(word, limit=2):
+            whole = list(pieces if pieces[-1] in SYLLABLES else pieces[:-1])
+            if whole and all(s in self.syllables for s in whole) and all(
+                    pair in self.pairs for pair in itertools.pairwise(whole)):
+                return True
+        return False
 
     def _has_chars(self, chars: tuple[str, ...]) -> Callable[[int], bool]:
         def accept(doc: int) -> bool:
@@ -302,8 +425,10 @@ class _MemoryIndex:
         return ("…" if start > 0 else "") + source[start:end] + ("…" if end < len(source) else "")
 
     def _hits(self, hits: dict[int, tuple[float, str | None]]) -> list[SearchHit]:
+        """The hits in rank order, the main group before the info group."""
+        ordered = sorted(hits.items(), key=lambda item: self.info[item[0]])  # stable: rank within a group
         return [SearchHit(self.kinds[d], self.ids[d], self.names[d], self.names_en[d], self.category_ids[d],
-                          score, snippet) for d, (score, snippet) in hits.items()]
+                          score, snippet) for d, (score, snippet) in ordered]
 
 
 def _synonym_score(syn: _Synonym, q: _Query, needles: list[str]) -> float | None:
@@ -389,20 +514,40 @@ def warm_up(conn: sqlite3.Connection) -> None:
     _index_for(conn)
 
 
-def search(conn: sqlite3.Connection, query: str, *, limit: int = 50) -> list[SearchHit]:
-    """Ranked hits for ``query`` (at most ``limit``); ``[]`` for an empty or unmatched query.
+def search(conn: sqlite3.Connection, query: str, *, limit: int = 50, info_limit: int = INFO_LIMIT) -> list[SearchHit]:
+    """Ranked hits for ``query``: :attr:`SearchOutcome.hits` of :func:`find`, at most ``limit`` in all
+    (services first, so the figures and news are the ones left out); ``[]`` for none.
 
     Never raises for any query text. See the module docstring for what matches and how it ranks.
     """
+    return find(conn, query, limit=limit, info_limit=info_limit).hits[: max(0, limit)]
+
+
+def find(conn: sqlite3.Connection, query: str, *, limit: int = 50, info_limit: int = INFO_LIMIT) -> SearchOutcome:
+    """Hits for ``query`` — at most ``limit`` categories, services and hotlines, then at most
+    :data:`TYPO_LIMIT` hits of a one-key variant when those were few, then at most ``info_limit``
+    figures and news — with the query's errand word and the variant used, if any.
+    """
     if limit <= 0 or not isinstance(query, str):
-        return []
+        return SearchOutcome([])
     q = _analyse(query)
     if not q.key and not q.en:
-        return []
+        return SearchOutcome([])
     index = _index_for(conn)
     if q.mixed:  # 养lao: the readings of 养, from the database (kiosk.core.search.pinyin_store)
         q = replace(q, readings=chars_readings(conn, q.han))
-    return index.search(q, limit)
+    hits = index.search(q, limit, min(info_limit, limit))
+    errand = index.errand(q)
+    main = [h for h in hits if h.group == "main"]
+    corrected = None
+    if errand is None and len(main) < TYPO_BELOW and len(q.letters) >= TYPO_MIN_LETTERS:
+        found = index.typo_variant(q.letters)
+        if found is not None:
+            corrected, typo_hits = found
+            seen = {(h.kind, h.id) for h in hits}
+            extra = [replace(h, score=SCORES["typo"]) for h in typo_hits if (h.kind, h.id) not in seen]
+            hits = [*main, *extra[: max(0, limit - len(main))], *(h for h in hits if h.group != "main")]
+    return SearchOutcome(hits, errand, corrected)
 
 
 def normalise_miss(query: str) -> str:
