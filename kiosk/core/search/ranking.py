@@ -48,6 +48,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 from itertools import accumulate
 
 from kiosk.core.search.errands import Errand, find_errand
@@ -204,18 +205,20 @@ class _Haystack:
         return self.text[self.starts[doc]:self.starts[doc + 1]]
 
     def scan(self, needle: str, need: int, seen: Container[int],
-             accept: Callable[[int], bool] | None = None) -> list[int]:
-        """The first ``need`` documents (in order) containing ``needle``, skipping those in ``seen``."""
+             accept: Callable[[int], bool] | None = None, docs: tuple[int, int] | None = None) -> list[int]:
+        """The first ``need`` documents (in order) containing ``needle``, skipping those in ``seen``;
+        only documents ``docs[0] <= d < docs[1]`` when given."""
         found: list[int] = []
         text, starts = self.text, self.starts
-        pos = text.find(needle)
+        lo, hi = (starts[docs[0]], starts[docs[1]]) if docs is not None else (0, len(text))
+        pos = text.find(needle, lo, hi)
         while pos != -1:
             doc = bisect_right(starts, pos) - 1
             if doc not in seen and (accept is None or accept(doc)):
                 found.append(doc)
                 if len(found) >= need:
                     break
-            pos = text.find(needle, starts[doc + 1])
+            pos = text.find(needle, starts[doc + 1], hi)
         return found
 
 
@@ -262,17 +265,11 @@ class _MemoryIndex:
                 self.category_services.setdefault(r.category_id, []).append(n)
         self.category_order = {cid: n for n, cid in enumerate(self.category_doc)}
         self.info = [result_group(r.kind) == "info" for r in docs]
-        # for typo variants: the syllables and syllable pairs, and the English words, the index holds
-        self.syllables: set[str] = set()
-        self.pairs: set[tuple[str, str]] = set()
-        self.words_en: set[str] = set()
-        for r in rows:
-            for line in r.pinyin.split(_LINE):
-                syllables = line.lstrip("~ ").split()
-                self.syllables.update(syllables)
-                self.pairs.update(itertools.pairwise(syllables))
-            for line in r.names_en.split(_LINE):
-                self.words_en.update(w for w in line.split() if len(w) >= TYPO_MIN_LETTERS and w.isalpha())
+        # docs are in kind order, so the info group is one run at the end: once a group is full, scans skip it
+        self.first_info = next((n for n, info in enumerate(self.info) if info), len(docs))
+        assert not any(self.info[: self.first_info]) and all(self.info[self.first_info:])
+        self._rows = rows
+        self._lower: dict[int, str] = {}
         self.synonyms = [
             _Synonym(r.names, r.names_en, _pinyin_segment(r.pinyin),
                      frozenset(line.replace(" ", "") for line in r.pinyin.split(_LINE) if line[:1] != "~"),
@@ -282,20 +279,20 @@ class _MemoryIndex:
 
     # ---- the search itself ------------------------------------------------------------------
 
-    def search(self, q: _Query, limit: int, info_limit: int = INFO_LIMIT) -> list[SearchHit]:
-        """Main hits (at most ``limit``), then info hits (at most ``info_limit``), each best first."""
+    def search(self, q: _Query, limit: int, info_limit: int = INFO_LIMIT, *, typo: bool = False) -> list[SearchHit]:
+        """Main hits (at most ``limit``), then info hits (at most ``info_limit``), each best first.
+
+        ``typo``: the query is a one-key variant, matched as a word only — names, pinyin, everyday
+        words — not as initials or in descriptions (the two costliest scans, and a slip is not meant
+        as either)."""
         hits: dict[int, tuple[float, str | None]] = {}  # doc → (score, snippet); insertion order = rank
         caps = (limit, max(0, info_limit))
         counts = [0, 0]  # main, info
         info = self.info
 
-        def room(doc: int) -> bool:
-            group = info[doc]
-            return counts[group] < caps[group]
-
         def add(doc: int, score: float, snippet: str | None = None) -> bool:
             """Add ``doc`` if its group has room; True when both groups are full."""
-            if doc not in hits and room(doc):
+            if doc not in hits and counts[info[doc]] < caps[info[doc]]:
                 hits[doc] = (score, snippet)
                 counts[info[doc]] += 1
             return counts[0] >= caps[0] and counts[1] >= caps[1]
@@ -304,22 +301,24 @@ class _MemoryIndex:
             return any(add(doc, score) for doc in found)
 
         def scans(hay: _Haystack, needles: Iterable[str], accept: Callable[[int], bool] | None = None) -> list[int]:
-            need = caps[0] + caps[1] - len(hits)
             merged: set[int] = set()
-            ok = room if accept is None else (lambda doc: room(doc) and accept(doc))
+            groups = ((caps[0] - counts[0], (0, self.first_info)), (caps[1] - counts[1], (self.first_info, len(info))))
             for needle in needles:
-                merged.update(hay.scan(needle, need, hits, ok))
-            return sorted(merged)[:need]
+                for need, span in groups:  # each group in its own run of documents, up to its own room
+                    if need > 0 and span[0] < span[1]:
+                        merged.update(hay.scan(needle, need, hits, accept, span))
+            return sorted(merged)
 
         key, en = q.key, q.en
         exact = sorted({*self.exact.get(key, ()), *self.exact.get(en, ())})
         if tier(SCORES["exact"], exact):
             return self._hits(hits)
         prefix_needles_en = [_LINE + en] if en else []
-        if tier(SCORES["prefix"], sorted({*scans(self.name_hay, [_LINE + key] if key else []),
+        name_key_ = key if key and not typo else ""  # a variant is letters: English names and pinyin only
+        if tier(SCORES["prefix"], sorted({*scans(self.name_hay, [_LINE + name_key_] if name_key_ else []),
                                           *scans(self.en_hay, prefix_needles_en)})):
             return self._hits(hits)
-        if tier(SCORES["contains"], sorted({*scans(self.name_hay, [key] if key else []),
+        if tier(SCORES["contains"], sorted({*scans(self.name_hay, [name_key_] if name_key_ else []),
                                             *scans(self.en_hay, [" " + en] if en else [])})):
             return self._hits(hits)
 
@@ -331,15 +330,18 @@ class _MemoryIndex:
                 return self._hits(hits)
             if tier(SCORES["pinyin_contains"], scans(self.pinyin_hay, syllables, accept)):
                 return self._hits(hits)
-        if initials:
+        if initials and not typo:
             if tier(SCORES["initials_prefix"], scans(self.initials_hay, [_LINE + i for i in initials], accept)):
                 return self._hits(hits)
             if tier(SCORES["initials_contains"], scans(self.initials_hay, initials, accept)):
                 return self._hits(hits)
 
         errand = self.errand(q)
-        if errand is not None and errand.exact:  # the errand table, not the synonyms (see kiosk.core.search.errands)
-            if errand.category_id is not None and tier(SCORES["synonym"], self._errand_docs(errand)):
+        if counts[0] >= caps[0]:
+            pass  # everyday words and errands give categories and services only: no room left for them
+        elif errand is not None and errand.exact:  # the errand table, not the synonyms (see kiosk.core.search.errands)
+            if errand.category_id is not None and tier(SCORES["synonym"],
+                                                          self._errand_docs(errand, caps[0] - counts[0])):
                 return self._hits(hits)
         else:
             for score, category_id in self._synonym_categories(q, splits):
@@ -348,7 +350,7 @@ class _MemoryIndex:
                 if tier(score, found):
                     return self._hits(hits)
 
-        text = q.body.strip()
+        text = "" if typo else q.body.strip()
         if text and (not text.isascii() or len(text) >= 2):
             # Latin text must start a word (so "ts" does not match "facilities"); Chinese matches anywhere.
             needle = " " + text if text.isascii() and text[:1].isalpha() else text
@@ -360,13 +362,16 @@ class _MemoryIndex:
         """The errand word of the query, pointing only to categories with active listings."""
         return find_errand(q.key, q.en, self.category_services)
 
-    def _errand_docs(self, errand: Errand) -> list[int]:
-        """The category of an errand, then the listings the errand table says serve it."""
+    def _errand_docs(self, errand: Errand, need: int) -> list[int]:
+        """The category of an errand, then the listings the errand table says serve it (at most ``need``)."""
         cid = errand.category_id or ""
         docs = [self.category_doc[cid]] if cid in self.category_doc else []
-        for doc in self.category_services.get(cid, ()):
-            if errand.whole or any(word in self.names[doc] for word in errand.names):
-                docs.append(doc)
+        services = self.category_services.get(cid, ())
+        if errand.whole:
+            docs.extend(services[: need * 2])
+        elif errand.names:
+            docs.extend(itertools.islice(
+                (d for d in services if any(word in self.names[d] for word in errand.names)), need * 2))
         return docs
 
     def typo_variant(self, letters: str) -> tuple[str, list[SearchHit]] | None:
@@ -375,7 +380,7 @@ class _MemoryIndex:
         for variant in one_key_variants(letters):
             if not self._plausible(variant):
                 continue
-            found = self.search(_analyse(variant), TYPO_LIMIT, 0)
+            found = self.search(_analyse(variant), TYPO_LIMIT, 0, typo=True)
             if found:
                 return variant, found
             tries += 1
@@ -383,14 +388,31 @@ class _MemoryIndex:
                 break
         return None
 
+    @cached_property
+    def typo_vocabulary(self) -> tuple[frozenset[str], frozenset[tuple[str, str]], frozenset[str]]:
+        """The syllables, the pairs of syllables that follow each other, and the English words of the
+        names (readings in context; made on the first typo, or by :func:`warm_up`)."""
+        syllables: set[str] = set()
+        pairs: set[tuple[str, str]] = set()
+        words: set[str] = set()
+        for r in self._rows:
+            for line in r.pinyin.split(_LINE):
+                if line[:1] != "~":
+                    pieces = line.split()
+                    syllables.update(pieces)
+                    pairs.update(itertools.pairwise(pieces))
+            for line in r.names_en.split(_LINE):
+                words.update(w for w in line.split() if len(w) >= TYPO_MIN_LETTERS and w.isalpha())
+        return frozenset(syllables), frozenset(pairs), frozenset(words)
+
     def _plausible(self, word: str) -> bool:
         """Whether ``word`` can match at all: an English word of the names, or syllables that occur together."""
-        if word in self.words_en:
+        syllables, pairs, words = self.typo_vocabulary
+        if word in words:
             return True
-        for pieces in segmentations(word, limit=2):
-            whole = list(pieces if pieces[-1] in SYLLABLES else pieces[:-1])
-            if whole and all(s in self.syllables for s in whole) and all(
-                    pair in self.pairs for pair in itertools.pairwise(whole)):
+        for pieces in segmentations(word, limit=2):  # whole syllables only: a slip is not an unfinished word
+            if pieces[-1] in SYLLABLES and all(s in syllables for s in pieces) and all(
+                    pair in pairs for pair in itertools.pairwise(pieces)):
                 return True
         return False
 
@@ -416,7 +438,9 @@ class _MemoryIndex:
 
     def _snippet(self, doc: int, needle: str) -> str:
         body = self.bodies[doc].replace(_LINE, " ")
-        lower = body_key(body)
+        lower = self._lower.get(doc)
+        if lower is None:  # news sections are long: normalise each once
+            lower = self._lower[doc] = body_key(body)
         source = body if len(lower) == len(body) else lower
         at = lower.find(needle)
         if at < 0:
@@ -510,8 +534,9 @@ def _index_for(conn: sqlite3.Connection) -> _MemoryIndex:
 
 
 def warm_up(conn: sqlite3.Connection) -> None:
-    """Load the in-memory index now (e.g. while the attract screen shows) rather than on the first search."""
-    _index_for(conn)
+    """Load the in-memory index now (e.g. while the attract screen shows) rather than on the first search,
+    with what one-key typo correction needs."""
+    _ = _index_for(conn).typo_vocabulary
 
 
 def search(conn: sqlite3.Connection, query: str, *, limit: int = 50, info_limit: int = INFO_LIMIT) -> list[SearchHit]:
