@@ -19,6 +19,10 @@ from kiosk.ui.window import KioskWindow
 from tests.ui.conftest import FIXED_NOW, LANDSCAPE
 
 
+def global_rect(widget: Any) -> QRect:
+    return QRect(widget.mapToGlobal(QPoint(0, 0)), widget.size())
+
+
 def open_search(window: KioskWindow) -> SearchScreen:
     window.nav.home()
     window.nav.push("search")
@@ -180,11 +184,14 @@ def test_figure_cards_say_their_year(qtbot: Any, window: KioskWindow) -> None:
     assert figures.card_for[row.hit.id].year.text() == "2021年数据"
 
 
-@pytest.mark.parametrize("theme", ["elder", "contrast-elder", "standard"])
-def test_landscape_shows_every_category_shortcut(qtbot: Any, make_window: Any, theme: str) -> None:
-    """Landscape, elder mode too: every category shortcut and the hotline card fit without scrolling."""
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("theme", ["elder", "contrast-elder", "standard", "contrast"])
+def test_landscape_shows_every_category_shortcut(qtbot: Any, make_window: Any, theme: str, language: str) -> None:
+    """Landscape, elder mode and English too: every category shortcut (its whole label) and the hotline
+    card fit without scrolling; the quick chips sit above the keyboard, and return when it is hidden."""
     window = make_window(size=LANDSCAPE)
     window.ctx.set_theme_name(theme)
+    window.ctx.set_language(language)
     screen = open_search(window)
     QApplication.processEvents()
     viewport = screen.empty_area.viewport()
@@ -192,6 +199,15 @@ def test_landscape_shows_every_category_shortcut(qtbot: Any, make_window: Any, t
         assert widget.isVisible()
         rect = QRect(widget.mapTo(viewport, QPoint(0, 0)), widget.size())
         assert viewport.rect().contains(rect), (widget.objectName(), rect, viewport.rect())
+    for btn in screen.empty_state.category_buttons.values():
+        assert btn.width() >= btn.sizeHint().width(), btn.text()  # the label is not cut
+    chips, keys = global_rect(screen.chips), global_rect(screen.keyboard)
+    assert chips.bottom() <= keys.top() and chips.left() >= global_rect(screen.empty_area).right()
+    screen.hide_keyboard()
+    QApplication.processEvents()
+    assert global_rect(screen.chips).right() <= global_rect(screen.view if screen.view.isVisible()
+                                                            else screen.empty_area).right()
+    assert global_rect(screen.empty_area).width() > LANDSCAPE[0] * 0.8  # the whole width, not half
 
 
 def test_typo_neighbours_use_the_keyboard_layout() -> None:

@@ -13,8 +13,9 @@ that the resident settled on (no key for a few seconds, or leaving the screen) i
 :func:`kiosk.core.search.ranking.record_miss` — the text and the day, nothing else.
 
 Portrait: field, chips, results, keyboard stacked. Landscape: the keyboard sits to the right of the
-results, and the category shortcuts of the empty page take three columns so all of them show at
-once, in elder mode too. Either way the results keep their own space.
+results and the quick chips sit above the keys (the top of that column is otherwise empty), so the
+results and every category shortcut of the empty page show at once, in elder mode and in English
+too. Either way the results keep their own space.
 """
 
 from __future__ import annotations
@@ -282,8 +283,10 @@ class EmptyState(QWidget):
         self.columns = columns
         for btn in self.category_buttons.values():
             self.grid.removeWidget(btn)
-        for i, btn in enumerate(self.category_buttons.values()):
-            self.grid.addWidget(btn, i // columns, i % columns)
+        buttons = list(self.category_buttons.values())
+        for i, btn in enumerate(buttons):
+            alone = i == len(buttons) - 1 and i % columns == 0  # a last one alone in its row takes the row
+            self.grid.addWidget(btn, i // columns, i % columns, 1, columns if alone else 1)
 
 
 class SearchScreen(Screen):
@@ -387,9 +390,12 @@ class SearchScreen(Screen):
         left.addWidget(self.view, 1)
         left.addWidget(self.empty_area, 1)
         self.left = left
+        self.right = QVBoxLayout()  # the keyboard; in landscape the quick chips above it
+        self.right.addStretch(1)
+        self.right.addWidget(self.keyboard)
         self.page = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
         self.page.addLayout(left, 1)
-        self.page.addWidget(self.keyboard, 0)
+        self.page.addLayout(self.right, 0)
         self.keyboard_button.hide()
         self.retranslate()
         self.apply_theme(ctx.theme)
@@ -447,6 +453,7 @@ class SearchScreen(Screen):
         self._show_results(SearchPage("", [], []))
         self.keyboard.show()
         self.keyboard_button.hide()
+        self._place_chips()
         scroll_to_top(self.view)
 
     def retranslate(self) -> None:
@@ -503,8 +510,22 @@ class SearchScreen(Screen):
     def orientation_changed(self, portrait: bool) -> None:
         self.page.setDirection(QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight)
         self.page.setStretch(0, 1)
-        self.page.setStretch(1, 0 if portrait else 1)
-        self.empty_state.arrange(2 if portrait else 3)
+        self.empty_state.arrange(2)
+        self._place_chips()
+
+    def _place_chips(self) -> None:
+        """Landscape with the keyboard shown: the quick chips sit above the keys, in the otherwise empty
+        top of that column, so the results (and the category shortcuts) get their rows."""
+        beside = not self.portrait and not self.keyboard.isHidden()
+        self.page.setStretch(1, 1 if beside else 0)  # a hidden keyboard leaves the results the whole width
+        target = self.right if beside else self.left
+        if target.indexOf(self.chips) >= 0:
+            return
+        (self.left if beside else self.right).removeWidget(self.chips)
+        if beside:
+            self.right.insertWidget(1, self.chips)
+        else:
+            self.left.insertWidget(1, self.chips)
 
     # -- typing and searching -----------------------------------------------------------------
     def query(self) -> str:
@@ -678,10 +699,12 @@ class SearchScreen(Screen):
     def hide_keyboard(self) -> None:
         self.keyboard.hide()
         self.keyboard_button.show()
+        self._place_chips()
 
     def show_keyboard(self) -> None:
         self.keyboard.show()
         self.keyboard_button.hide()
+        self._place_chips()
         self.input.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
