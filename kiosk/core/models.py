@@ -171,6 +171,14 @@ class Figure:
             number = "over " + number
         return number, unit
 
+    @property
+    def data_year(self) -> int | None:
+        """The year the number is of: its own year; else, when no period is named either ("十二五末",
+        "五年来"), the year of its source (the 2021 article); else None."""
+        if self.year:
+            return self.year
+        return None if self.period else self.source.year
+
     def display(self, lang: str) -> str:
         """Number and unit in one string: ``19.7万人``, ``197,000 people``, ``88%``."""
         number, unit = self.parts(lang)

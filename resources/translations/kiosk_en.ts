@@ -187,6 +187,10 @@
 <context>
     <name>FiguresScreen</name>
     <message>
+        <source>%1年数据</source>
+        <translation>%1 data</translation>
+    </message>
+    <message>
         <source>区情数字</source>
         <extracomment>chip → figure topics, in the order residents look for them</extracomment>
         <translation>District figures</translation>

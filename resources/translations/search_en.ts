@@ -23,6 +23,22 @@
 <context>
     <name>SearchScreen</name>
     <message>
+        <source>去看：%1</source>
+        <translation>Go to: %1</translation>
+    </message>
+    <message>
+        <source>您是不是要找：%1</source>
+        <translation>Did you mean: %1</translation>
+    </message>
+    <message>
+        <source>区情数字和新闻</source>
+        <translation>District figures and news</translation>
+    </message>
+    <message>
+        <source>%1年数据</source>
+        <translation>%1 data</translation>
+    </message>
+    <message>
         <source>搜索</source>
         <translation>Search</translation>
     </message>

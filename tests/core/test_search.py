@@ -30,15 +30,15 @@ FIVE_CATEGORIES = [
     ("zhengpin-smart-reading-rooms", "书房", "zpss", "借书"),
     ("library-branches", "图书", "tsfg", "看书"),
     ("culture-branches", "分馆", "whfg", "阅读"),
-    ("cultural-service-centres", "综合", "zhx", "借书"),
-    ("art-training", "艺术", "yspx", "读书"),
-    ("fangdingyi-culture-tourism", "旅游", "fdy", "看书"),
+    ("cultural-service-centres", "综合", "zhx", "文化"),
+    ("art-training", "艺术", "yspx", "文化"),
+    ("fangdingyi-culture-tourism", "旅游", "fdy", "文化"),
     ("fitness-venues", "健身", "jscs", "锻炼"),
     ("public-football-pitches", "足球", "zqc", "踢球"),
     ("wuyunshan-leisure", "休闲", "wys", "运动"),
     ("online-government-services", "网上", "zwfw", "办事"),
     ("one-thing-bundles", "集成", "yjs", "办证"),
-    ("no-visit-approval", "审批", "bjm", "社保"),
+    ("no-visit-approval", "审批", "bjm", "办事"),
     ("business-registration", "工商", "gtgsh", "开店"),
 ]
 
@@ -128,22 +128,29 @@ def test_exact_name_beats_prefix_beats_contains(seed_conn: sqlite3.Connection) -
 
 
 def test_name_match_beats_synonym_beats_description(seed_conn: sqlite3.Connection) -> None:
-    """办事 is in a figure's name (contains), is an everyday word for 政务服务, and is in descriptions."""
+    """办事 is in a figure's name (contains), is an everyday word for 政务服务, and is in descriptions:
+    the government category and its services lead; the figure heads the information group below."""
     hits = search(seed_conn, "办事")
     kinds = [(h.kind, h.score) for h in hits]
-    assert kinds[0] == ("figure", SCORES["contains"])
-    assert ("category", SCORES["synonym"]) in kinds
-    first_description = next(n for n, h in enumerate(hits) if h.score == SCORES["description"])
-    assert all(h.score > SCORES["description"] for h in hits[:first_description])
+    assert kinds[0] == ("category", SCORES["synonym"])
+    info = [h for h in hits if h.group == "info"]
+    assert (info[0].kind, info[0].score) == ("figure", SCORES["contains"])
+    main = [h for h in hits if h.group == "main"]
+    assert all(h.score == SCORES["synonym"] for h in main)
+    first_description = next(n for n, h in enumerate(info) if h.score == SCORES["description"])
+    assert all(h.score > SCORES["description"] for h in info[:first_description])
 
 
 @pytest.mark.parametrize("query", ["书", "卫生", "yanglao", "ylfw", "看病", "办事", "社区", "library", "12349", "s"])
 def test_scores_never_rise_down_the_list(seed_conn: sqlite3.Connection, query: str) -> None:
-    """Hits come best first, each thing once."""
+    """Services, categories and hotlines come first, then figures and news; best first in each; each thing once."""
     hits = search(seed_conn, query)
     assert hits
-    scores = [h.score for h in hits]
-    assert scores == sorted(scores, reverse=True)
+    groups = [h.group for h in hits]
+    assert groups == sorted(groups, key=lambda g: g != "main")
+    for group in ("main", "info"):
+        scores = [h.score for h in hits if h.group == group]
+        assert scores == sorted(scores, reverse=True)
     assert len({(h.kind, h.id) for h in hits}) == len(hits)
 
 

@@ -34,13 +34,17 @@ KIOSKISH = st.text(
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(query=st.text(max_size=200), limit=st.integers(min_value=-3, max_value=60))
 def test_arbitrary_text_returns_a_list(conn: sqlite3.Connection, query: str, limit: int) -> None:
-    """Any Unicode text and any limit give a list of hits, at most `limit`, best first, no repeats."""
+    """Any Unicode text and any limit give a list of hits, at most `limit`, services before figures and
+    news, best first within each group, no repeats."""
     hits = search(conn, query, limit=limit)
     assert isinstance(hits, list)
     assert len(hits) <= max(limit, 0)
     assert all(isinstance(h, SearchHit) for h in hits)
-    scores = [h.score for h in hits]
-    assert scores == sorted(scores, reverse=True)
+    groups = [h.group for h in hits]
+    assert groups == sorted(groups, key=lambda g: g != "main")
+    for group in ("main", "info"):
+        scores = [h.score for h in hits if h.group == group]
+        assert scores == sorted(scores, reverse=True)
     assert len({(h.kind, h.id) for h in hits}) == len(hits)
 
 

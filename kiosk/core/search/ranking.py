@@ -17,8 +17,23 @@ included), which stop as soon as enough hits are found. The in-memory copy reloa
 
 Ranking, best first (``SearchHit.score``): exact name 100 > name prefix 90 > name contains 80 >
 pinyin prefix 70 > pinyin contains 65 > initials prefix 60 > initials contains 55 > everyday word
-(synonym) 50/45 > description 20. Ties keep a fixed order: kind (category, service, hotline,
-figure, news), then display order. A thing appears once, at its best rank.
+(synonym) 50/45 > description 20 > one-key typo 10. Ties keep a fixed order: kind (category, service,
+hotline, figure, news), then display order. A thing appears once, at its best rank.
+
+Two groups. What a resident comes for — categories, services, hotlines (``group == "main"``) — is
+listed first; the district's figures and news (``"info"``) follow in a group of their own with a
+small cap (:data:`INFO_LIMIT`), so "y" or "养老" can no longer fill the page with GDP figures.
+
+Errand words (:mod:`kiosk.core.search.errands`): when the query *is* one (身份证, 药店), the
+everyday-word tier uses that table instead of the synonyms — the category, and only the listings
+the table says serve the errand; or nothing at all for an errand this terminal has no listing for.
+:func:`find` returns the errand with the hits, for the screen's "去看：政务服务" / "本机暂无" line.
+
+One-key typos (:mod:`kiosk.core.search.typos`): when letters as typed find fewer than
+:data:`TYPO_BELOW` main hits, the words one neighbouring key away are tried (only those whose
+syllables or English word occur in the index, at most :data:`TYPO_TRIES` searches); the first that
+finds something adds at most :data:`TYPO_LIMIT` hits after the others, and :func:`find` says which
+word it was ("您是不是要找：yanglao").
 
 No user text ever reaches SQL, so quotes, ``*``, ``NEAR(``, ``' OR 1=1 --`` are just characters.
 """
@@ -33,9 +48,11 @@ from collections import OrderedDict
 from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 from itertools import accumulate
 
 from kiosk.core.masking import mask_digits
+from kiosk.core.search.errands import Errand, find_errand
 from kiosk.core.search.index import (
     KIND_RANK,
     IndexRow,
@@ -47,10 +64,12 @@ from kiosk.core.search.index import (
     name_key,
 )
 from kiosk.core.search.index import reindex as reindex
-from kiosk.core.search.pinyin import is_han, segmentations
+from kiosk.core.search.pinyin import SYLLABLES, is_han, segmentations
 from kiosk.core.search.pinyin_store import chars_readings
+from kiosk.core.search.typos import one_key_variants
 
-__all__ = ["MAX_QUERY_CHARS", "SCORES", "SearchHit", "record_miss", "reindex", "search", "warm_up"]
+__all__ = ["INFO_LIMIT", "MAX_QUERY_CHARS", "SCORES", "SearchHit", "SearchOutcome", "find", "record_miss",
+           "reindex", "result_group", "search", "warm_up"]
 
 MAX_QUERY_CHARS = 100
 """Only the first 100 characters of a query are used (names are far shorter)."""
@@ -61,8 +80,31 @@ MAX_MISS_CHARS = 100
 SCORES = {
     "exact": 100.0, "prefix": 90.0, "contains": 80.0, "pinyin_prefix": 70.0, "pinyin_contains": 65.0,
     "initials_prefix": 60.0, "initials_contains": 55.0, "synonym": 50.0, "synonym_partial": 45.0,
-    "description": 20.0,
+    "description": 20.0, "typo": 10.0,
 }
+
+MAIN_KINDS = frozenset({"category", "service", "hotline"})
+"""Kinds listed first (what residents come for); every other kind is district information."""
+
+INFO_LIMIT = 8
+"""At most this many figures and news sections per search, below the services."""
+
+TYPO_BELOW = 3
+"""One-key typo variants are tried when the query finds fewer main hits than this."""
+
+TYPO_LIMIT = 8
+"""At most this many hits come from a typo variant."""
+
+TYPO_TRIES = 3
+"""At most this many typo variants are searched (each a full search, so this bounds the cost)."""
+
+TYPO_MIN_LETTERS = 3
+"""Shorter letter queries are not corrected (every two letters are one slip from many words)."""
+
+
+def result_group(kind: str) -> str:
+    """``"main"`` for categories, services and hotlines; ``"info"`` for figures and news."""
+    return "main" if kind in MAIN_KINDS else "info"
 
 _DOC = "\x00"   # starts every segment of a haystack
 _LINE = "\n"    # starts every name / reading line inside a segment
@@ -80,6 +122,22 @@ class SearchHit:
     category_id: str | None
     score: float
     snippet: str | None = None   # the matching part of the description, for description hits
+
+    @property
+    def group(self) -> str:
+        """See :func:`result_group`."""
+        return result_group(self.kind)
+
+
+@dataclass(frozen=True)
+class SearchOutcome:
+    """What :func:`find` gives: the hits (main group, typo hits, then the info group) and why."""
+
+    hits: list[SearchHit]
+    errand: Errand | None = None
+    """The errand word in the query and where it leads (None: no errand word)."""
+    corrected: str | None = None
+    """The one-key variant of the query whose hits were added (None: no typo correction)."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -148,18 +206,20 @@ class _Haystack:
         return self.text[self.starts[doc]:self.starts[doc + 1]]
 
     def scan(self, needle: str, need: int, seen: Container[int],
-             accept: Callable[[int], bool] | None = None) -> list[int]:
-        """The first ``need`` documents (in order) containing ``needle``, skipping those in ``seen``."""
+             accept: Callable[[int], bool] | None = None, docs: tuple[int, int] | None = None) -> list[int]:
+        """The first ``need`` documents (in order) containing ``needle``, skipping those in ``seen``;
+        only documents ``docs[0] <= d < docs[1]`` when given."""
         found: list[int] = []
         text, starts = self.text, self.starts
-        pos = text.find(needle)
+        lo, hi = (starts[docs[0]], starts[docs[1]]) if docs is not None else (0, len(text))
+        pos = text.find(needle, lo, hi)
         while pos != -1:
             doc = bisect_right(starts, pos) - 1
             if doc not in seen and (accept is None or accept(doc)):
                 found.append(doc)
                 if len(found) >= need:
                     break
-            pos = text.find(needle, starts[doc + 1])
+            pos = text.find(needle, starts[doc + 1], hi)
         return found
 
 
@@ -205,6 +265,12 @@ class _MemoryIndex:
             elif r.kind == "service" and r.category_id:
                 self.category_services.setdefault(r.category_id, []).append(n)
         self.category_order = {cid: n for n, cid in enumerate(self.category_doc)}
+        self.info = [result_group(r.kind) == "info" for r in docs]
+        # docs are in kind order, so the info group is one run at the end: once a group is full, scans skip it
+        self.first_info = next((n for n, info in enumerate(self.info) if info), len(docs))
+        assert not any(self.info[: self.first_info]) and all(self.info[self.first_info:])
+        self._rows = rows
+        self._lower: dict[int, str] = {}
         self.synonyms = [
             _Synonym(r.names, r.names_en, _pinyin_segment(r.pinyin),
                      frozenset(line.replace(" ", "") for line in r.pinyin.split(_LINE) if line[:1] != "~"),
@@ -214,33 +280,46 @@ class _MemoryIndex:
 
     # ---- the search itself ------------------------------------------------------------------
 
-    def search(self, q: _Query, limit: int) -> list[SearchHit]:
+    def search(self, q: _Query, limit: int, info_limit: int = INFO_LIMIT, *, typo: bool = False) -> list[SearchHit]:
+        """Main hits (at most ``limit``), then info hits (at most ``info_limit``), each best first.
+
+        ``typo``: the query is a one-key variant, matched as a word only — names, pinyin, everyday
+        words — not as initials or in descriptions (the two costliest scans, and a slip is not meant
+        as either)."""
         hits: dict[int, tuple[float, str | None]] = {}  # doc → (score, snippet); insertion order = rank
+        caps = (limit, max(0, info_limit))
+        counts = [0, 0]  # main, info
+        info = self.info
+
+        def add(doc: int, score: float, snippet: str | None = None) -> bool:
+            """Add ``doc`` if its group has room; True when both groups are full."""
+            if doc not in hits and counts[info[doc]] < caps[info[doc]]:
+                hits[doc] = (score, snippet)
+                counts[info[doc]] += 1
+            return counts[0] >= caps[0] and counts[1] >= caps[1]
 
         def tier(score: float, found: Iterable[int]) -> bool:
-            for doc in found:
-                if doc not in hits:
-                    hits[doc] = (score, None)
-                    if len(hits) >= limit:
-                        return True
-            return False
+            return any(add(doc, score) for doc in found)
 
         def scans(hay: _Haystack, needles: Iterable[str], accept: Callable[[int], bool] | None = None) -> list[int]:
-            need = limit - len(hits)
             merged: set[int] = set()
+            groups = ((caps[0] - counts[0], (0, self.first_info)), (caps[1] - counts[1], (self.first_info, len(info))))
             for needle in needles:
-                merged.update(hay.scan(needle, need, hits, accept))
-            return sorted(merged)[:need]
+                for need, span in groups:  # each group in its own run of documents, up to its own room
+                    if need > 0 and span[0] < span[1]:
+                        merged.update(hay.scan(needle, need, hits, accept, span))
+            return sorted(merged)
 
         key, en = q.key, q.en
         exact = sorted({*self.exact.get(key, ()), *self.exact.get(en, ())})
         if tier(SCORES["exact"], exact):
             return self._hits(hits)
         prefix_needles_en = [_LINE + en] if en else []
-        if tier(SCORES["prefix"], sorted({*scans(self.name_hay, [_LINE + key] if key else []),
+        name_key_ = key if key and not typo else ""  # a variant is letters: English names and pinyin only
+        if tier(SCORES["prefix"], sorted({*scans(self.name_hay, [_LINE + name_key_] if name_key_ else []),
                                           *scans(self.en_hay, prefix_needles_en)})):
             return self._hits(hits)
-        if tier(SCORES["contains"], sorted({*scans(self.name_hay, [key] if key else []),
+        if tier(SCORES["contains"], sorted({*scans(self.name_hay, [name_key_] if name_key_ else []),
                                             *scans(self.en_hay, [" " + en] if en else [])})):
             return self._hits(hits)
 
@@ -252,25 +331,91 @@ class _MemoryIndex:
                 return self._hits(hits)
             if tier(SCORES["pinyin_contains"], scans(self.pinyin_hay, syllables, accept)):
                 return self._hits(hits)
-        if initials:
+        if initials and not typo:
             if tier(SCORES["initials_prefix"], scans(self.initials_hay, [_LINE + i for i in initials], accept)):
                 return self._hits(hits)
             if tier(SCORES["initials_contains"], scans(self.initials_hay, initials, accept)):
                 return self._hits(hits)
 
-        for score, category_id in self._synonym_categories(q, splits):
-            found = [self.category_doc[category_id]] if category_id in self.category_doc else []
-            found.extend(self.category_services.get(category_id, ())[: limit * 2])
-            if tier(score, found):
+        errand = self.errand(q)
+        if counts[0] >= caps[0]:
+            pass  # everyday words and errands give categories and services only: no room left for them
+        elif errand is not None and errand.exact:  # the errand table, not the synonyms (see kiosk.core.search.errands)
+            if errand.category_id is not None and tier(SCORES["synonym"],
+                                                          self._errand_docs(errand, caps[0] - counts[0])):
                 return self._hits(hits)
+        else:
+            for score, category_id in self._synonym_categories(q, splits):
+                found = [self.category_doc[category_id]] if category_id in self.category_doc else []
+                found.extend(self.category_services.get(category_id, ())[: limit * 2])
+                if tier(score, found):
+                    return self._hits(hits)
 
-        text = q.body.strip()
+        text = "" if typo else q.body.strip()
         if text and (not text.isascii() or len(text) >= 2):
             # Latin text must start a word (so "ts" does not match "facilities"); Chinese matches anywhere.
             needle = " " + text if text.isascii() and text[:1].isalpha() else text
             for doc in scans(self.body_hay, [needle]):
-                hits[doc] = (SCORES["description"], self._snippet(doc, text))
+                add(doc, SCORES["description"], self._snippet(doc, text))
         return self._hits(hits)
+
+    def errand(self, q: _Query) -> Errand | None:
+        """The errand word of the query, pointing only to categories with active listings."""
+        return find_errand(q.key, q.en, self.category_services)
+
+    def _errand_docs(self, errand: Errand, need: int) -> list[int]:
+        """The category of an errand, then the listings the errand table says serve it (at most ``need``)."""
+        cid = errand.category_id or ""
+        docs = [self.category_doc[cid]] if cid in self.category_doc else []
+        services = self.category_services.get(cid, ())
+        if errand.whole:
+            docs.extend(services[: need * 2])
+        elif errand.names:
+            docs.extend(itertools.islice(
+                (d for d in services if any(word in self.names[d] for word in errand.names)), need * 2))
+        return docs
+
+    def typo_variant(self, letters: str) -> tuple[str, list[SearchHit]] | None:
+        """The first one-key variant of ``letters`` that finds main hits, with its hits (capped)."""
+        tries = 0
+        for variant in one_key_variants(letters):
+            if not self._plausible(variant):
+                continue
+            found = self.search(_analyse(variant), TYPO_LIMIT, 0, typo=True)
+            if found:
+                return variant, found
+            tries += 1
+            if tries >= TYPO_TRIES:
+                break
+        return None
+
+    @cached_property
+    def typo_vocabulary(self) -> tuple[frozenset[str], frozenset[tuple[str, str]], frozenset[str]]:
+        """The syllables, the pairs of syllables that follow each other, and the English words of the
+        names (readings in context; made on the first typo, or by :func:`warm_up`)."""
+        syllables: set[str] = set()
+        pairs: set[tuple[str, str]] = set()
+        words: set[str] = set()
+        for r in self._rows:
+            for line in r.pinyin.split(_LINE):
+                if line[:1] != "~":
+                    pieces = line.split()
+                    syllables.update(pieces)
+                    pairs.update(itertools.pairwise(pieces))
+            for line in r.names_en.split(_LINE):
+                words.update(w for w in line.split() if len(w) >= TYPO_MIN_LETTERS and w.isalpha())
+        return frozenset(syllables), frozenset(pairs), frozenset(words)
+
+    def _plausible(self, word: str) -> bool:
+        """Whether ``word`` can match at all: an English word of the names, or syllables that occur together."""
+        syllables, pairs, words = self.typo_vocabulary
+        if word in words:
+            return True
+        for pieces in segmentations(word, limit=2):  # whole syllables only: a slip is not an unfinished word
+            if pieces[-1] in SYLLABLES and all(s in syllables for s in pieces) and all(
+                    pair in pairs for pair in itertools.pairwise(pieces)):
+                return True
+        return False
 
     def _has_chars(self, chars: tuple[str, ...]) -> Callable[[int], bool]:
         def accept(doc: int) -> bool:
@@ -294,7 +439,9 @@ class _MemoryIndex:
 
     def _snippet(self, doc: int, needle: str) -> str:
         body = self.bodies[doc].replace(_LINE, " ")
-        lower = body_key(body)
+        lower = self._lower.get(doc)
+        if lower is None:  # news sections are long: normalise each once
+            lower = self._lower[doc] = body_key(body)
         source = body if len(lower) == len(body) else lower
         at = lower.find(needle)
         if at < 0:
@@ -303,8 +450,10 @@ class _MemoryIndex:
         return ("…" if start > 0 else "") + source[start:end] + ("…" if end < len(source) else "")
 
     def _hits(self, hits: dict[int, tuple[float, str | None]]) -> list[SearchHit]:
+        """The hits in rank order, the main group before the info group."""
+        ordered = sorted(hits.items(), key=lambda item: self.info[item[0]])  # stable: rank within a group
         return [SearchHit(self.kinds[d], self.ids[d], self.names[d], self.names_en[d], self.category_ids[d],
-                          score, snippet) for d, (score, snippet) in hits.items()]
+                          score, snippet) for d, (score, snippet) in ordered]
 
 
 def _synonym_score(syn: _Synonym, q: _Query, needles: list[str]) -> float | None:
@@ -386,24 +535,45 @@ def _index_for(conn: sqlite3.Connection) -> _MemoryIndex:
 
 
 def warm_up(conn: sqlite3.Connection) -> None:
-    """Load the in-memory index now (e.g. while the attract screen shows) rather than on the first search."""
-    _index_for(conn)
+    """Load the in-memory index now (e.g. while the attract screen shows) rather than on the first search,
+    with what one-key typo correction needs."""
+    _ = _index_for(conn).typo_vocabulary
 
 
-def search(conn: sqlite3.Connection, query: str, *, limit: int = 50) -> list[SearchHit]:
-    """Ranked hits for ``query`` (at most ``limit``); ``[]`` for an empty or unmatched query.
+def search(conn: sqlite3.Connection, query: str, *, limit: int = 50, info_limit: int = INFO_LIMIT) -> list[SearchHit]:
+    """Ranked hits for ``query``: :attr:`SearchOutcome.hits` of :func:`find`, at most ``limit`` in all
+    (services first, so the figures and news are the ones left out); ``[]`` for none.
 
     Never raises for any query text. See the module docstring for what matches and how it ranks.
     """
+    return find(conn, query, limit=limit, info_limit=info_limit).hits[: max(0, limit)]
+
+
+def find(conn: sqlite3.Connection, query: str, *, limit: int = 50, info_limit: int = INFO_LIMIT) -> SearchOutcome:
+    """Hits for ``query`` — at most ``limit`` categories, services and hotlines, then at most
+    :data:`TYPO_LIMIT` hits of a one-key variant when those were few, then at most ``info_limit``
+    figures and news — with the query's errand word and the variant used, if any.
+    """
     if limit <= 0 or not isinstance(query, str):
-        return []
+        return SearchOutcome([])
     q = _analyse(query)
     if not q.key and not q.en:
-        return []
+        return SearchOutcome([])
     index = _index_for(conn)
     if q.mixed:  # 养lao: the readings of 养, from the database (kiosk.core.search.pinyin_store)
         q = replace(q, readings=chars_readings(conn, q.han))
-    return index.search(q, limit)
+    hits = index.search(q, limit, min(info_limit, limit))
+    errand = index.errand(q)
+    main = [h for h in hits if h.group == "main"]
+    corrected = None
+    if errand is None and len(main) < TYPO_BELOW and len(q.letters) >= TYPO_MIN_LETTERS:
+        found = index.typo_variant(q.letters)
+        if found is not None:
+            corrected, typo_hits = found
+            seen = {(h.kind, h.id) for h in hits}
+            extra = [replace(h, score=SCORES["typo"]) for h in typo_hits if (h.kind, h.id) not in seen]
+            hits = [*main, *extra[: max(0, limit - len(main))], *(h for h in hits if h.group != "main")]
+    return SearchOutcome(hits, errand, corrected)
 
 
 def normalise_miss(query: str) -> str:

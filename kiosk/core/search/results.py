@@ -3,6 +3,11 @@
 The screen used to fetch summaries, categories and figures and filter by opening hours itself; that
 is a rule of the product, so it lives here, without Qt, with ``now`` as a parameter, and the screen
 only formats these rows and navigates.
+
+:func:`search_page` is what the screen shows for one query: the services group and the district
+information group (figures, news) apart, the errand suggestion ("去看：政务服务" or "本机暂无「药店」"),
+the one-key typo correction used, and whether any listing found has opening hours (the "现在开放"
+filter is offered only then).
 """
 
 from __future__ import annotations
@@ -14,7 +19,8 @@ from typing import TYPE_CHECKING
 
 from kiosk.core import queries
 from kiosk.core.models import Category, Figure, ServiceSummary
-from kiosk.core.search.ranking import SearchHit, search
+from kiosk.core.search.errands import Errand
+from kiosk.core.search.ranking import SearchHit, find, search
 
 if TYPE_CHECKING:
     from kiosk.core.hours.holidays import CalendarCache
@@ -41,6 +47,53 @@ class SearchResult:
     @property
     def kind(self) -> str:
         return self.hit.kind
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """Everything the search screen shows for one query."""
+
+    query: str
+    results: list[SearchResult]
+    """Categories, services and hotlines (typo hits last), after the open-now filter."""
+    info: list[SearchResult]
+    """District figures and news sections (none under the open-now filter)."""
+    errand: Errand | None = None
+    """The query's errand word (see :mod:`kiosk.core.search.errands`)."""
+    errand_category: Category | None = None
+    """The category the errand leads to (None: this terminal has nothing for it, or no errand)."""
+    corrected: str | None = None
+    """The one-key variant whose hits were added ("您是不是要找：yanglao")."""
+    has_hours: bool = False
+    """Some service found (before the open-now filter) has opening hours that can be read."""
+    found: int = 0
+    """How many hits there were before the open-now filter."""
+
+    @property
+    def rows(self) -> list[SearchResult]:
+        """Both groups, services first."""
+        return [*self.results, *self.info]
+
+    @property
+    def nothing_here(self) -> bool:
+        """The query is an errand this terminal lists nothing for (say so, offer 12345)."""
+        return self.errand is not None and self.errand.category_id is None
+
+
+def search_page(conn: sqlite3.Connection, query: str, *, now: datetime, open_only: bool = False,
+                limit: int = 50) -> SearchPage:
+    """What the search screen shows for ``query`` at ``now`` (a blank query: an empty page)."""
+    if not query.strip():
+        return SearchPage(query, [], [])
+    outcome = find(conn, query, limit=limit)
+    everything = results_for(conn, outcome.hits, now=now)
+    has_hours = any(r.summary is not None and r.hours is not None for r in everything)
+    rows = [r for r in everything if r.kind == "service" and is_open(r.hours) is True] if open_only else everything
+    category = None
+    if outcome.errand is not None and outcome.errand.category_id is not None:
+        category = next((c for c in queries.list_categories(conn) if c.id == outcome.errand.category_id), None)
+    return SearchPage(query, [r for r in rows if r.hit.group == "main"], [r for r in rows if r.hit.group != "main"],
+                      outcome.errand, category, outcome.corrected, has_hours, len(outcome.hits))
 
 
 def hours_at(conn: sqlite3.Connection, expr: str | None, now: datetime) -> HoursState | None:

@@ -4,6 +4,10 @@ Figures sharing a ``chart`` group are drawn together: a group whose series each 
 figures is a stacked 100 % chart (industry structure 2015 vs 2020); two figures with two series are
 a before → after pair (population 13.7万 → 19.7万); other groups are bar charts. Single figures are
 tiles (a ring for a percentage). Topic chips split the page into what residents look for first.
+
+Each card says the year its numbers are of ("2021年数据"; see :attr:`kiosk.core.models.Figure.data_year`).
+Opened with ``figure_id`` (a search result), the page shows that figure's topic, scrolls to its
+card and outlines it for a moment (:data:`HIGHLIGHT_MS`).
 """
 
 from __future__ import annotations
@@ -33,6 +37,9 @@ TOPIC_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("economy", ("economy", "industry", "investment", "innovation")),
     ("party", ("party",)),
 )
+HIGHLIGHT_MS = 2500
+"""How long the card of the figure a search result opened stays outlined."""
+
 _PAREN = re.compile(r"\s*[（(]([^（()）]*)[)）]\s*$")
 
 
@@ -81,16 +88,21 @@ def chart_kind(figures: list[Figure]) -> str:
 
 
 class ChartCard(QFrame):
-    """Title, a chart (or a tile body), and the source line."""
+    """Title, the year the numbers are of ("2021年数据", when known), a chart (or a tile body), and the source line."""
 
-    def __init__(self, title: str, body: QWidget, source: str, parent: QWidget | None = None) -> None:
+    def __init__(self, title: str, body: QWidget, source: str, parent: QWidget | None = None, *,
+                 year: str = "") -> None:
         super().__init__(parent)
         self.setProperty("role", "card")
         self.title = label(title, "heading", wrap=True)
+        self.year = label(year, "muted")
+        self.year.setObjectName("figureYear")
+        self.year.setVisible(bool(year))
         self.body = body
         self.source = TextBlock(source, "muted")
         self.box = QVBoxLayout(self)
         self.box.addWidget(self.title)
+        self.box.addWidget(self.year)
         self.box.addWidget(body)
         self.box.addWidget(self.source)
         self.box.addStretch(1)
@@ -115,6 +127,13 @@ class FiguresScreen(Screen):
         self.page.addWidget(self.chips)
         self.page.addWidget(self.scroll_area, 1)
         self.cards: list[ChartCard] = []
+        self.card_for: dict[str, ChartCard] = {}
+        """Figure id → the card that shows it (a chart card shows several)."""
+        self.highlighted: ChartCard | None = None
+        self._unhighlight = QTimer(self)
+        self._unhighlight.setSingleShot(True)
+        self._unhighlight.setInterval(HIGHLIGHT_MS)
+        self._unhighlight.timeout.connect(self.clear_highlight)
         self.charts: list[Chart] = []
         self._dirty = True
         self._built_for: tuple[object, ...] | None = None
@@ -126,8 +145,57 @@ class FiguresScreen(Screen):
         return self.tr("区情数字")
 
     def on_enter(self, **params: Any) -> None:
+        figure_id = params.get("figure_id")
+        if isinstance(figure_id, str) and self.show_figure(figure_id):
+            return
         if self._dirty and self._page_state() != self._built_for:
             self.rebuild()
+
+    def topic_of(self, figure_id: str) -> str | None:
+        """The chip whose page shows the figure (None: no such figure)."""
+        figure = next((f for f in self.figures if f.id == figure_id), None)
+        if figure is None:
+            return None
+        return next((key for key, topics in TOPIC_GROUPS if figure.topic in topics), TOPIC_GROUPS[-1][0])
+
+    def show_figure(self, figure_id: str) -> bool:
+        """Show the figure's topic, scroll to its card and outline it briefly; False if there is no such figure."""
+        topic = self.topic_of(figure_id)
+        if topic is None:
+            return False
+        self.clear_highlight()
+        self.topic = topic
+        self.chips.select(topic)
+        if self._page_state() != self._built_for or figure_id not in self.card_for:
+            self.rebuild()
+        card = self.card_for.get(figure_id)
+        if card is None:
+            return False
+        self.highlighted = card
+        accent = self.ctx.theme.colors.accent
+        card.setStyleSheet(f"QFrame#{card.objectName()} {{ border: {max(4, self.ctx.theme.spacing // 3)}px solid "
+                           f"{accent}; border-radius: {self.ctx.theme.radius}px; }}")
+        self._unhighlight.start()
+        self._scroll_to(card)
+        QTimer.singleShot(0, lambda: self._scroll_to(card))  # again once the new page is laid out
+        return True
+
+    def _scroll_to(self, card: ChartCard) -> None:
+        content = self.scroll_area.widget()
+        if content is None or card not in self.cards:
+            return
+        layout = content.layout()
+        if layout is not None:
+            layout.activate()
+        top = card.mapTo(content, card.rect().topLeft()).y()
+        self.scroll_area.verticalScrollBar().setValue(max(0, top - self.ctx.theme.spacing))
+
+    def clear_highlight(self) -> None:
+        """Take the outline off the card a search result opened."""
+        self._unhighlight.stop()
+        if self.highlighted is not None and self.highlighted in self.cards:
+            self.highlighted.setStyleSheet("")
+        self.highlighted = None
 
     def prepare(self) -> None:
         # once the stack has given this hidden page its size (a posted layout request), so that the
@@ -135,6 +203,7 @@ class FiguresScreen(Screen):
         QTimer.singleShot(0, lambda: self.on_enter() if not self.isVisible() else None)
 
     def reset(self) -> None:
+        self.clear_highlight()
         self.topic = TOPIC_GROUPS[0][0]
         self.chips.select(self.topic)
         self.request_rebuild()
@@ -207,6 +276,8 @@ class FiguresScreen(Screen):
         outer.addWidget(self.footer)
         outer.addStretch(1)
         self.cards, self.charts = [], []
+        self.card_for = {}
+        self.highlighted = None
         portrait = self.portrait
         chart_cols = 1 if portrait else 2
         tile_cols = 2 if portrait else 3
@@ -229,6 +300,12 @@ class FiguresScreen(Screen):
         """来源：the passages (the article's title is said once, at the foot of the page)."""
         quotes = list(dict.fromkeys(f.source.quote for f in figures))
         return self.tr("来源：") + " …… ".join(quotes)
+
+    def year_text(self, figures: list[Figure]) -> str:
+        """"2021年数据" / "2021 data" when all the figures are of one known year, else ""."""
+        years = {f.data_year for f in figures}
+        year = years.pop() if len(years) == 1 else None
+        return self.tr("%1年数据").replace("%1", str(year)) if year else ""
 
     def _footer(self, figures: list[Figure]) -> str:
         titles = list(dict.fromkeys(
@@ -264,8 +341,9 @@ class FiguresScreen(Screen):
             percent = all((f.unit or "") == "%" for f in figures)
             title = common or self.group_title(figures[0].chart or "")
             chart = BarChart(theme, bars, percent=percent)
-        card = ChartCard(title, chart, self._source(figures))
+        card = ChartCard(title, chart, self._source(figures), year=self.year_text(figures))
         card.setObjectName(f"chart-{figures[0].chart}")
+        self.card_for.update((f.id, card) for f in figures)
         self._style_card(card, theme)
         self.charts.append(chart)
         self.cards.append(card)
@@ -295,8 +373,9 @@ class FiguresScreen(Screen):
             unit_label = label(unit, "heading", wrap=True)
             row.addWidget(value, 0, Qt.AlignmentFlag.AlignBottom)
             row.addWidget(unit_label, 1, Qt.AlignmentFlag.AlignBottom)
-        card = ChartCard(self.ctx.text(f.label, f.label_en), body, self._source([f]))
+        card = ChartCard(self.ctx.text(f.label, f.label_en), body, self._source([f]), year=self.year_text([f]))
         card.setObjectName(f"figure-{f.id}")
+        self.card_for[f.id] = card
         self._style_card(card, theme)
         self.cards.append(card)
         return card

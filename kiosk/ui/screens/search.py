@@ -3,23 +3,39 @@
 The field takes text from the touch keyboard (pinyin with candidates, letters, digits, handwriting).
 Results follow ~150 ms after the last key — also while pinyin is still being typed, since search
 understands pinyin and initials itself (``ylfw`` shows 养老服务 before any character is chosen).
-Quick chips type common needs in one tap; an "open now" chip filters services when the hours module
-is there. With nothing typed, or nothing found, the screen offers the categories and the 12349
-hotline instead of a blank page. A query that found nothing and that the resident settled on
-(no key for a few seconds, or leaving the screen) is counted by :func:`kiosk.core.search.ranking.record_miss`
-— the text and the day, nothing else.
+Quick chips type common needs in one tap; an "open now" chip filters services, offered only when
+some listing found has opening hours. Services, categories and hotlines come first; the district's
+figures and news follow under a header of their own ("区情数字和新闻"). Above the results, an errand
+word gets a one-tap "去看：政务服务" (or "本机暂无「药店」的信息 — 请拨打 12345 咨询"), and a one-key typo
+that was corrected says so ("您是不是要找：yanglao"). With nothing typed, or nothing found, the screen
+offers the categories and the 12349 hotline instead of a blank page. A query that found nothing and
+that the resident settled on (no key for a few seconds, or leaving the screen) is counted by
+:func:`kiosk.core.search.ranking.record_miss` — the text and the day, nothing else.
 
 Portrait: field, chips, results, keyboard stacked. Landscape: the keyboard sits to the right of the
-results. Either way the results keep their own space.
+results and the quick chips sit above the keys (the top of that column is otherwise empty), so the
+results and every category shortcut of the empty page show at once, in elder mode and in English
+too. Either way the results keep their own space.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QModelIndex, QObject, QSize, Qt, QTimer
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRectF,
+    QSize,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import QColor, QMouseEvent, QPainter
 from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
@@ -29,14 +45,15 @@ from PySide6.QtWidgets import (
     QListView,
     QPushButton,
     QScrollArea,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
 
 from kiosk.core import queries
 from kiosk.core.models import Category, Hotline
-from kiosk.core.search.ranking import SearchHit, record_miss, search
-from kiosk.core.search.results import SearchResult, results_for
+from kiosk.core.search.ranking import SearchHit, record_miss
+from kiosk.core.search.results import SearchPage, SearchResult, search_page
 from kiosk.ui import icons
 from kiosk.ui.context import AppContext
 from kiosk.ui.navigation import Navigator
@@ -82,6 +99,7 @@ class ResultRow:
     detail: str     # description, snippet, number …
     meta: str       # open now, phone, count …
     color: str      # the category's colour ("" for none)
+    header: str = ""  # a group heading painted above this card (the first figure or news row)
 
     @property
     def hit(self) -> SearchHit:
@@ -95,6 +113,39 @@ class SearchResultModel(RowListModel):
 
     def display(self, row: ResultRow) -> str:
         return row.title
+
+
+class ResultDelegate(TextCardDelegate):
+    """Result cards, and a group heading above the first card of a group (:attr:`ResultRow.header`)."""
+
+    def header_height(self) -> int:
+        return self.line_px(self.theme.font(self.theme.heading_px, bold=True)) + self.theme.spacing
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        size = super().sizeHint(option, index)
+        row = index.data(self.row_role)
+        if isinstance(row, ResultRow) and row.header:
+            size.setHeight(size.height() + self.header_height())
+        return size
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        row = index.data(self.row_role)
+        if isinstance(row, ResultRow) and row.header:
+            t = self.theme
+            head = self.header_height()
+            painter.save()
+            painter.setFont(t.font(t.heading_px, bold=True))
+            painter.setPen(QColor(t.colors.text))
+            painter.drawText(QRectF(option.rect.left() + t.spacing, option.rect.top() + t.spacing / 2,
+                                    option.rect.width() - 2 * t.spacing, head - t.spacing / 2),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, row.header)
+            painter.restore()
+            card = QStyleOptionViewItem(option)
+            card.rect = option.rect.adjusted(0, head, 0, 0)
+            super().paint(painter, card, index)
+            return
+        super().paint(painter, option, index)
 
 
 # -- one place per kind of result: its tag, its two lines of text, and where a tap goes -------------
@@ -137,7 +188,9 @@ def _figure_facts(screen: SearchScreen, r: SearchResult) -> tuple[str, str]:
     language = screen.ctx.language
     number, unit = figure.parts(language)
     detail = f"{number} {unit}".strip() if language == "en" else f"{number}{unit}"
-    return detail, " · ".join(p for p in (figure.period or (str(figure.year) if figure.year else ""),) if p)
+    year = screen.data_year_text(figure.data_year) if figure.data_year else ""
+    period = figure.period if figure.period and figure.period != str(figure.data_year) else ""
+    return detail, " · ".join(p for p in (period, year) if p)
 
 
 def _no_facts(_screen: SearchScreen, _r: SearchResult) -> tuple[str, str]:
@@ -162,7 +215,7 @@ RESULT_KINDS: dict[str, ResultKind] = {
     "hotline": ResultKind(str(QT_TRANSLATE_NOOP("SearchScreen", "热线")), _hotline_facts,
                           lambda nav, _hit: nav.push("hotlines")),
     "figure": ResultKind(str(QT_TRANSLATE_NOOP("SearchScreen", "区情数字")), _figure_facts,
-                         lambda nav, _hit: nav.push("figures")),
+                         lambda nav, hit: nav.push("figures", figure_id=hit.id)),
     "news": ResultKind(str(QT_TRANSLATE_NOOP("SearchScreen", "新闻")), _no_facts,
                        lambda nav, hit: nav.push("news", item_id=hit.id)),
 }
@@ -230,8 +283,10 @@ class EmptyState(QWidget):
         self.columns = columns
         for btn in self.category_buttons.values():
             self.grid.removeWidget(btn)
-        for i, btn in enumerate(self.category_buttons.values()):
-            self.grid.addWidget(btn, i // columns, i % columns)
+        buttons = list(self.category_buttons.values())
+        for i, btn in enumerate(buttons):
+            alone = i == len(buttons) - 1 and i % columns == 0  # a last one alone in its row takes the row
+            self.grid.addWidget(btn, i // columns, i % columns, 1, columns if alone else 1)
 
 
 class SearchScreen(Screen):
@@ -240,8 +295,9 @@ class SearchScreen(Screen):
     def __init__(self, ctx: AppContext, nav: Navigator, parent: QWidget | None = None) -> None:
         super().__init__(ctx, nav, parent)
         self._read_content()
-        self._hits: list[SearchHit] = []
+        self._page = SearchPage("", [], [])
         self._query = ""
+        self._press_y: int | None = None
         self._last_recorded: str | None = None
         self._vocabulary: Any = None
 
@@ -283,13 +339,20 @@ class SearchScreen(Screen):
 
         # results / empty state
         self.status = label("", "muted")
+        self.errand_button = button("")  # 去看：政务服务 — the category an errand word leads to
+        self.errand_button.setObjectName("errandSuggestion")
+        self.errand_button.clicked.connect(self.open_errand)
+        self.notice = label("", "body", wrap=True)  # 本机暂无「药店」… / 您是不是要找：yanglao
+        self.notice.setObjectName("searchNotice")
         self.model = SearchResultModel(self)
         self.view = CardListView()
         self.view.setObjectName("searchResults")
         self.view.setModel(self.model)
-        self.delegate = TextCardDelegate(self.view, ctx.theme, HitRole)
+        self.view.setUniformItemSizes(False)  # the first card of a group is taller: its heading is above it
+        self.delegate = ResultDelegate(self.view, ctx.theme, HitRole)
         self.view.setItemDelegate(self.delegate)
         self.view.clicked.connect(self.open_index)
+        self.view.viewport().installEventFilter(self)  # a tap on a group heading opens nothing
         self.view.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
         enable_kinetic(self.view)
         self.empty_state = EmptyState(self)
@@ -322,16 +385,21 @@ class SearchScreen(Screen):
         left.addLayout(field_row)
         left.addWidget(self.chips)
         left.addWidget(self.status)
+        left.addWidget(self.errand_button)
+        left.addWidget(self.notice)
         left.addWidget(self.view, 1)
         left.addWidget(self.empty_area, 1)
         self.left = left
+        self.right = QVBoxLayout()  # the keyboard; in landscape the quick chips above it
+        self.right.addStretch(1)
+        self.right.addWidget(self.keyboard)
         self.page = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
         self.page.addLayout(left, 1)
-        self.page.addWidget(self.keyboard, 0)
+        self.page.addLayout(self.right, 0)
         self.keyboard_button.hide()
         self.retranslate()
         self.apply_theme(ctx.theme)
-        self._show_results([])
+        self._show_results(self._page)
 
     # -- screen protocol ----------------------------------------------------------------------
     def title(self) -> str:
@@ -382,9 +450,10 @@ class SearchScreen(Screen):
             self.open_now_chip.setChecked(False)
         self._query = ""
         self._last_recorded = None
-        self._show_results([])
+        self._show_results(SearchPage("", [], []))
         self.keyboard.show()
         self.keyboard_button.hide()
+        self._place_chips()
         scroll_to_top(self.view)
 
     def retranslate(self) -> None:
@@ -407,7 +476,7 @@ class SearchScreen(Screen):
             e.hotline_number.setText(hotline.number)
             e.hotline_text.setText(self.ctx.text(hotline.name, hotline.name_en) + " · " + self.tr("电话问一问"))
         self.keyboard.retranslate()
-        self._show_results(self._hits)
+        self._show_results(self._page)
 
     def apply_theme(self, theme: Theme) -> None:
         s = theme.spacing
@@ -441,8 +510,22 @@ class SearchScreen(Screen):
     def orientation_changed(self, portrait: bool) -> None:
         self.page.setDirection(QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight)
         self.page.setStretch(0, 1)
-        self.page.setStretch(1, 0 if portrait else 1)
-        self.empty_state.arrange(2 if portrait else 1)
+        self.empty_state.arrange(2)
+        self._place_chips()
+
+    def _place_chips(self) -> None:
+        """Landscape with the keyboard shown: the quick chips sit above the keys, in the otherwise empty
+        top of that column, so the results (and the category shortcuts) get their rows."""
+        beside = not self.portrait and not self.keyboard.isHidden()
+        self.page.setStretch(1, 1 if beside else 0)  # a hidden keyboard leaves the results the whole width
+        target = self.right if beside else self.left
+        if target.indexOf(self.chips) >= 0:
+            return
+        (self.left if beside else self.right).removeWidget(self.chips)
+        if beside:
+            self.right.insertWidget(1, self.chips)
+        else:
+            self.left.insertWidget(1, self.chips)
 
     # -- typing and searching -----------------------------------------------------------------
     def query(self) -> str:
@@ -478,9 +561,10 @@ class SearchScreen(Screen):
         self.debounce.stop()
         query = self.query()
         self._query = query  # a miss typed over before it settled is not recorded
-        hits = search(self.ctx.conn, query, limit=RESULT_LIMIT) if query.strip() else []
-        self._show_results(hits)
-        if query.strip() and not hits:
+        open_only = self.open_now_chip is not None and self.open_now_chip.isChecked()
+        page = search_page(self.ctx.conn, query, now=self.ctx.clock(), open_only=open_only, limit=RESULT_LIMIT)
+        self._show_results(page)
+        if query.strip() and not page.found:
             self.settle.start()
         else:
             self.settle.stop()
@@ -491,7 +575,7 @@ class SearchScreen(Screen):
             return
         self.settle.stop()
         query = self._query.strip()
-        if not query or self._hits or query == self._last_recorded:
+        if not query or self._page.found or query == self._last_recorded:
             return
         record_miss(self.ctx.conn, query, self.ctx.clock().date())
         self._last_recorded = query
@@ -500,40 +584,78 @@ class SearchScreen(Screen):
         """The hits shown now (after the open-now filter)."""
         return [row.hit for row in self.model.rows()]
 
+    def page_shown(self) -> SearchPage:
+        """What the last search gave (before it was turned into cards)."""
+        return self._page
+
     # -- showing results ----------------------------------------------------------------------
-    def _show_results(self, hits: list[SearchHit]) -> None:
-        self._hits = hits
-        rows = self._rows(hits)
+    def _show_results(self, page: SearchPage) -> None:
+        self._page = page
+        rows = self._rows(page)
         self.model.set_rows(rows)
         typed = bool(self._query.strip())
         found = bool(rows)
+        q = self._query.strip()
         self.view.setVisible(found)
         self.empty_area.setVisible(not found)
+        self._show_open_now(page)
+        self._show_errand(page)
         if found:
             self.status.setText(self.tr("找到 %n 项", "", len(rows)))
         elif typed:
             self.status.setText("")
-            if self.open_now_chip is not None and self.open_now_chip.isChecked() and hits:
+            open_only = self.open_now_chip is not None and self.open_now_chip.isChecked()
+            if open_only and page.found:
                 self.empty_state.message.setText(self.tr("现在开放的服务里没有找到。请取消“现在开放”，或换个说法。"))
             elif any(h.number == HELP_NUMBER for h in self.hotlines):
-                q = self._query.strip()
+                word = page.errand.word if page.nothing_here and page.errand is not None else q
                 self.empty_state.message.setText(self.ctx.text(
-                    f"本机暂无“{q}”的信息。请拨打 {HELP_NUMBER} 政务服务便民热线咨询，也可以换个说法或按分类找。",
-                    f"This kiosk has nothing on “{q}” yet. Please call {HELP_NUMBER}, the government service "
+                    f"本机暂无“{word}”的信息。请拨打 {HELP_NUMBER} 政务服务便民热线咨询，也可以换个说法或按分类找。",
+                    f"This kiosk has nothing on “{word}” yet. Please call {HELP_NUMBER}, the government service "
                     "hotline — or try other words, or look by category."))
             else:
                 text = self.tr("没有找到“%1”。换个说法试试，或者按分类找，也可以打电话问。")
-                self.empty_state.message.setText(text.replace("%1", self._query.strip()))
+                self.empty_state.message.setText(text.replace("%1", q))
         else:
             self.status.setText("")
             self.empty_state.message.setText(self.tr("想找什么服务？用键盘输入拼音、首字母或文字，或点一个常用词。"))
         self.status.setVisible(found)
         scroll_to_top(self.view)
 
-    def _rows(self, hits: list[SearchHit]) -> list[ResultRow]:
-        open_only = self.open_now_chip is not None and self.open_now_chip.isChecked()
-        results = results_for(self.ctx.conn, hits, now=self.ctx.clock(), open_only=open_only)
-        return [self._row(r) for r in results]
+    def _show_open_now(self, page: SearchPage) -> None:
+        """现在开放 only where some listing found has hours (and while it is on, so it can be turned off)."""
+        chip = self.open_now_chip
+        if chip is not None:
+            chip.setVisible(page.has_hours or chip.isChecked())
+
+    def _show_errand(self, page: SearchPage) -> None:
+        """The line above the results: where an errand leads, that this kiosk has nothing for it, or the typo fixed."""
+        category = page.errand_category
+        self.errand_button.setVisible(category is not None and bool(self._query.strip()))
+        if category is not None:
+            self.errand_button.setText(self.tr("去看：%1").replace("%1", self.ctx.text(category.name, category.name_en))
+                                       + "  ›")
+        lines = []
+        if page.nothing_here and page.errand is not None and page.rows:
+            lines.append(self.ctx.text(f"本机暂无「{page.errand.word}」的信息 — 请拨打 {HELP_NUMBER} 咨询",
+                                       f"This kiosk has nothing on “{page.errand.word}” — please call {HELP_NUMBER}"))
+        if page.corrected and page.results:
+            lines.append(self.tr("您是不是要找：%1").replace("%1", page.corrected))
+        self.notice.setText("\n".join(lines))
+        self.notice.setVisible(bool(lines))
+
+    def open_errand(self) -> None:
+        """The errand suggestion: the category it names."""
+        category = self._page.errand_category
+        if category is not None:
+            self.nav.push("category", category_id=category.id)
+
+    def _rows(self, page: SearchPage) -> list[ResultRow]:
+        rows = [self._row(r) for r in page.results]
+        info = [self._row(r) for r in page.info]
+        if info and rows:
+            info[0] = replace(info[0], header=self.tr("区情数字和新闻"))
+        return rows + info
 
     def _row(self, r: SearchResult) -> ResultRow:
         hit = r.hit
@@ -550,14 +672,22 @@ class SearchScreen(Screen):
         """"电话 12349" / "Phone 12349"."""
         return self.tr("电话 %1").replace("%1", number)
 
+    def data_year_text(self, year: int) -> str:
+        """"2021年数据" / "2021 data"."""
+        return self.tr("%1年数据").replace("%1", str(year))
+
     def service_count_text(self, count: int) -> str:
         """"2 项服务" / "2 services"."""
         return self.tr("%n 项服务", "", count)
 
     def open_index(self, index: QModelIndex) -> None:
         row: ResultRow | None = index.data(HitRole)
-        if row is not None:
-            self.open_hit(row.hit)
+        if row is None:
+            return
+        heading_end = self.view.visualRect(index).top() + self.delegate.header_height()
+        if row.header and self._press_y is not None and self._press_y < heading_end:
+            return  # the tap landed on the group heading, not on the card
+        self.open_hit(row.hit)
 
     def open_hit(self, hit: SearchHit) -> None:
         """Show the screen a hit belongs on."""
@@ -569,13 +699,18 @@ class SearchScreen(Screen):
     def hide_keyboard(self) -> None:
         self.keyboard.hide()
         self.keyboard_button.show()
+        self._place_chips()
 
     def show_keyboard(self) -> None:
         self.keyboard.show()
         self.keyboard_button.hide()
+        self._place_chips()
         self.input.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.view.viewport() and isinstance(event, QMouseEvent) \
+                and event.type() == QEvent.Type.MouseButtonPress:
+            self._press_y = int(event.position().y())
         if watched is self.input and event.type() == QEvent.Type.MouseButtonPress and self.keyboard.isHidden():
             self.show_keyboard()
         return False
