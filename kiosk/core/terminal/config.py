@@ -59,6 +59,8 @@ class Config:
     content_check_interval_s: int = 600
     trusted_keys: str = ""
     allow_unsigned_bundles: bool = False
+    printer: str = ""
+    printer_paper: str = "80mm"
 
     def database_path(self, data_dir: Path) -> Path:
         """The runtime database file: the ``database`` setting or ``kiosk.db`` in ``data_dir``.
@@ -158,6 +160,12 @@ SETTINGS: tuple[Setting, ...] = (
             path=True, group="Content roll-out"),
     Setting("allow_unsigned_bundles", bool, "Apply unsigned content bundles while no key is trusted (test set-ups "
             "only; a terminal that trusts a key never applies an unsigned bundle).", group="Content roll-out"),
+    Setting("printer", str, "CUPS queue the detail page's 打印 button prints slips on (`lpstat -p` lists them); "
+            "empty: no printing and no button. A queue that is gone hides the button.",
+            pattern=r"[^\s/#]{0,127}", pattern_help="empty, or a CUPS queue name (no spaces, '/' or '#')",
+            group="Printing"),
+    Setting("printer_paper", str, "Paper in the printer: a 58 or 80 mm receipt roll, or A4 sheets.",
+            choices=("58mm", "80mm", "A4"), group="Printing"),
 )
 
 
