@@ -293,9 +293,9 @@ class DetailScreen(Screen):
         """A service phone: heading-size number with a phone icon, ≥ 1.2 targets high."""
         phone.setIcon(icons.icon("fa5s.phone-alt", theme.colors.text))
         phone.setIconSize(QSize(theme.heading_px, theme.heading_px))
-        phone.setMinimumHeight(int(theme.min_target * 1.3))
-        phone.setMinimumWidth(theme.min_target * 4)
-        phone.setStyleSheet(f"font-size: {theme.big_px * 3 // 4}px; font-weight: bold;")
+        # its own style (after the theme's): a larger number, and the size the theme's min-height would undo
+        phone.setStyleSheet(f"font-size: {theme.big_px * 3 // 4}px; font-weight: bold; "
+                            f"min-height: {int(theme.min_target * 1.3)}px; min-width: {theme.min_target * 4}px;")
 
     def _update_icon(self) -> None:
         if self.service is None:
