@@ -50,6 +50,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "tag": ("上街社区服务终端", "Shangjie Community Services"),
     "printed": ("上街区社区服务终端 打印于 {when}", "Shangjie community-services terminal · printed {when}"),
     "print": ("打印", "Print"),
+    "scan": ("用手机扫下面的码，把这些信息存到手机（无需上网）", "Scan the code below to keep these details on your "
+             "phone (no internet needed)"),
     "printing": ("正在打印，请在下方取纸", "Printing — please take the slip from below"),
     "print_failed": ("打印机暂时不能用，请拍照或记下电话", "The printer is not working now — please take a photo "
                      "or write down the phone number"),
@@ -115,13 +117,16 @@ class Slip:
 
     def print_lines(self, when: datetime) -> list[tuple[str, str]]:
         """The printed slip top to bottom as (kind, text): "title", "place", "field" lines
-        ("地址：…"), "note" (where to ask) and "footer" ("上街区社区服务终端 打印于 …"); the QR code follows."""
+        ("地址：…", one per phone), "note" (where to ask; what the code is) and "footer" ("上街区社区服务终端 打印于 …"); the QR code follows."""
         out = [("title", self.title)]
         if self.place and self.place != self.title:
             out.append(("place", self.place))
-        out += [("field", caption + value) for caption, value in self.fields()]
+        address, opening, phone = self.fields()
+        out += [("field", address[0] + address[1]), ("field", opening[0] + opening[1])]
+        out += [("field", phone[0] + number) for number in self.phones] or [("field", phone[0] + phone[1])]
         if self.missing:
             out.append(("note", word("ask", self.lang)))
+        out.append(("note", word("scan", self.lang)))
         stamp = when.strftime("%Y-%m-%d %H:%M")
         out.append(("footer", word("printed", self.lang).replace("{when}", stamp)))
         return out

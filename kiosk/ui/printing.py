@@ -53,6 +53,10 @@ PAPER: dict[str, Paper] = {
 }
 """Receipt paper gets ≥ 14 pt text (large print for a receipt), A4 bigger still."""
 A4_HEIGHT_MM = 297.0
+FONT_FAMILIES = ["DejaVu Sans", "WenQuanYi Micro Hei", "Noto Sans CJK SC", "Droid Sans Fallback"]
+"""Latin and digits in DejaVu Sans where installed, Chinese in WenQuanYi Micro Hei (bundled). With
+WenQuanYi alone, the digits came out of CUPS's PDF filters (pdftocairo) as Type 3 glyphs without
+text, so a printed slip's PDF could not be searched for its phone numbers."""
 RESOLUTION_DPI = 300
 MM_PER_INCH = 25.4
 
@@ -81,7 +85,7 @@ class _Layout:
         """(font, text, height) of each block, top to bottom."""
         for kind, text in slip.print_lines(when):
             font = QFont()
-            font.setFamilies(["WenQuanYi Micro Hei", "Noto Sans CJK SC", "Droid Sans Fallback"])
+            font.setFamilies(FONT_FAMILIES)
             size = {"title": paper.title_pt, "place": paper.title_pt * 0.9}.get(kind, paper.body_pt)
             if kind == "footer":
                 size = max(paper.body_pt * 0.75, 10.0)
