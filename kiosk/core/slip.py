@@ -116,8 +116,9 @@ class Slip:
                          "\n".join([*lines, *tels[:1]]), "\n".join([*head, *tels[:1]]), "\n".join(head)])
 
     def print_lines(self, when: datetime) -> list[tuple[str, str]]:
-        """The printed slip top to bottom as (kind, text): "title", "place", "field" lines
-        ("地址：…", one per phone), "note" (where to ask; what the code is) and "footer" ("上街区社区服务终端 打印于 …"); the QR code follows."""
+        """The printed slip top to bottom as (kind, text): "title", "place", "field" lines ("地址：…",
+        one per phone), "note" (where to ask; what the code is) and "footer" ("上街区社区服务终端 打印于 …");
+        the QR code follows."""
         out = [("title", self.title)]
         if self.place and self.place != self.title:
             out.append(("place", self.place))

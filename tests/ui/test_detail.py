@@ -35,7 +35,8 @@ def test_sections_come_in_the_residents_order(window: Any) -> None:
     sections = [detail.sections["what"], detail.places, detail.sections["hours"], detail.sections["call"]]
     assert [s.isVisible() for s in sections] == [True] * 4
     assert [top(detail, s) for s in sections] == sorted(top(detail, s) for s in sections)
-    assert [detail.sections[k].caption.text() for k in ("what", "hours", "call")] == ["能办什么", "几点开门", "打谁电话"]
+    captions = [detail.sections[k].caption.text() for k in ("what", "hours", "call")]
+    assert captions == ["能办什么", "几点开门", "打谁电话"]
     assert detail.places.heading.text() == "在哪里"
     assert detail.places.none.text() == "暂未收录 — 请拨打 12345 咨询"
     assert detail.hours_text.plain_text() == "暂未收录 — 请拨打 12345 咨询"
@@ -67,7 +68,7 @@ def test_source_is_shown_once_and_collapsed(window: Any) -> None:
     page = "\n".join(w.plain_text() if hasattr(w, "plain_text") else w.text()
                      for w in detail.scroll_area.widget().findChildren(QLabel) if w.isVisible())
     assert page.count(sentence) == 1
-    assert source_text(detail.service.source, "来源：", "") .endswith(sentence)  # a different description: quoted
+    assert source_text(detail.service.source, "来源：", "").endswith(sentence)  # a different description: quoted
     window.nav.home()
     detail = open_detail(window, "elderly-care-facilities")
     assert not detail.source.isVisible()  # every listing starts collapsed

@@ -22,9 +22,9 @@ from kiosk.ui.app import build_kiosk
 from kiosk.ui.theme import THEME_NAMES
 from kiosk.ui.widgets.places import BATCH
 from kiosk.ui.window import KioskWindow
+from tests.helpers.qrdecode import decode
 from tests.ui.conftest import FIXED_NOW, LANDSCAPE, PORTRAIT
 from tests.ui.places_data import SERVICE, add_places, many_places, three_places
-from tests.helpers.qrdecode import decode
 from tests.ui.test_audit import audit
 
 
