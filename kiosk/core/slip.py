@@ -50,6 +50,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "tag": ("上街社区服务终端", "Shangjie Community Services"),
     "printed": ("上街区社区服务终端 打印于 {when}", "Shangjie community-services terminal · printed {when}"),
     "print": ("打印", "Print"),
+    "print_place": ("打印这个地点", "Print this place"),
     "scan": ("用手机扫下面的码，把这些信息存到手机（无需上网）", "Scan the code below to keep these details on your "
              "phone (no internet needed)"),
     "printing": ("正在打印，请在下方取纸", "Printing — please take the slip from below"),

@@ -122,7 +122,7 @@ def test_a_place_slip_prints_on_cups_and_reads_right(qtbot: Any, cups_queue: str
     place's name, address and phones, and its QR code decodes to the card's code."""
     detail = open_detail(make_window(Config(printer=cups_queue, printer_paper="80mm")))
     card = detail.places.shown_cards()[0]
-    assert card.print_button.isVisible() and card.print_button.text() == "打印"
+    assert card.print_button.isVisible() and card.print_button.text() == "打印这个地点"
     assert detail.print_button.isVisible()
     before = cups.pdfs_now()
     card.print_button.click()
@@ -148,6 +148,7 @@ def test_a_service_slip_prints_on_a4(qtbot: Any, cups_queue: str, make_window: C
     window.ctx.set_language("en")
     detail = open_detail(window, "smart-elderly-care-12349")
     assert detail.print_button.text() == "Print"
+    assert detail.places.print_text == "Print this place"
     before = cups.pdfs_now()
     detail.print_button.click()
     assert detail.printer.wait(20000)

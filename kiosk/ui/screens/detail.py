@@ -273,8 +273,10 @@ class DetailScreen(Screen):
             self._style_phone(phone, theme)
         self.report_button.setMinimumHeight(int(theme.min_target * 1.2))
         self.report_button.setIcon(icons.icon("fa5s.exclamation-triangle", theme.colors.text))
+        self.report_button.setIconSize(QSize(theme.body_px, theme.body_px))
         self.print_button.setMinimumHeight(int(theme.min_target * 1.2))
         self.print_button.setIcon(icons.icon("fa5s.print", theme.colors.text))
+        self.print_button.setIconSize(QSize(theme.body_px, theme.body_px))
         self.source_toggle.setMinimumHeight(theme.min_target)
         self._size_side(theme)
         self._update_icon()
@@ -315,6 +317,7 @@ class DetailScreen(Screen):
         self.qr_caption.setText(self.tr("用手机扫码，带走这些信息（无需上网）"))
         self.report_button.setText(self.tr("信息有误"))
         self.print_button.setText(word("print", lang))
+        self.places.set_printing(self.places.printing, word("print_place", lang))
         for key, section in self.sections.items():
             section.caption.setText(word(key, lang))
         self._show_source(self.source_toggle.isChecked())
@@ -475,7 +478,7 @@ class DetailScreen(Screen):
                 self.printer.finished.connect(self._printed)
             shown = self.printer.available()
         self.print_button.setVisible(shown)
-        self.places.set_printing(shown, word("print", self.ctx.language))
+        self.places.set_printing(shown, word("print_place", self.ctx.language))
 
     def print_service(self) -> None:
         if self.service is not None:
