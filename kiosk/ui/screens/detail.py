@@ -370,7 +370,7 @@ class DetailScreen(Screen):
         documents = "\n\n".join(t(d, en) for d, en in s.required_documents)
         self.documents.set_text(documents)
         self.sections["bring"].setVisible(bool(documents))
-        self.source.set_text(source_text(s.source, self.tr("来源：") if lang != "en" else "Source: ",
+        self.source.set_text(source_text(s.source, self.tr("来源："),
                                          description) if s.source else "")
         self._show_source(self.source_toggle.isChecked())
         self.source_toggle.setVisible(s.source is not None)
