@@ -7,7 +7,8 @@ Each size gets a temporary database (the seed database plus clearly marked synth
 ``_synthetic.py``), deleted afterwards. For each query class the script times ``search(conn, q)`` —
 what one keystroke costs, including the check that the in-memory index is current — and prints
 p50 / p95 / max in milliseconds. The "errand" and "typo" classes time errand words and one-key
-slips (each slip may cost a few extra searches, see kiosk.core.search.ranking.TYPO_TRIES). Targets (DESIGN.md §6): p95 ≤ 10 ms at 10 000, ≤ 50 ms at 100 000.
+slips (each slip may cost a few extra searches, see kiosk.core.search.ranking.TYPO_TRIES).
+Targets (DESIGN.md §6): p95 ≤ 10 ms at 10 000, ≤ 50 ms at 100 000.
 """
 
 from __future__ import annotations

@@ -173,7 +173,7 @@ def test_fix_phone_add_hours_see_preview_then_undo(kiosk: Callable[..., KioskWin
     window.nav.home()
     window.nav.push("detail", service_id="smart-elderly-care-12349")
     detail = window.nav.current()
-    assert "0371-68000001" in detail.fields["phones"].value.plain_text()  # type: ignore[union-attr]
+    assert "0371-68000001" in [b.text() for b in detail.phone_buttons]  # type: ignore[union-attr]
 
     panel = unlock(window, conn)
     assert panel.tools is not None

@@ -22,6 +22,7 @@ from kiosk.ui.app import build_kiosk
 from kiosk.ui.theme import THEME_NAMES
 from kiosk.ui.widgets.places import BATCH
 from kiosk.ui.window import KioskWindow
+from tests.helpers.qrdecode import decode
 from tests.ui.conftest import FIXED_NOW, LANDSCAPE, PORTRAIT
 from tests.ui.places_data import SERVICE, add_places, many_places, three_places
 from tests.ui.test_audit import audit
@@ -124,10 +125,10 @@ def test_a_place_with_gaps_says_what_is_not_recorded(make_places_window: Any) ->
 
 
 def test_a_service_without_places_says_so(make_places_window: Any) -> None:
-    """No place recorded: one line "地点：暂未收录 — 请拨打 12345 咨询", no cards, no chips."""
+    """No place recorded: under 在哪里 one line "暂未收录 — 请拨打 12345 咨询", no cards, no chips."""
     detail = open_detail(make_places_window(), "smart-elderly-care-12349")
-    assert detail.places.none.isVisible()
-    assert detail.places.none.text() == "地点：暂未收录 — 请拨打 12345 咨询"
+    assert detail.places.none.isVisible() and detail.places.heading.text() == "在哪里"
+    assert detail.places.none.text() == "暂未收录 — 请拨打 12345 咨询"
     assert detail.places.shown_cards() == []
     assert not detail.places.chip_box.isVisible()
 
@@ -219,6 +220,33 @@ def test_a_place_qr_code_carries_its_name_address_hours_and_tel(qtbot: Any, make
     assert not cards[0].qr.isVisible()  # only the chosen place's code
 
 
+def test_place_qr_codes_decode_to_the_place_in_chinese_and_english(make_places_window: Any) -> None:
+    """Each place's code, decoded from the rendered card as a phone camera would: the exact text —
+    name, address, hours in words, tel: lines — and 暂未收录 with 12345 for what is not recorded."""
+    window = make_places_window()
+    detail = open_detail(window)
+    stored = detail.places.shown_cards()[0].view.place.hours
+    words = hours.text(stored, "zh")
+    expected = [
+        f"社区养老服务设施\n测试日间照料中心\n地址：测试路 2 号\n开放时间：{words}\n"
+        "tel:0371-60000002\ntel:0371-60000003\n上街社区服务终端",
+        "社区养老服务设施\n测试邻里驿站\n地址：暂未收录\n开放时间：暂未收录\n电话：暂未收录\ntel:12345\n"
+        "暂未收录的信息请拨打 12345 咨询\n上街社区服务终端",
+    ]
+    for slot, text in enumerate(expected):
+        detail.places.show_qr(slot)
+        QApplication.processEvents()
+        qr = detail.places.shown_cards()[slot].qr
+        assert qr.text == text
+        assert decode(qr.grab()) == [text]
+    window.ctx.set_language("en")
+    detail.places.show_qr(0)
+    QApplication.processEvents()
+    qr = detail.places.shown_cards()[0].qr
+    assert decode(qr.grab()) == [qr.text]
+    assert qr.text.splitlines()[2:4] == ["Address: 测试路 2 号", "Hours: " + hours.text(stored, "en")]
+
+
 def test_two_hundred_places_come_in_batches_of_reused_cards(writable_db: Path, qtbot: Any) -> None:
     """200 places: BATCH cards at first, BATCH more per tap on 再显示; another visit reuses the same cards."""
     conn = connect(writable_db)
@@ -292,7 +320,7 @@ def test_places_in_english(make_places_window: Any) -> None:
     window = make_places_window()
     detail = open_detail(window)
     window.ctx.set_language("en")
-    assert detail.places.heading.text() == "Places"
+    assert detail.places.heading.text() == "Where"
     assert detail.places.summary.text() == "3 places · 1 open now"
     card = detail.places.shown_cards()[1]
     assert card.lines["missing"].text() == "Address, opening hours, phone: not recorded yet — please call 12345"

@@ -76,7 +76,7 @@ def test_elder_mode_enlarges_text_and_targets(qtbot: Any, window: KioskWindow) -
     nav.push("detail", service_id="smart-elderly-care-12349")
     detail = nav.current()
     qtbot.wait(1)
-    body = detail.fields["description"].value
+    body = detail.description
     before = (px(body), px(detail.heading), window.nav_bar.back_button.height(), window.ctx.theme.min_target)
     assert before[0] >= 24
 

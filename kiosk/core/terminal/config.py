@@ -66,6 +66,8 @@ class Config:
     outbox_every_minutes: int = 60
     outbox_keep: int = 48
     report_sign_key: str = ""
+    printer: str = ""
+    printer_paper: str = "80mm"
 
     def identity(self) -> str:
         """This terminal's id: the ``terminal_id`` setting, else one derived from the computer
@@ -192,6 +194,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("report_sign_key", str, "Private key file (`kiosk keys init`) this terminal signs its reports with; "
             "the office then takes reports of this terminal only with that key. Empty: unsigned reports.",
             path=True, group="Reports back"),
+    Setting("printer", str, "CUPS queue the detail page's 打印 button prints slips on (`lpstat -p` lists them); "
+            "empty: no printing and no button. A queue that is gone hides the button.",
+            pattern=r"[^\s/#]{0,127}", pattern_help="empty, or a CUPS queue name (no spaces, '/' or '#')",
+            group="Printing"),
+    Setting("printer_paper", str, "Paper in the printer: a 58 or 80 mm receipt roll, or A4 sheets.",
+            choices=("58mm", "80mm", "A4"), group="Printing"),
 )
 
 

@@ -483,7 +483,9 @@ class ListingEditor(QWidget):
         """Everything the preview shows, as text (tests)."""
         if isinstance(self.preview, QLabel):
             return self.preview.text()
-        parts = [w.text() for w in self.preview.findChildren(QLabel) if w.isVisibleTo(self.preview)]
+        widgets: list[QLabel | QPushButton] = [*self.preview.findChildren(QLabel),
+                                                *self.preview.findChildren(QPushButton)]  # numbers are buttons
+        parts = [w.text() for w in widgets if w.isVisibleTo(self.preview)]
         return "\n".join(parts)
 
     def clear_problems(self) -> None:

@@ -7,8 +7,10 @@ for the next service instead of being built again (:class:`PlaceList`). The orde
 come from :func:`kiosk.core.places.place_views` — the same as ``kiosk show --json``.
 
 One QR code at a time: the resident taps a place's "扫码带走" button (or one of its phone numbers)
-and that card shows a code with the place's name, address, hours in words and ``tel:`` phone —
-encoding is ≈ 20 ms, too slow to do for every card on every visit.
+and that card shows a code with the place's name, address, hours in words and ``tel:`` phone
+(kiosk.core.slip.Slip.qr_text, the text the printed slip's code carries too) — encoding is ≈ 20 ms,
+too slow to do for every card on every visit. Where the terminal has a printer each card also has a
+"打印" button (:meth:`PlaceList.set_printing`): the slip of that place.
 """
 
 from __future__ import annotations
@@ -17,14 +19,15 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QPoint, QSize, Qt, Signal
 from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QButtonGroup, QFrame, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QButtonGroup, QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.core.models import Location
-from kiosk.core.places import HELP_NUMBER, PlaceView, open_count
+from kiosk.core.places import PlaceView, open_count
+from kiosk.core.slip import place_slip, word
 from kiosk.ui import hours, icons
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets.flow import FlowLayout
-from kiosk.ui.widgets.qr import QrCode, fit_text
+from kiosk.ui.widgets.qr import QrCode
 from kiosk.ui.widgets.text import button, label
 
 BATCH = 6
@@ -61,6 +64,8 @@ class PlaceCard(QFrame):
 
     qrRequested = Signal(int)
     """The card's slot in the pool: the resident tapped "扫码带走" or a phone number."""
+    printRequested = Signal(int)
+    """The card's slot: the resident tapped 打印."""
 
     def __init__(self, slot: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -85,6 +90,10 @@ class PlaceCard(QFrame):
         self.qr_button = button("", "choice")
         self.qr_button.setObjectName("placeQrButton")
         self.qr_button.clicked.connect(lambda: self.qrRequested.emit(self.slot))
+        self.print_button = button("", "choice")
+        self.print_button.setObjectName("placePrintButton")
+        self.print_button.clicked.connect(lambda: self.printRequested.emit(self.slot))
+        self.print_button.hide()
         self.qr = QrCode()
         self.qr.setObjectName("placeQr")
         self.qr.hide()
@@ -99,6 +108,7 @@ class PlaceCard(QFrame):
         for key in ("transportation", "accessibility", "missing"):
             self.box.addWidget(self.lines[key])
         self.box.addWidget(self.qr_button)
+        self.box.addWidget(self.print_button)
         self.box.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignHCenter)
         self.box.addWidget(self.qr_caption)
 
@@ -166,6 +176,9 @@ class PlaceCard(QFrame):
         self.qr_button.setIcon(icons.icon("fa5s.qrcode", theme.colors.text))
         self.qr_button.setIconSize(QSize(theme.body_px, theme.body_px))
         self.qr_button.setMinimumHeight(theme.min_target)
+        self.print_button.setIcon(icons.icon("fa5s.print", theme.colors.text))
+        self.print_button.setIconSize(QSize(theme.body_px, theme.body_px))
+        self.print_button.setMinimumHeight(theme.min_target)
         self.qr.set_side(theme.min_target * 4)
 
     def _style_phone(self, phone: QPushButton) -> None:
@@ -193,13 +206,17 @@ class PlaceCard(QFrame):
             self.qrRequested.emit(self.slot)
 
 
-class PlaceList(QWidget):
+class PlaceList(QFrame):
     """The 地点 section: a heading with the counts, community chips (when the places span more than
-    one community), the cards in batches, or "地点：暂未收录" when the service has no place."""
+    one community), the cards in batches, or "暂未收录 — 请拨打 12345 咨询" when the service has no place."""
+
+    printRequested = Signal(object)
+    """The :class:`PlaceView` whose 打印 button the resident tapped."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("placeList")
+        self.setProperty("role", "panel")
         self.views: list[PlaceView] = []
         self.filtered: list[PlaceView] = []
         self.community: str | None = None
@@ -208,8 +225,15 @@ class PlaceList(QWidget):
         self.fallback_name = ""
         self.theme: Theme | None = None
         self.qr_index = -1
+        self.printing = False
+        self.print_text = ""
         self.heading = label("", "heading", wrap=True)
         self.heading.setObjectName("placesHeading")
+        self.heading_icon = QLabel()
+        heading_row = QHBoxLayout()
+        heading_row.setContentsMargins(0, 0, 0, 0)
+        heading_row.addWidget(self.heading_icon)
+        heading_row.addWidget(self.heading, 1)
         self.summary = label("", "muted", wrap=True)
         self.summary.setObjectName("placesSummary")
         self.none = label("", "body", wrap=True)
@@ -230,7 +254,7 @@ class PlaceList(QWidget):
         self.more.clicked.connect(self.show_more)
         self.box = QVBoxLayout(self)
         self.box.setContentsMargins(0, 0, 0, 0)
-        self.box.addWidget(self.heading)
+        self.box.addLayout(heading_row)
         self.box.addWidget(self.summary)
         self.box.addWidget(self.none)
         self.box.addWidget(self.chip_box)
@@ -272,10 +296,9 @@ class PlaceList(QWidget):
 
     def refresh(self) -> None:
         """Texts, chips and the first batch of cards for the current filter."""
-        self.heading.setText(self.tr("地点"))
+        self.heading.setText(word("where", self.lang))
         total = len(self.views)
-        self.heading.setVisible(bool(total))
-        self.none.setText(self.tr("地点：暂未收录 — 请拨打 %1 咨询").replace("%1", HELP_NUMBER))
+        self.none.setText(word("unknown", self.lang))
         self.none.setVisible(not total)
         known = any(v.state is not None for v in self.views)
         self.summary.setText(self.count_text(total, open_count(self.views) if known else None))
@@ -305,6 +328,9 @@ class PlaceList(QWidget):
         while len(self.cards) < n:
             card = PlaceCard(len(self.cards))
             card.qrRequested.connect(self.show_qr)
+            card.printRequested.connect(self._print_requested)
+            card.print_button.setText(self.print_text)
+            card.print_button.setVisible(self.printing)
             card.hide()
             self.card_box.addWidget(card)
             self.cards.append(card)
@@ -367,25 +393,28 @@ class PlaceList(QWidget):
 
     def payload(self, view: PlaceView) -> str:
         """What a place's QR code carries: the service, the place, its address, hours in words and
-        ``tel:`` phones — within the QR size (as the service's code: shorter forms when too long)."""
-        p = view.place
-        lang = self.lang
-        name = pick(lang, p.name, p.name_en)
-        head = [self.fallback_name, *([name] if name and name != self.fallback_name else [])]
-        address = pick(lang, p.address, p.address_en)
-        lines = [*head]
-        if address:
-            lines.append(self.tr("地址：%1").replace("%1", address))
-        if p.hours:
-            lines.append(self.tr("开放时间：%1").replace("%1", hours.text(p.hours, lang)))
-        phones = [f"tel:{number}" for number in p.phones]
-        tag = self.tr("上街社区服务终端")
-        return fit_text(["\n".join([*lines, *phones, tag]), "\n".join([*lines, *phones[:1]]),
-                         "\n".join([*head, *phones[:1]]), "\n".join(head)])
+        ``tel:`` phones, "暂未收录" for what is not recorded (kiosk.core.slip.Slip.qr_text)."""
+        return place_slip(self.fallback_name, view, self.lang).qr_text()
+
+    # -- printing -----------------------------------------------------------------------------
+    def set_printing(self, shown: bool, text: str) -> None:
+        """Show (or hide) each card's 打印 button (``text`` its label): only with a working printer."""
+        self.printing = shown
+        self.print_text = text
+        for card in self.cards:
+            if card.print_button.text() != text:
+                card.print_button.setText(text)
+            set_shown(card.print_button, shown)
+
+    def _print_requested(self, slot: int) -> None:
+        if 0 <= slot < len(self.cards) and (view := self.cards[slot].view) is not None:
+            self.printRequested.emit(view)
 
     def apply_theme(self, theme: Theme) -> None:
         self.theme = theme
         s = theme.spacing
+        self.heading_icon.setPixmap(icons.pixmap("fa5s.map-marker-alt", theme.colors.accent, theme.heading_px))
+        self.box.setContentsMargins(s, s, s, s)
         self.box.setSpacing(s // 2)
         self.card_box.setSpacing(s)
         self.chip_flow.setSpacing(s // 2)

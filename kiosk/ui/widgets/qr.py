@@ -1,50 +1,27 @@
 """A QR code painted from segno's matrix: the listing's text, readable by a phone with no network.
 
-A listing's content decides the payload's length (issue #20: a 760-character name or 40 phones made
-segno raise and sent the resident home on every visit). So the text is kept within
-:data:`MAX_BYTES` — the most a version-:data:`MAX_VERSION` code holds, whose modules are still about
-3 px on the smallest panel — by :func:`fit_text`, which takes the first of several shorter payloads
-that fits and else cuts the last one; :class:`QrCode` cuts any text it is given the same way and
+The text is kept within :data:`MAX_BYTES` by the rule of kiosk.core.qrtext (:func:`fit_text`,
+:func:`cut`, shared with the printed slip); :class:`QrCode` cuts any text it is given the same way and
 paints nothing rather than raise.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from functools import lru_cache
 
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from kiosk.core.qrtext import ELLIPSIS, MAX_BYTES, cut, fit_text, utf8_size
+
 log = logging.getLogger(__name__)
 
 MAX_VERSION = 15
 """The largest QR version shown: 77 modules (85 with the quiet zone), ≈ 3 px each on a 256 px code."""
-MAX_BYTES = 412
-"""UTF-8 bytes a version-15 code holds at error correction M (tests check it against segno)."""
-ELLIPSIS = "…"
 
-
-def utf8_size(text: str) -> int:
-    return len(text.encode("utf-8"))
-
-
-def cut(text: str, limit: int = MAX_BYTES) -> str:
-    """``text`` if it fits in ``limit`` UTF-8 bytes, else its longest head that fits with "…" after it."""
-    if utf8_size(text) <= limit:
-        return text
-    head = text.encode("utf-8")[: limit - utf8_size(ELLIPSIS)].decode("utf-8", "ignore")
-    return head + ELLIPSIS
-
-
-def fit_text(candidates: Sequence[str], limit: int = MAX_BYTES) -> str:
-    """The first of ``candidates`` (longest, most useful first) that fits, else the last one cut to fit."""
-    for text in candidates:
-        if utf8_size(text) <= limit:
-            return text
-    return cut(candidates[-1], limit) if candidates else ""
+__all__ = ["ELLIPSIS", "MAX_BYTES", "MAX_VERSION", "QrCode", "cut", "fit_text", "paint_qr", "qr_matrix", "utf8_size"]
 
 
 @lru_cache(maxsize=64)
@@ -92,15 +69,22 @@ class QrCode(QWidget):
 
     def paintEvent(self, _event: QPaintEvent) -> None:
         p = QPainter(self)
-        p.fillRect(self.rect(), QColor("#FFFFFF"))
-        n = len(self.matrix)
-        if not n:
-            return
-        cell = min(self.width(), self.height()) / n
-        p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(QColor("#000000"))
-        for y, row in enumerate(self.matrix):
-            for x, dark in enumerate(row):
-                if dark:
-                    p.drawRect(QRectF(x * cell, y * cell, cell + 0.5, cell + 0.5))
+        paint_qr(p, self.matrix, QRectF(self.rect()))
         p.end()
+
+
+def paint_qr(p: QPainter, matrix: tuple[tuple[bool, ...], ...], rect: QRectF) -> None:
+    """Paint ``matrix`` (from :func:`qr_matrix`) dark on white into the square at the top left of
+    ``rect`` — on the screen and on a printed slip alike."""
+    side = min(rect.width(), rect.height())
+    p.fillRect(QRectF(rect.x(), rect.y(), side, side), QColor("#FFFFFF"))
+    n = len(matrix)
+    if not n:
+        return
+    cell = side / n
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(QColor("#000000"))
+    for y, row in enumerate(matrix):
+        for x, dark in enumerate(row):
+            if dark:
+                p.drawRect(QRectF(rect.x() + x * cell, rect.y() + y * cell, cell + 0.5, cell + 0.5))
