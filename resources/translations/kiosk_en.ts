@@ -80,88 +80,8 @@
         <translation>Report a problem</translation>
     </message>
     <message>
-        <source>现在</source>
-        <translation>Now</translation>
-    </message>
-    <message>
-        <source>服务内容</source>
-        <translation>What it offers</translation>
-    </message>
-    <message>
-        <source>怎样办理</source>
-        <translation>How to use it</translation>
-    </message>
-    <message>
-        <source>服务对象</source>
-        <translation>Who can use it</translation>
-    </message>
-    <message>
-        <source>需要带的材料</source>
-        <translation>What to bring</translation>
-    </message>
-    <message>
-        <source>费用</source>
-        <translation>Fees</translation>
-    </message>
-    <message>
-        <source>电话</source>
-        <translation>Phone</translation>
-    </message>
-    <message>
-        <source>开放时间</source>
-        <translation>Opening hours</translation>
-    </message>
-    <message>
-        <source>服务语言</source>
-        <translation>Languages</translation>
-    </message>
-    <message>
-        <source>网址</source>
-        <translation>Website</translation>
-    </message>
-    <message>
-        <source>电子邮箱</source>
-        <translation>Email</translation>
-    </message>
-    <message>
-        <source>数量</source>
-        <translation>How many</translation>
-    </message>
-    <message>
         <source>来源：</source>
         <translation>Source: </translation>
-    </message>
-    <message>
-        <source>地址：%1</source>
-        <translation>Address: %1</translation>
-    </message>
-    <message>
-        <source>电话：%1</source>
-        <translation>Phone: %1</translation>
-    </message>
-    <message>
-        <source>开放时间：%1</source>
-        <translation>Hours: %1</translation>
-    </message>
-    <message>
-        <source>上街社区服务终端</source>
-        <translation>Shangjie Community Services</translation>
-    </message>
-    <message>
-        <source>电话不对</source>
-        <translation>The phone number is wrong</translation>
-    </message>
-    <message>
-        <source>地址不对</source>
-        <translation>The address is wrong</translation>
-    </message>
-    <message>
-        <source>已经关门或不再提供</source>
-        <translation>Closed or no longer offered</translation>
-    </message>
-    <message>
-        <source>其他问题</source>
-        <translation>Something else</translation>
     </message>
     <message>
         <source>这条信息哪里不对？</source>
@@ -289,6 +209,7 @@
     <name>NavBar</name>
     <message>
         <source>返回</source>
+        <extracomment>朗读: reads the visible screen&apos;s speech_text(); made with the first page that has the bar (None until then, and for good where read-aloud is off)</extracomment>
         <translation>Back</translation>
     </message>
     <message>
@@ -301,10 +222,6 @@
     <message>
         <source>上街新闻</source>
         <translation>Shangjie news</translation>
-    </message>
-    <message>
-        <source>图：%1</source>
-        <translation>Photo: %1</translation>
     </message>
     <message>
         <source>中文原文</source>
@@ -349,14 +266,6 @@
 <context>
     <name>PlaceList</name>
     <message>
-        <source>地点</source>
-        <translation>Places</translation>
-    </message>
-    <message>
-        <source>地点：暂未收录 — 请拨打 %1 咨询</source>
-        <translation>Places: not recorded yet — please call %1</translation>
-    </message>
-    <message>
         <source>全部</source>
         <translation>All</translation>
     </message>
@@ -377,18 +286,6 @@
     <message>
         <source>再显示 %1 处（还有 %2 处）</source>
         <translation>Show %1 more (%2 not shown yet)</translation>
-    </message>
-    <message>
-        <source>地址：%1</source>
-        <translation>Address: %1</translation>
-    </message>
-    <message>
-        <source>开放时间：%1</source>
-        <translation>Hours: %1</translation>
-    </message>
-    <message>
-        <source>上街社区服务终端</source>
-        <translation>Shangjie Community Services</translation>
     </message>
 </context>
 <context>

@@ -280,22 +280,44 @@ def test_audit_catches_a_pale_tile_small_elder_chip_and_thin_scroll_bar(make_win
     assert any("10 px wide" in p for p in problems), problems
 
 
-@pytest.mark.xfail(strict=True, reason="the detail page passes what it shows to report_choices() in its rework "
-                                       "(detail.py); remove this mark then")
-def test_report_dialog_offers_only_what_the_page_shows(make_window: Any, seed_conn: Any) -> None:
-    """No 地址不对 on a page that shows no address; 缺少信息 always; 开放时间不对 where hours show."""
-    window = make_window()
-    params = sample_params(seed_conn)
-    detail = show_screen(window, "detail", params.get("detail"))
-    detail.ask_report()
-    QApplication.processEvents()
-    offered = {b.objectName().removeprefix("choice-") for b in detail.overlay.buttons}
-    fields = getattr(detail, "fields", {})
+def test_report_dialog_offers_only_what_the_page_shows(qtbot: Any, writable_db: Any) -> None:
+    """No 地址不对 on a page that shows no address; 缺少信息 always; 开放时间不对 and 电话不对 where they show.
 
-    def shown(key: str) -> bool:
-        field = fields.get(key)
-        return field is not None and field.isVisible()
+    The bundled listing 社区养老服务设施 has no place, no hours and no phone of its own; given the
+    generated test places (addresses, hours, phones) the same page offers all three."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
 
-    assert "missing_info" in offered
-    assert ("wrong_address" in offered) == shown("address")
-    assert ("wrong_hours" in offered) == shown("hours")
+    from kiosk.core.db.connection import connect
+    from kiosk.ui.app import build_kiosk
+    from tests.ui.places_data import SERVICE, add_places, three_places
+
+    conn = connect(writable_db)
+
+    def offered() -> set[str]:
+        window = build_kiosk(conn)
+        qtbot.addWidget(window)
+        window.resize(1080, 1920)
+        window.show()
+        window.nav.home()
+        window.nav.push("detail", service_id=SERVICE)
+        detail = window.nav.current()
+        detail.ask_report()
+        QApplication.processEvents()
+        kinds = {b.objectName().removeprefix("choice-") for b in detail.overlay.buttons}
+        window.ctx.release()
+        if window.idle is not None:
+            window.idle.stop()
+        window.allow_close = True
+        window.close()
+        return kinds
+
+    try:
+        bare = offered()
+        assert {"missing_info", "closed", "other"} <= bare
+        assert not bare & {"wrong_address", "wrong_hours", "wrong_phone"}, bare
+        add_places(conn, three_places(), datetime(2026, 12, 2, 10, 30, tzinfo=ZoneInfo("Asia/Shanghai")))
+        full = offered()
+        assert {"wrong_address", "wrong_hours", "wrong_phone", "missing_info"} <= full, full
+    finally:
+        conn.close()

@@ -358,9 +358,11 @@ def test_visible_text_skips_hidden_fields(qtbot: Any, make_window: Callable[...,
     detail = window.nav.current()
     text = visible_text(detail.scroll_area)
     assert text.splitlines()[0] == speakable(detail.heading.text()) == "“1 2 3 4 9”智慧养老服务平台"
-    hidden = [f for f in detail.fields.values() if f.isHidden()]
-    assert hidden and all(f.caption.text() not in text.splitlines() for f in hidden if f.caption.text())
-    assert "来源" not in text
+    hidden = [s for s in detail.sections.values() if s.isHidden()]  # 带什么: no documents recorded
+    assert hidden and all(s.caption.text() and s.caption.text() not in text.splitlines() for s in hidden)
+    hidden_lines = [b for b in detail.what_lines.values() if b.isHidden()]
+    assert hidden_lines and all(not b.plain_text() for b in hidden_lines)
+    assert "来源" not in text  # the collapsed 资料来源 is not read
 
 
 def test_packaged_entry_point_runs_the_worker(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -44,10 +44,11 @@ from kiosk.ui.widgets.choice import ChoiceOverlay
 from kiosk.ui.widgets.kinetic import enable_kinetic, scroll_to_top
 from kiosk.ui.widgets.places import PlaceList, set_shown
 from kiosk.ui.widgets.qr import QrCode
+from kiosk.ui.widgets.report_choices import Shown, report_choices, report_kinds
 from kiosk.ui.widgets.text import TextBlock, button, label
 
 QWIDGETSIZE_MAX = 16777215
-FEEDBACK_KINDS = ("wrong_phone", "wrong_address", "closed", "other")
+FEEDBACK_KINDS = report_kinds()
 SECTIONS = ("what", "hours", "call", "bring")
 """The sections of the page besides 在哪里 (the place list), each a :class:`Section`."""
 SECTION_ICONS = {"what": "fa5s.info-circle", "hours": "fa5s.clock", "call": "fa5s.phone-alt",
@@ -504,13 +505,19 @@ class DetailScreen(Screen):
 
     # -- report a problem ---------------------------------------------------------------------
     def ask_report(self) -> None:
-        choices = [
-            ("wrong_phone", self.tr("电话不对")),
-            ("wrong_address", self.tr("地址不对")),
-            ("closed", self.tr("已经关门或不再提供")),
-            ("other", self.tr("其他问题")),
-        ]
-        self.overlay.ask(self.tr("这条信息哪里不对？"), choices, self.tr("取消"), self.report)
+        """The 信息有误 answers that fit what this page shows (kiosk.ui.widgets.report_choices)."""
+        self.overlay.ask(self.tr("这条信息哪里不对？"), report_choices(self.shown(), self.ctx.text),
+                         self.tr("取消"), self.report)
+
+    def shown(self) -> Shown:
+        """Which of address, phone and opening hours the page shows for this listing."""
+        s = self.service
+        if s is None:
+            return Shown()
+        places = [v.place for v in self.place_views]
+        return Shown(address=any(p.address for p in places),
+                     phone=bool(s.phones) or any(p.phones for p in places),
+                     hours=bool(s.schedules) or any(p.hours for p in places))
 
     def report(self, kind: str) -> None:
         """Record the resident's report (kiosk.core.workers.feedback), then thank them."""
