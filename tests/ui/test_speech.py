@@ -420,3 +420,20 @@ def test_a_stop_stays_stopped_when_the_engine_still_says_speaking(qtbot: Any, ma
     reader.stop()
     qtbot.waitUntil(lambda: not reader._pending, timeout=3000)
     assert not reader.speaking() and reader.available()
+
+
+@pytest.mark.usefixtures("mock_engine")
+def test_a_tap_on_a_hotline_reads_its_number(qtbot: Any, make_window: Callable[..., KioskWindow],
+                                             said: list[tuple[str, str | None]]) -> None:
+    """On the help page a tap on a number reads it digit by digit with its name (English: the mock's
+    voice); with no voice a tap reads nothing and does nothing else."""
+    window = make_window()
+    window.ctx.set_language("en")
+    window.nav.home()
+    window.nav.push("hotlines")
+    hotlines = window.nav.current()
+    qtbot.waitUntil(window.nav_bar.read_button.isVisible, timeout=10_000)
+    card = next(c for c in hotlines.cards if c.hotline.number == "12349")
+    tap(qtbot, card)
+    assert said and said[-1][0].startswith("1 2 3 4 9, ") and card.name.text() in said[-1][0]
+    assert window.nav.current() is hotlines

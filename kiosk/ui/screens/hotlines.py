@@ -1,4 +1,7 @@
-"""Hotlines: 12349 and the other numbers in the data, very large."""
+"""Hotlines: 12349 and the other numbers in the data, very large.
+
+A tap on a card reads its number aloud, digit by digit, then its name, where speech exists
+(an elderly resident can hear the number while dialling)."""
 
 from __future__ import annotations
 
@@ -11,17 +14,19 @@ from kiosk.ui import icons
 from kiosk.ui.context import AppContext
 from kiosk.ui.navigation import Navigator
 from kiosk.ui.screens.base import Screen
-from kiosk.ui.speech import speakable
+from kiosk.ui.speech import reader_for, speakable
 from kiosk.ui.theme import Theme
+from kiosk.ui.widgets.clickcard import ClickCard
 from kiosk.ui.widgets.kinetic import enable_kinetic, scroll_to_top
 from kiosk.ui.widgets.text import TextBlock, label
 
 
-class HotlineCard(QFrame):
+class HotlineCard(ClickCard):
+    """One number, very large; a tap reads it aloud (HotlinesScreen.say)."""
+
     def __init__(self, hotline: Hotline, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.hotline = hotline
-        self.setProperty("role", "card")
         self.setObjectName(f"hotline-{hotline.number}")
         self.icon = QLabel()
         self.number = label(hotline.number, "huge")
@@ -49,6 +54,8 @@ class HotlinesScreen(Screen):
                                             "terminal", None, None, None))
         self.intro = label("", "hint", wrap=True)
         self.cards = [HotlineCard(h) for h in self.hotlines]
+        for card in self.cards:
+            card.clicked.connect(lambda c=card: self.say(c))
         self.grid = QGridLayout()
         content = QWidget()
         inner = QVBoxLayout(content)
@@ -72,6 +79,14 @@ class HotlinesScreen(Screen):
 
     def reset(self) -> None:
         scroll_to_top(self.scroll_area)
+
+    def say(self, card: HotlineCard) -> bool:
+        """Read ``card``'s number digit by digit and its name; False where there is no voice."""
+        reader = reader_for(self.ctx, self.nav)
+        if not reader.available():
+            return False
+        comma = "，" if self.ctx.language == "zh" else ", "
+        return reader.say(f"{speakable(card.hotline.number, spell_numbers=True)}{comma}{card.name.text()}")
 
     def speech_text(self) -> str:
         """The intro, then each number (digit by digit) with its name: "1 2 3 4 9，智慧养老服务平台"."""
