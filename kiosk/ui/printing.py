@@ -61,19 +61,6 @@ RESOLUTION_DPI = 300
 MM_PER_INCH = 25.4
 
 
-def printer_exists(name: str) -> bool:
-    """True when the CUPS queue ``name`` is there now (≈ 2 ms a question to the local cupsd)."""
-    if not name:
-        return False
-    from PySide6.QtPrintSupport import QPrinterInfo
-
-    try:
-        return not QPrinterInfo.printerInfo(name).isNull()
-    except Exception:  # no print support plug-in, no libcups: no printer
-        log.exception("cannot ask for the printer %s", name)
-        return False
-
-
 class _Layout:
     """Lines of text wrapped to the paper width, measured in device pixels of the writer."""
 
@@ -155,12 +142,17 @@ class SlipPrinter(QObject):
 
     finished = Signal(bool)
     """True: CUPS took the job; False: it could not be printed (the reason is in the log)."""
+    availabilityChanged = Signal(bool)
+    """The answer of :meth:`check`: True when the queue is there."""
 
     def __init__(self, queue: str, paper: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.queue = queue
         self.paper = paper if paper in PAPER else "80mm"
         self.process: QProcess | None = None
+        self.checker: QProcess | None = None
+        self.known = False
+        """The last answer of :meth:`check` (False until the first comes)."""
         self.last_pdf: Path | None = None
         self._dir = Path(tempfile.mkdtemp(prefix="kiosk-slip-"))
 
@@ -169,7 +161,42 @@ class SlipPrinter(QObject):
         return self.process is not None
 
     def available(self) -> bool:
-        return printer_exists(self.queue)
+        """Whether the queue was there at the last :meth:`check` (never asks CUPS itself)."""
+        return self.known
+
+    def check(self) -> None:
+        """Ask CUPS whether the queue is there (``lpstat -p QUEUE`` in a :class:`QProcess`, so a slow or
+        hung cupsd never holds the screen); ``availabilityChanged`` brings the answer."""
+        if self.checker is not None:
+            return  # a question is on its way
+        lpstat = shutil.which("lpstat")
+        if lpstat is None:
+            log.warning("cannot ask for the printer %s: the CUPS client command lpstat is not installed",
+                        self.queue)
+            self._answer(None, False)
+            return
+        checker = QProcess(self)
+        checker.setProgram(lpstat)
+        checker.setArguments(["-p", self.queue])
+        checker.finished.connect(lambda code, _status: self._answer(checker, code == 0))
+        checker.errorOccurred.connect(lambda _error: self._answer(checker, False))
+        self.checker = checker
+        checker.start()
+
+    def _answer(self, checker: QProcess | None, there: bool) -> None:
+        if checker is not None:
+            if self.checker is not checker:
+                return  # the error and the finished signal of one process: answer once
+            self.checker = None
+            checker.deleteLater()
+        self.known = there
+        self.availabilityChanged.emit(there)
+
+    def wait_checked(self, ms: int = 10000) -> bool:
+        """Tests: wait until the answer of :meth:`check` has come (True) or ``ms`` pass."""
+        if self.checker is not None:
+            self.checker.waitForFinished(ms)
+        return self.checker is None
 
     def print_slip(self, slip: Slip, when: datetime) -> bool:
         """Start printing ``slip``; False (and ``finished(False)`` later) when it cannot start."""
@@ -204,6 +231,7 @@ class SlipPrinter(QObject):
             return  # the error and the finished signal of one process: report once
         self.process = None
         if not ok:
+            self.known = False  # until check() says the queue is there again
             out = bytes(process.readAllStandardError().data()).decode("utf-8", "replace").strip()
             log.warning("printing on %s failed: %s", self.queue, out or process.errorString())
         process.deleteLater()

@@ -108,10 +108,17 @@ def test_slip_pdf_has_the_paper_width_large_print_and_a_readable_code(qapp: Any,
                                                    f"{int(height) + 1}mm")
 
 
+def checked(detail: Any) -> Any:
+    """The detail page once CUPS has answered whether its printer is there (asked off the GUI thread)."""
+    assert detail.printer is None or detail.printer.wait_checked(10000)
+    QApplication.processEvents()
+    return detail
+
+
 def test_no_printer_no_button(make_window: Callable[..., KioskWindow]) -> None:
     """printer empty: no 打印 anywhere; a queue that does not exist: no button either."""
     for config in (Config(), Config(printer="NoSuchKioskQueue")):
-        detail = open_detail(make_window(config))
+        detail = checked(open_detail(make_window(config)))
         assert not detail.print_button.isVisible()
         assert not [c for c in detail.places.shown_cards() if c.print_button.isVisible()]
 
@@ -120,7 +127,7 @@ def test_a_place_slip_prints_on_cups_and_reads_right(qtbot: Any, cups_queue: str
                                                     make_window: Callable[..., KioskWindow]) -> None:
     """80 mm roll: 打印 on the open place's card → "正在打印…" → cups-pdf's PDF is 80 mm wide, has the
     place's name, address and phones, and its QR code decodes to the card's code."""
-    detail = open_detail(make_window(Config(printer=cups_queue, printer_paper="80mm")))
+    detail = checked(open_detail(make_window(Config(printer=cups_queue, printer_paper="80mm"))))
     card = detail.places.shown_cards()[0]
     assert card.print_button.isVisible() and card.print_button.text() == "打印这个地点"
     assert detail.print_button.isVisible()
@@ -146,8 +153,8 @@ def test_a_service_slip_prints_on_a4(qtbot: Any, cups_queue: str, make_window: C
     """The panel's 打印 prints the service itself; A4 paper gives an A4 page (English page, English slip)."""
     window = make_window(Config(printer=cups_queue, printer_paper="A4"))
     window.ctx.set_language("en")
-    detail = open_detail(window, "smart-elderly-care-12349")
-    assert detail.print_button.text() == "Print"
+    detail = checked(open_detail(window, "smart-elderly-care-12349"))
+    assert detail.print_button.isVisible() and detail.print_button.text() == "Print"
     assert detail.places.print_text == "Print this place"
     before = cups.pdfs_now()
     detail.print_button.click()
@@ -167,7 +174,7 @@ def test_a_printer_that_vanished_says_so_and_hides_the_button(qtbot: Any, cups_q
     gone = "KioskGone"
     cups.ensure_queue(gone)
     try:
-        detail = open_detail(make_window(Config(printer=gone, printer_paper="58mm")))
+        detail = checked(open_detail(make_window(Config(printer=gone, printer_paper="58mm"))))
         assert detail.print_button.isVisible()
     finally:
         cups.remove_queue(gone)

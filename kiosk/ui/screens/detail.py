@@ -468,16 +468,22 @@ class DetailScreen(Screen):
 
     # -- printing -----------------------------------------------------------------------------
     def _update_printing(self) -> None:
-        """Show 打印 only when the ``printer`` setting names a queue that exists now."""
+        """Show 打印 only when the ``printer`` setting names a queue that exists: the last answer at once,
+        then CUPS is asked again off the GUI thread (SlipPrinter.check) and the answer shows."""
         name = self.ctx.config.printer
-        shown = False
-        if name:
-            if self.printer is None:
-                from kiosk.ui.printing import SlipPrinter
+        if not name:
+            self._show_printing(False)
+            return
+        if self.printer is None:
+            from kiosk.ui.printing import SlipPrinter
 
-                self.printer = SlipPrinter(name, self.ctx.config.printer_paper, self)
-                self.printer.finished.connect(self._printed)
-            shown = self.printer.available()
+            self.printer = SlipPrinter(name, self.ctx.config.printer_paper, self)
+            self.printer.finished.connect(self._printed)
+            self.printer.availabilityChanged.connect(self._show_printing)
+        self._show_printing(self.printer.available())
+        self.printer.check()
+
+    def _show_printing(self, shown: bool) -> None:
         self.print_button.setVisible(shown)
         self.places.set_printing(shown, word("print_place", self.ctx.language))
 
@@ -501,7 +507,8 @@ class DetailScreen(Screen):
     def _printed(self, ok: bool) -> None:
         if not ok:
             self.overlay.tell(word("print_failed", self.ctx.language), self.tr("好的"))
-            self._update_printing()  # a printer that is gone: no more 打印 button
+            self._show_printing(False)  # a printer that is gone: no more 打印 button …
+            self._update_printing()  # … unless CUPS says it is back
 
     # -- report a problem ---------------------------------------------------------------------
     def ask_report(self) -> None:
