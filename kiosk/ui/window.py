@@ -14,9 +14,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from PySide6.QtCore import QChildEvent, QEvent, QObject, QSize, Qt, QTimer
+from PySide6.QtCore import QChildEvent, QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QColor, QFontMetrics, QPainter, QPaintEvent
-from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.ui import icons
 from kiosk.ui.context import AppContext
@@ -178,18 +188,56 @@ class NavBar(QFrame):
         #: (None until then, and for good where read-aloud is off)
         self.read_button: QPushButton | None = None
         self._read_made = False
-        self.title = ElidedLabel("", "heading", min_chars=3)
-        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.title = NavTitle()
         for btn in (self.back_button, self.home_button, self.help_button):
             keep_room_when_hidden(btn)
-        self.row = QHBoxLayout(self)
+        # The title sits between the buttons when it fits there whole, else on its own line under them
+        # (wrapping if it must): a resident always sees where they are, and no button moves for it.
+        self.title_slot = QWidget()  # the room between back and 朗读, whether the title is in it or not
+        self.title_slot.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.slot_layout = QHBoxLayout(self.title_slot)
+        self.slot_layout.setContentsMargins(0, 0, 0, 0)
+        self.title_slot.installEventFilter(self)
+        self.title_line = QWidget()  # the line under the buttons
+        self.title_line.setObjectName("navTitleLine")
+        self.line_layout = QHBoxLayout(self.title_line)
+        self.line_layout.setContentsMargins(0, 0, 0, 0)
+        self.title_line.hide()
+        self.slot_layout.addWidget(self.title)
+        self.title.changed.connect(self.place_title)
+        self.column = QVBoxLayout(self)
+        self.row = QHBoxLayout()
+        self.column.addLayout(self.row)
+        self.column.addWidget(self.title_line)
         self.row.addWidget(self.back_button)
-        self.row.addWidget(self.title, 1)
+        self.row.addWidget(self.title_slot, 1)
         self.read_slot = QHBoxLayout()  # the 朗读 button goes here (it keeps its room while it has no voice)
         self.read_slot.setContentsMargins(0, 0, 0, 0)
         self.row.addLayout(self.read_slot)
         self.row.addWidget(self.help_button)
         self.row.addWidget(self.home_button)
+
+    def title_below(self) -> bool:
+        """Whether the title is on its own line under the buttons."""
+        return self.title.parentWidget() is self.title_line
+
+    def place_title(self) -> None:
+        """The title between the buttons when its whole text fits there at its font, else under them."""
+        room = self.title_slot.width()
+        inline = self.title.needed_width() <= room
+        if inline == (not self.title_below()):
+            return
+        source, target = (self.line_layout, self.slot_layout) if inline else (self.slot_layout, self.line_layout)
+        source.removeWidget(self.title)
+        self.title.setWordWrap(not inline)
+        target.addWidget(self.title)
+        self.title.show()
+        self.title_line.setVisible(not inline)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.title_slot and event.type() == QEvent.Type.Resize:
+            self.place_title()
+        return super().eventFilter(watched, event)
 
     def make_read_button(self) -> QPushButton | None:
         """The one 朗读 button of the window, reading the current screen (hidden while the language has no
@@ -245,7 +293,8 @@ class NavBar(QFrame):
 
     def apply_theme(self, theme: Theme) -> None:
         margin = theme.spacing // 2
-        self.row.setContentsMargins(theme.spacing, margin, theme.spacing, margin)
+        self.column.setContentsMargins(theme.spacing, margin, theme.spacing, margin)
+        self.column.setSpacing(margin)
         self.row.setSpacing(theme.spacing // 2)
         self.steady_read_width()
         size = QSize(theme.heading_px, theme.heading_px)
@@ -253,6 +302,37 @@ class NavBar(QFrame):
                           (self.help_button, "fa5s.phone-alt")):
             btn.setIcon(icons.icon(name, theme.colors.text))
             btn.setIconSize(size)
+
+
+class NavTitle(QLabel):
+    """The page's title in the back/home bar: plain text (names come from the database), never elided; it
+    wraps when it is on its own line (NavBar.place_title). ``changed`` when its text or font changes."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("navTitle")
+        self.setProperty("role", "heading")
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.changed.emit()
+
+    def full_text(self) -> str:
+        return self.text()
+
+    def needed_width(self) -> int:
+        """The width of the text on one line at the label's font."""
+        return QFontMetrics(self.font()).horizontalAdvance(self.text()) + 2 * self.margin() + 2
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self.changed.emit()
 
 
 READ_TEXTS = {"zh": ("朗读", "停止朗读"), "en": ("Read aloud", "Stop reading")}  # kiosk.ui.speech.LABELS
