@@ -9,7 +9,11 @@ how to apply, who it is for, fees…), 在哪里 (the places, kiosk.ui.widgets.p
 "资料来源", and not at all when it is the description word for word (the article is still named).
 
 Landscape: the QR panel is a column on the right. Portrait: it is a row at the bottom of the screen,
-outside the scrolling text, so the code, 打印 and 信息有误 are always in reach.
+outside the scrolling text, so the code, 打印 and 信息有误 are always in reach. A short listing would
+leave a third of a portrait screen empty above that row: there the panel stands upright instead (a
+larger code, the caption and the buttons under it), grown to take the room the text leaves
+(:meth:`DetailScreen.fit_portrait`) — larger for a phone held by a shaky hand, and nothing invented to
+fill the page. A long listing keeps the row and scrolls.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
@@ -53,6 +57,10 @@ SECTIONS = ("what", "hours", "call", "bring")
 """The sections of the page besides 在哪里 (the place list), each a :class:`Section`."""
 SECTION_ICONS = {"what": "fa5s.info-circle", "hours": "fa5s.clock", "call": "fa5s.phone-alt",
                  "bring": "fa5s.folder-open"}
+QR_SHARE = 0.55
+"""The largest portrait QR code, as a share of the screen's width (short listings: fit_portrait)."""
+FIT_SLACK = 8
+"""Pixels kept free under a short listing's text so that no scroll bar shows for a pixel's rounding."""
 WHAT_FIELDS = ("how", "who", "fees", "count", "languages", "url", "email")
 """The lines under the description in 能办什么, each shown only when recorded."""
 
@@ -169,6 +177,8 @@ class DetailScreen(Screen):
         self.content_layout.addWidget(self.source_toggle, 0, Qt.AlignmentFlag.AlignLeft)
         self.content_layout.addWidget(self.source)
         self.content_layout.addStretch(1)
+        self.content = content
+        content.installEventFilter(self)  # its layout changed (a section shown, place cards added): refit
         self.scroll_area = QScrollArea()
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
@@ -197,6 +207,12 @@ class DetailScreen(Screen):
         self.qr_text_box.addWidget(self.report_button)
         self.side_layout.addLayout(self.qr_text_box, 1)
 
+        self.upright = False
+        """Portrait, short listing: the QR panel stands upright with a larger code (fit_portrait)."""
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(0)
+        self._fit_timer.timeout.connect(self.fit_portrait)
         self.page = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
         self.page.addWidget(self.scroll_area, 1)
         self.page.addWidget(self.side)
@@ -252,11 +268,52 @@ class DetailScreen(Screen):
         self.page.setDirection(QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight)
         self.side_layout.setDirection(QBoxLayout.Direction.LeftToRight if portrait
                                       else QBoxLayout.Direction.TopToBottom)
+        self.qr_caption.setAlignment(Qt.AlignmentFlag.AlignLeft)
         self.page.setAlignment(self.side, Qt.AlignmentFlag(0) if portrait else Qt.AlignmentFlag.AlignTop)
         self.qr_caption.setProperty("role", "heading" if portrait else "body")
         self.qr_caption.style().unpolish(self.qr_caption)
         self.qr_caption.style().polish(self.qr_caption)
+        self.upright = False
         self._size_side(self.ctx.theme)
+        self.fit_portrait()
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._fit_timer.start()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.content and event.type() == QEvent.Type.LayoutRequest:
+            self._fit_timer.start()
+        return super().eventFilter(watched, event)
+
+    def fit_portrait(self) -> None:
+        """Portrait: when the listing's text leaves room above the QR row, stand the panel upright and
+        grow the code into that room (at most :data:`QR_SHARE` of the width), the caption and buttons under it; otherwise the row."""
+        if not self.portrait:
+            return
+        theme = self.ctx.theme
+        row_side = theme.min_target * 5
+        s = theme.spacing
+        m = self.page.contentsMargins()
+        width = self.width() - m.left() - m.right()
+        layout = self.content_layout
+        text_height = (layout.totalHeightForWidth(width) if layout.hasHeightForWidth()
+                       else layout.totalSizeHint().height())
+        # the upright panel without its code: margins, caption, buttons, the spacing between them
+        buttons = [b for b in (self.print_button, self.report_button) if not b.isHidden()]
+        caption = self.qr_caption.heightForWidth(width - 2 * s) if self.qr_caption.wordWrap() \
+            else self.qr_caption.sizeHint().height()
+        rest = 3 * s + caption + sum(max(b.sizeHint().height(), b.minimumHeight()) + s for b in buttons)
+        room = self.height() - m.top() - m.bottom() - self.page.spacing() - text_height - rest - FIT_SLACK
+        side = min(room, int(width * QR_SHARE))
+        upright = side >= row_side + theme.min_target  # clearly larger than the row's code, else the row
+        if upright == self.upright and (not upright or side == self.qr.side):
+            return
+        self.upright = upright
+        self.side_layout.setDirection(QBoxLayout.Direction.TopToBottom if upright
+                                      else QBoxLayout.Direction.LeftToRight)
+        self.qr_caption.setAlignment(Qt.AlignmentFlag.AlignHCenter if upright else Qt.AlignmentFlag.AlignLeft)
+        self._size_side(theme, side if upright else row_side)
 
     def apply_theme(self, theme: Theme) -> None:
         s = theme.spacing
@@ -279,13 +336,16 @@ class DetailScreen(Screen):
         self.print_button.setIcon(icons.icon("fa5s.print", theme.colors.text))
         self.print_button.setIconSize(QSize(theme.body_px, theme.body_px))
         self.source_toggle.setMinimumHeight(theme.min_target)
+        self.upright = False
         self._size_side(theme)
+        self.fit_portrait()
         self._update_icon()
         self.places.apply_theme(theme)
         self.overlay.apply_theme(theme)
 
-    def _size_side(self, theme: Theme) -> None:
-        self.qr.set_side(theme.min_target * (5 if self.portrait else 4))
+    def _size_side(self, theme: Theme, side: int | None = None) -> None:
+        self.qr.set_side(side if side is not None and self.portrait
+                         else theme.min_target * (5 if self.portrait else 4))
         if self.portrait:
             self.side.setMinimumWidth(0)
             self.side.setMaximumWidth(QWIDGETSIZE_MAX)
