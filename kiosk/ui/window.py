@@ -209,6 +209,7 @@ class NavBar(QFrame):
         self.row = QHBoxLayout()
         self.column.addLayout(self.row)
         self.column.addWidget(self.title_line)
+        self.column.addStretch(1)  # any height to spare goes under the title: the buttons stay at the top
         self.row.addWidget(self.back_button)
         self.row.addWidget(self.title_slot, 1)
         self.read_slot = QHBoxLayout()  # the 朗读 button goes here (it keeps its room while it has no voice)
@@ -269,34 +270,35 @@ class NavBar(QFrame):
         return self.read_button
 
     def steady_read_width(self) -> None:
-        """朗读 as wide as its wider label (朗读 / 停止朗读) in the current language and theme: pressing it
-        moves nothing. (Back, help and home have one label each; help keeps its room on the hotlines page.)"""
+        """朗读 as wide as its wider label (朗读 / 停止朗读) in the current language at the size of any theme:
+        pressing it or switching the theme moves nothing. (Help keeps its room on the hotlines page.)"""
         btn = self.read_button
         if btn is None:
             return
-        btn.ensurePolished()  # the sheet's min-width lands at polish: the fixed width after it
-        shown = btn.text()
-        btn.setMinimumWidth(0)
-        btn.setMaximumWidth(16_777_215)
-        widths = []
-        for text in READ_TEXTS[self.nav.ctx.language]:
-            btn.setText(text)
-            widths.append(btn.sizeHint().width())
-        btn.setText(shown)
-        btn.setFixedWidth(max(widths))
+        btn.ensurePolished()  # the sheet's min-width lands at polish: the fixed size after it
+        btn.setFixedSize(steady_width(READ_TEXTS[self.nav.ctx.language], bold=True, padding=STATUS_MARGIN),
+                         steady_height())
+
+    def steady_sizes(self) -> None:
+        """Back, 找人帮忙 and home (and 朗读) as wide as their label at the size of any theme in the current
+        language and as high as the largest target, in fixed margins: a theme switch moves no button."""
+        for btn in (self.back_button, self.help_button, self.home_button):
+            btn.ensurePolished()  # the sheet's min-width/min-height land at polish: the fixed size after them
+            btn.setFixedSize(steady_width((btn.text(),), bold=True, padding=STATUS_MARGIN), steady_height())
+        self.steady_read_width()
 
     def retranslate(self) -> None:
         self.back_button.setText(self.tr("返回"))
         self.home_button.setText(self.tr("首页"))
         self.help_button.setText(self.nav.ctx.text("找人帮忙", "Get help"))
-        self.steady_read_width()
+        self.steady_sizes()
 
     def apply_theme(self, theme: Theme) -> None:
-        margin = theme.spacing // 2
-        self.column.setContentsMargins(theme.spacing, margin, theme.spacing, margin)
+        margin = STATUS_MARGIN // 2
+        self.column.setContentsMargins(STATUS_MARGIN, margin, STATUS_MARGIN, margin)
         self.column.setSpacing(margin)
-        self.row.setSpacing(theme.spacing // 2)
-        self.steady_read_width()
+        self.row.setSpacing(STATUS_MARGIN // 2)
+        self.steady_sizes()
         size = QSize(theme.heading_px, theme.heading_px)
         for btn, name in ((self.back_button, "fa5s.arrow-left"), (self.home_button, "fa5s.home"),
                           (self.help_button, "fa5s.phone-alt")):

@@ -287,8 +287,9 @@ class DetailScreen(Screen):
         return super().eventFilter(watched, event)
 
     def fit_portrait(self) -> None:
-        """Portrait: when the listing's text leaves room above the QR row, stand the panel upright and
-        grow the code into that room (at most :data:`QR_SHARE` of the width), the caption and buttons under it; otherwise the row."""
+        """Portrait: when the listing's text leaves room above the QR row, stand the panel upright and grow
+        the code into that room (at most :data:`QR_SHARE` of the width), the caption and buttons under it;
+        otherwise the row."""
         if not self.portrait:
             return
         theme = self.ctx.theme
