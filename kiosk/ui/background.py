@@ -1,0 +1,145 @@
+"""Slow worker jobs off the GUI thread: an export to a slow USB stick, a big spreadsheet's check or import,
+a restore. The kiosk's rule is that nothing blocks the GUI thread (the resident screens, the idle reset
+and the service manager's watchdog pings all run there).
+
+:func:`run_job` runs ``job(conn)`` on a helper thread with **its own** connection to the same database
+file (SQLite connections belong to the thread that opened them), then hands the result — or the
+exception — back to the GUI thread, where ``done`` or ``failed`` is called. Writes stay all-or-none:
+the core functions open their transaction on the job's connection as they would on any other.
+
+The job outlives the widget that started it: a worker who leaves (or the idle lock) while an import
+runs destroys the page, but the import finishes and writes; ``done`` and ``failed`` are then called
+with the page gone, so they must check for that (:func:`alive`). Running jobs are held here, never
+by the page, so nothing is deleted under a running thread.
+
+A database with no file behind it (``:memory:``, only in tests) cannot be opened twice: the job then
+runs at once on the GUI thread's connection, as before.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import QObject, Signal, Slot
+
+from kiosk.core.queries import Connection
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 5000
+"""The job's connection waits this long for a write lock held elsewhere (a save on the kiosk screen)."""
+
+_running: set[Job] = set()
+
+
+def alive(widget: object) -> bool:
+    """True while ``widget``'s C++ object exists (False once the page was destroyed under a running job)."""
+    return widget is not None and shiboken6.isValid(widget)
+
+
+def running_jobs() -> int:
+    """How many jobs are still running (tests; a clean exit waits for them with :func:`wait_all`)."""
+    return len(_running)
+
+
+def wait_all(timeout: float = 10.0) -> None:
+    """Let running jobs finish (their results are delivered on the next turn of the event loop)."""
+    for job in list(_running):
+        job.wait(timeout)
+
+
+class Job(QObject):
+    """One job: its thread, and the signal that carries the outcome back to the GUI thread."""
+
+    _finished = Signal(object, object)  # (result, exception or None), emitted on the helper thread
+
+    def __init__(self, name: str, work: Callable[[], Any], done: Callable[[Any], None],
+                 failed: Callable[[BaseException], None]) -> None:
+        super().__init__()  # no parent: the page that starts a job may be destroyed before it ends
+        self.name = name
+        self._work = work
+        self._done = done
+        self._failed = failed
+        self.result: Any = None
+        self.error: BaseException | None = None
+        self._finished.connect(self._deliver)  # the receiver lives in the GUI thread: a queued call
+        self._thread = threading.Thread(target=self._run, name=f"kiosk-job-{name}", daemon=True)
+
+    def start(self) -> None:
+        _running.add(self)
+        self._thread.start()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the thread ends (tests and exit only, never from a tap). True when it ended."""
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+    def _run(self) -> None:
+        result: Any = None
+        error: BaseException | None = None
+        try:
+            result = self._work()
+        except Exception as exc:  # handed to the GUI thread, which says what went wrong
+            error = exc
+        self._finished.emit(result, error)
+
+    @Slot(object, object)
+    def _deliver(self, result: Any, error: BaseException | None) -> None:
+        self.result, self.error = result, error
+        _running.discard(self)
+        try:
+            if error is None:
+                self._done(result)
+            else:
+                self._failed(error)
+        except Exception:  # a page half gone must not take the kiosk down with it
+            log.exception("the result of the background job %s could not be shown", self.name)
+        finally:
+            self.deleteLater()
+
+
+def database_path(conn: Connection) -> tuple[Path | None, bool]:
+    """The file behind ``conn`` (None: in memory) and whether it may be written."""
+    from kiosk.core.fleet.outbox import database_file
+
+    return database_file(conn)
+
+
+def run_job(conn: Connection, name: str, job: Callable[[sqlite3.Connection], Any], *,
+            done: Callable[[Any], None], failed: Callable[[BaseException], None]) -> Job | None:
+    """Run ``job(own_connection)`` off the GUI thread; ``done(result)`` or ``failed(exc)`` run on the GUI thread.
+
+    Returns the running :class:`Job`, or None when the database has no file and the job ran at once.
+    """
+    path, writable = database_path(conn)
+    if path is None:
+        try:
+            result = job(conn)
+        except Exception as exc:
+            failed(exc)
+        else:
+            done(result)
+        return None
+
+    def work() -> Any:
+        from kiosk.core.db.connection import connect
+
+        own = connect(path, readonly=not writable, migrate_schema=False)
+        try:
+            own.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            return job(own)
+        finally:
+            own.close()
+
+    running = Job(name, work, done, failed)
+    running.start()
+    return running
+
+
+__all__ = ["BUSY_TIMEOUT_MS", "Job", "alive", "database_path", "run_job", "running_jobs", "wait_all"]
