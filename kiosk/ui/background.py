@@ -104,6 +104,15 @@ class Job(QObject):
             self.deleteLater()
 
 
+def start(name: str, work: Callable[[], Any], *, done: Callable[[Any], None],
+          failed: Callable[[BaseException], None]) -> Job:
+    """Run ``work()`` (no database: a slip laid out into a PDF) off the GUI thread; the outcome as with
+    :func:`run_job`."""
+    job = Job(name, work, done, failed)
+    job.start()
+    return job
+
+
 def database_path(conn: Connection) -> tuple[Path | None, bool]:
     """The file behind ``conn`` (None: in memory) and whether it may be written."""
     from kiosk.core.fleet.outbox import database_file
@@ -142,4 +151,4 @@ def run_job(conn: Connection, name: str, job: Callable[[sqlite3.Connection], Any
     return running
 
 
-__all__ = ["BUSY_TIMEOUT_MS", "Job", "alive", "database_path", "run_job", "running_jobs", "wait_all"]
+__all__ = ["BUSY_TIMEOUT_MS", "Job", "alive", "database_path", "run_job", "running_jobs", "start", "wait_all"]
