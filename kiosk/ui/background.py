@@ -54,21 +54,44 @@ def wait_all(timeout: float = 10.0) -> None:
         job.wait(timeout)
 
 
-class Job(QObject):
-    """One job: its thread, and the signal that carries the outcome back to the GUI thread."""
+class _Relay(QObject):
+    """Carries finished jobs to the GUI thread: one object for the life of the application, never deleted
+    (a QObject per job could be freed by Python inside its own queued call)."""
 
-    _finished = Signal(object, object)  # (result, exception or None), emitted on the helper thread
+    finished = Signal(object)  # the Job, emitted on its helper thread
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.finished.connect(self._deliver)  # the receiver lives in the GUI thread: a queued call
+
+    @Slot(object)
+    def _deliver(self, job: Job) -> None:
+        job._deliver()
+
+
+_relay: _Relay | None = None
+
+
+def _the_relay() -> _Relay:
+    """The relay, made on first use — in the GUI thread, where jobs are started."""
+    global _relay
+    if _relay is None:
+        _relay = _Relay()
+    return _relay
+
+
+class Job:
+    """One job: its thread, and what to call on the GUI thread with its outcome."""
 
     def __init__(self, name: str, work: Callable[[], Any], done: Callable[[Any], None],
                  failed: Callable[[BaseException], None]) -> None:
-        super().__init__()  # no parent: the page that starts a job may be destroyed before it ends
         self.name = name
         self._work = work
         self._done = done
         self._failed = failed
         self.result: Any = None
         self.error: BaseException | None = None
-        self._finished.connect(self._deliver)  # the receiver lives in the GUI thread: a queued call
+        self._relay = _the_relay()
         self._thread = threading.Thread(target=self._run, name=f"kiosk-job-{name}", daemon=True)
 
     def start(self) -> None:
@@ -81,27 +104,21 @@ class Job(QObject):
         return not self._thread.is_alive()
 
     def _run(self) -> None:
-        result: Any = None
-        error: BaseException | None = None
         try:
-            result = self._work()
+            self.result = self._work()
         except Exception as exc:  # handed to the GUI thread, which says what went wrong
-            error = exc
-        self._finished.emit(result, error)
+            self.error = exc
+        self._relay.finished.emit(self)
 
-    @Slot(object, object)
-    def _deliver(self, result: Any, error: BaseException | None) -> None:
-        self.result, self.error = result, error
+    def _deliver(self) -> None:
         _running.discard(self)
         try:
-            if error is None:
-                self._done(result)
+            if self.error is None:
+                self._done(self.result)
             else:
-                self._failed(error)
+                self._failed(self.error)
         except Exception:  # a page half gone must not take the kiosk down with it
             log.exception("the result of the background job %s could not be shown", self.name)
-        finally:
-            self.deleteLater()
 
 
 def start(name: str, work: Callable[[], Any], *, done: Callable[[Any], None],

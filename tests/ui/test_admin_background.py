@@ -51,8 +51,7 @@ def gate_import(monkeypatch: pytest.MonkeyPatch) -> Iterator[Gate]:
     monkeypatch.setattr(transfer_page, "apply_import", gate)
     yield gate
     gate.open.set()  # never leave a job thread waiting after the test
-    for job in list(background._running):
-        job.wait(20)
+    background.wait_all(20)
 
 
 def edited_workbook(page: Any, qtbot: Any, folder: Path) -> Path:
@@ -119,11 +118,12 @@ def test_an_xlsx_import_runs_while_the_kiosk_keeps_answering(
     assert listings_page.list.count() > 0
 
 
+@pytest.mark.parametrize("leave", ["exit", "idle"])
 def test_leaving_during_an_import_finishes_it_and_says_so_on_the_next_visit(
         kiosk: Callable[..., KioskWindow], conn: sqlite3.Connection, tmp_path: Path, qtbot: Any,
-        gate_import: Gate) -> None:
-    """退出 while the import runs: the tools close at once, the import still writes everything, the resident
-    screens are built afresh, and the next worker on the page reads how the import ended."""
+        gate_import: Gate, leave: str) -> None:
+    """退出 (or the idle reset) while the import runs: the tools close at once, the import still writes
+    everything, the resident screens are built afresh, and the next worker on the page reads how it ended."""
     window = kiosk()
     panel = unlock(window, conn)
     assert panel.tools is not None
@@ -132,7 +132,11 @@ def test_leaving_during_an_import_finishes_it_and_says_so_on_the_next_visit(
     page.check()
     finished(qtbot, page)
     assert page.apply() and gate_import.entered.wait(10)
-    qtbot.mouseClick(panel.tools.exit_button, Qt.MouseButton.LeftButton)
+    if leave == "exit":
+        qtbot.mouseClick(panel.tools.exit_button, Qt.MouseButton.LeftButton)
+    else:
+        assert window.idle is not None
+        window.idle.fire()
     assert window.nav.current_name == "attract" and not panel.is_open and panel.tools is None
     with qtbot.waitSignal(panel.contentChanged, timeout=15000):
         gate_import.open.set()
@@ -140,6 +144,10 @@ def test_leaving_during_an_import_finishes_it_and_says_so_on_the_next_visit(
     stored = get_listing(conn, EDITED)
     assert stored is not None and stored.phones[0].number == NEW_PHONE
     assert panel.away_message is not None and "已导入" in panel.away_message
+    window.nav.home()
+    window.nav.push("detail", service_id=EDITED)  # the resident sees the imported phone
+    detail: Any = window.nav.current()
+    assert NEW_PHONE in [b.text() for b in detail.phone_buttons]
 
     panel = unlock(window, conn)
     assert panel.tools is not None

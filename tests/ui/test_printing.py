@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from kiosk.core.db.connection import connect
 from kiosk.core.slip import Slip
@@ -199,7 +199,9 @@ def test_the_slip_is_laid_out_off_the_gui_thread(qtbot: Any, monkeypatch: pytest
         return real(*args, **kwargs)
 
     monkeypatch.setattr(printing, "write_pdf", recording)
-    printer = printing.SlipPrinter("NoSuchKioskQueue", "80mm")
+    page = QLabel("detail")  # the printer belongs to a page, as on the detail screen
+    qtbot.addWidget(page)
+    printer = printing.SlipPrinter("NoSuchKioskQueue", "80mm", page)
     outcomes: list[bool] = []
     printer.finished.connect(outcomes.append)
     assert printer.print_slip(SLIP, FIXED_NOW) and printer.busy

@@ -243,12 +243,18 @@ class TransferPage(QWidget):
         self._say(f"{BUSY[kind]}\n{WAIT}")
         panel = self.panel
 
+        def gone(text: str) -> None:
+            if alive(panel):
+                panel.remember_away(text)
+            else:  # the office window closed meanwhile
+                log.info("a worker job ended after its window was closed: %s", text.replace("\n", " "))
+
         def done(result: Any) -> None:
             text = said(result)
-            if writes:
+            if writes and alive(panel):
                 panel.content_changed()
             if not self._showing():
-                panel.remember_away(text)
+                gone(text)
                 return
             self._ready()
             self._say(text)
@@ -260,7 +266,7 @@ class TransferPage(QWidget):
                 log.error("the %s job failed", kind, exc_info=exc)
             text = failed(exc)
             if not self._showing():
-                panel.remember_away(text)
+                gone(text)
                 return
             self._ready()
             self._say(text)
