@@ -207,3 +207,22 @@ def test_an_export_that_cannot_be_written_says_so(
     finished(qtbot, page)
     assert page.output.toPlainText().startswith("导出失败：") and page.last_export is None
     assert page.export_csv.isEnabled()
+
+
+def test_the_usage_report_is_counted_off_the_gui_thread(
+        kiosk: Callable[..., KioskWindow], conn: sqlite3.Connection, qtbot: Any) -> None:
+    """使用报告: 正在统计… first, then the counts (a recorded view of a listing); the days chip counts again."""
+    from kiosk.core.workers.usage import record_view
+    from tests.ui.conftest import FIXED_NOW
+
+    record_view(conn, "service", EDITED, FIXED_NOW)
+    panel = unlock(kiosk(), conn)
+    assert panel.tools is not None
+    page: Any = panel.tools.show_section("reports")
+    assert page.busy and "正在统计" in page.text.toPlainText()
+    qtbot.waitUntil(lambda: not page.busy, timeout=15000)
+    assert "1 次查看 views" in page.text.toPlainText() and "按周" in page.text.toPlainText()
+    qtbot.mouseClick(page.buttons["days"], Qt.MouseButton.LeftButton)
+    assert page.busy and "正在统计" in page.text.toPlainText()
+    qtbot.waitUntil(lambda: not page.busy, timeout=15000)
+    assert "按天" in page.text.toPlainText() and "×1" in page.text.toPlainText()
