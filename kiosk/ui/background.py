@@ -19,7 +19,6 @@ runs at once on the GUI thread's connection, as before.
 from __future__ import annotations
 
 import logging
-import sqlite3
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -137,7 +136,7 @@ def database_path(conn: Connection) -> tuple[Path | None, bool]:
     return database_file(conn)
 
 
-def run_job(conn: Connection, name: str, job: Callable[[sqlite3.Connection], Any], *,
+def run_job(conn: Connection, name: str, job: Callable[[Connection], Any], *,
             done: Callable[[Any], None], failed: Callable[[BaseException], None]) -> Job | None:
     """Run ``job(own_connection)`` off the GUI thread; ``done(result)`` or ``failed(exc)`` run on the GUI thread.
 

@@ -39,8 +39,7 @@ from kiosk.ui.widgets.kinetic import enable_kinetic
 from kiosk.ui.widgets.text import button, label
 
 if TYPE_CHECKING:
-    import sqlite3
-
+    from kiosk.core.queries import Connection
     from kiosk.ui.admin.panel import AdminPanel
 
 log = logging.getLogger(__name__)
@@ -227,7 +226,7 @@ class TransferPage(QWidget):
         tools = self.panel.tools
         return tools is not None and alive(tools) and tools.pages.get("transfer") is self
 
-    def _start(self, kind: str, work: Callable[[sqlite3.Connection], Any], *, said: Callable[[Any], str],
+    def _start(self, kind: str, work: Callable[[Connection], Any], *, said: Callable[[Any], str],
                after: Callable[[Any], None] | None = None, failed: Callable[[BaseException], str],
                after_error: Callable[[], None] | None = None, writes: bool = False) -> bool:
         """Run ``work`` on a job; ``said(result)`` / ``failed(exc)`` give the message, ``after`` updates the page.
@@ -290,7 +289,7 @@ class TransferPage(QWidget):
         now = self.panel.ctx.clock()
         typed = self.path.text().strip() or str(default_data_dir() / "exports")
 
-        def work(conn: sqlite3.Connection) -> tuple[Path, int]:
+        def work(conn: Connection) -> tuple[Path, int]:
             target = export_target(Path(typed), fmt, now)  # looks at the disk: off the GUI thread too
             return target, export(conn, fmt, target)  # type: ignore[arg-type]
 
@@ -308,7 +307,7 @@ class TransferPage(QWidget):
         self.plan = None
         self.planned_path = None
 
-        def work(conn: sqlite3.Connection) -> ImportPlan:
+        def work(conn: Connection) -> ImportPlan:
             return plan_import(conn, path, category=category, retire_missing=retire)
 
         def after(plan: ImportPlan) -> None:
@@ -328,7 +327,7 @@ class TransferPage(QWidget):
         retire = self.retire_missing.isChecked()
         actor, now = self._actor(), self.panel.ctx.clock()
 
-        def work(conn: sqlite3.Connection) -> Imported:
+        def work(conn: Connection) -> Imported:
             plan = plan_import(conn, path, category=category, retire_missing=retire)
             if not plan.ok:
                 return Imported(plan, None)
@@ -359,7 +358,7 @@ class TransferPage(QWidget):
         if self._restore_armed and self._restore_target is not None:
             return self._restore_now(self._restore_target)
 
-        def work(conn: sqlite3.Connection) -> tuple[Path, WholeRestoreLoss] | None:
+        def work(conn: Connection) -> tuple[Path, WholeRestoreLoss] | None:
             found = backups_of(conn)
             if not found:
                 return None
@@ -382,7 +381,7 @@ class TransferPage(QWidget):
         self._cancel_restore()
         actor, now = self._actor(), self.panel.ctx.clock()
 
-        def work(conn: sqlite3.Connection) -> RestoreResult:
+        def work(conn: Connection) -> RestoreResult:
             return restore_content(conn, backup, actor=actor, now=now)
 
         def after(result: RestoreResult) -> None:
@@ -401,7 +400,7 @@ class TransferPage(QWidget):
             return False
         actor, now = self._actor(), self.panel.ctx.clock()
 
-        def work(conn: sqlite3.Connection) -> int:
+        def work(conn: Connection) -> int:
             return undo_restore(conn, entry, actor=actor, now=now)
 
         return self._start("undo", work, said=lambda _id: "已撤销恢复：服务信息回到恢复前的样子。",
