@@ -12,6 +12,7 @@ import pytest
 # benchmarks/ is a folder of scripts, not a package: its modules import each other by name
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
+import admin_jobs
 import build_db
 import run_all
 import screens
@@ -78,3 +79,12 @@ def test_run_all_prints_one_table(markdown: bool, capsys: pytest.CaptureFixture[
         assert out.splitlines()[0].split() == ["metric", "measured", "target", "met?"]
         assert "size" in out and "—" in out and "machine: " in out
     assert "cores" in out and "PySide6" in out
+
+
+def test_admin_jobs_one_small_run() -> None:
+    """Export, check and a slip on a small database: each job's tap, duration and stall are measured."""
+    figures = admin_jobs.measure(listings=20, runs=1)
+    assert [f.name for f in figures] == ["export xlsx", "check xlsx", "print slip 80mm"]
+    for f in figures:
+        assert all(sane(v) for v in (*f.tap_ms, *f.job_ms, *f.stall_ms, *f.inline_ms)), f.name
+        assert f.tap_ms[0] <= f.job_ms[0]

@@ -2,9 +2,10 @@
 
 The slip is laid out with QPainter on a :class:`QPdfWriter` page as wide as the paper
 (``printer_paper``: a 58 or 80 mm receipt roll with a page as long as the slip, or A4), written to
-a temporary PDF, and handed to the CUPS queue (``printer``) by ``lp`` in a :class:`QProcess`. Laying
-out a slip takes a few milliseconds; the spooling is CUPS's, outside the kiosk, so nothing waits on
-the GUI thread: a printer that is slow, out of paper or gone never freezes the screen. (A QPrinter
+a temporary PDF on a helper thread (:mod:`kiosk.ui.background`; QPainter on a QPdfWriter may run
+there), and handed to the CUPS queue (``printer``) by ``lp`` in a :class:`QProcess`. Laying out a slip
+takes tens of milliseconds, the spooling is CUPS's, outside the kiosk, so nothing waits on the GUI
+thread: a printer that is slow, out of paper or gone never freezes the screen. (A QPrinter
 that prints to the queue itself would hand the job to CUPS on the GUI thread, and a network
 printer's connection can stall there.) The paper width goes to CUPS as ``media=Custom.WxHmm``
 (``A4`` for A4) so that the driver does not scale the slip onto its default page.
@@ -18,14 +19,17 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QObject, QProcess, QRectF, QSizeF, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEventLoop, QMarginsF, QObject, QProcess, QRectF, QSizeF, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetricsF, QPageSize, QPainter, QPdfWriter
 
 from kiosk.core.slip import Slip
+from kiosk.ui.background import Job, alive
+from kiosk.ui.background import start as start_job
 from kiosk.ui.widgets.qr import paint_qr, qr_matrix
 
 log = logging.getLogger(__name__)
@@ -150,6 +154,8 @@ class SlipPrinter(QObject):
         self.queue = queue
         self.paper = paper if paper in PAPER else "80mm"
         self.process: QProcess | None = None
+        self.layout_job: Job | None = None
+        """The slip being laid out on a helper thread (before ``lp`` gets it)."""
         self.checker: QProcess | None = None
         self.known = False
         """The last answer of :meth:`check` (False until the first comes)."""
@@ -158,7 +164,7 @@ class SlipPrinter(QObject):
 
     @property
     def busy(self) -> bool:
-        return self.process is not None
+        return self.process is not None or self.layout_job is not None
 
     def available(self) -> bool:
         """Whether the queue was there at the last :meth:`check` (never asks CUPS itself)."""
@@ -199,22 +205,35 @@ class SlipPrinter(QObject):
         return self.checker is None
 
     def print_slip(self, slip: Slip, when: datetime) -> bool:
-        """Start printing ``slip``; False (and ``finished(False)`` later) when it cannot start."""
-        if self.process is not None:
+        """Start printing ``slip`` (laid out off the GUI thread, then ``lp``); False when a job runs already.
+
+        ``finished(False)`` follows when it cannot be laid out or printed.
+        """
+        if self.busy:
             return False  # one job at a time: a second tap while printing does nothing
-        lp = shutil.which("lp")
-        try:
-            pdf = self._dir / f"slip-{when:%Y%m%d-%H%M%S}.pdf"
-            page = write_pdf(slip, self.paper, pdf, when)
-        except Exception:
-            log.exception("cannot lay out the slip of %s", slip.title)
-            self.finished.emit(False)
-            return False
+        pdf = self._dir / f"slip-{when:%Y%m%d-%H%M%S}.pdf"
+        self.layout_job = start_job("slip", lambda: write_pdf(slip, self.paper, pdf, when),
+                                    done=lambda page: self._laid_out(slip, pdf, page),
+                                    failed=lambda exc: self._not_laid_out(slip, exc))
+        return True
+
+    def _not_laid_out(self, slip: Slip, exc: BaseException) -> None:
+        self.layout_job = None
+        if not alive(self):
+            return  # the page closed meanwhile
+        log.error("cannot lay out the slip of %s", slip.title, exc_info=exc)
+        self.finished.emit(False)
+
+    def _laid_out(self, slip: Slip, pdf: Path, page: tuple[float, float]) -> None:
+        self.layout_job = None
+        if not alive(self):
+            return  # the page closed meanwhile: nothing to print for
         self.last_pdf = pdf
+        lp = shutil.which("lp")
         if lp is None:
             log.warning("cannot print: the CUPS client command lp is not installed")
             self.finished.emit(False)
-            return False
+            return
         process = QProcess(self)
         process.setProgram(lp)
         process.setArguments(["-d", self.queue, "-o", f"media={media_option(self.paper, page)}",
@@ -224,7 +243,6 @@ class SlipPrinter(QObject):
         self.process = process
         process.start()
         log.info("printing a slip of %s on %s (%s)", slip.title, self.queue, self.paper)
-        return True
 
     def _done(self, process: QProcess, ok: bool) -> None:
         if self.process is not process:
@@ -238,7 +256,10 @@ class SlipPrinter(QObject):
         self.finished.emit(ok)
 
     def wait(self, ms: int = 10000) -> bool:
-        """Tests: wait until the job is handed to CUPS (True) or ``ms`` pass."""
+        """Tests: wait until the slip is laid out and handed to CUPS (True) or ``ms`` pass."""
+        deadline = time.monotonic() + ms / 1000
+        while self.layout_job is not None and time.monotonic() < deadline:
+            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)  # the layout's answer
         if self.process is not None:
-            self.process.waitForFinished(ms)
-        return self.process is None
+            self.process.waitForFinished(max(0, int((deadline - time.monotonic()) * 1000)))
+        return not self.busy

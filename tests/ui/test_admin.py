@@ -234,31 +234,48 @@ def test_feedback_queue_marks_done(kiosk: Callable[..., KioskWindow], conn: sqli
     assert panel.session is not None and actor == panel.session.id and item_id > 0
 
 
+def finished(qtbot: Any, page: Any, timeout: int = 15000) -> None:
+    """Wait for the transfer page's job (run off the GUI thread) to end and its message to show."""
+    qtbot.waitUntil(lambda: not page.busy, timeout=timeout)
+
+
 def test_import_export_from_the_screen(kiosk: Callable[..., KioskWindow], conn: sqlite3.Connection,
-                                       tmp_path: Path) -> None:
+                                       tmp_path: Path, qtbot: Any) -> None:
     """Export a CSV, edit it, check it (dry run), import it; a broken file is refused with its row."""
     panel = unlock(kiosk(), conn)
     assert panel.tools is not None
     page: Any = panel.tools.show_section("transfer")
     page.path.setText(str(tmp_path))
-    out = page.do_export("csv")
-    assert out is not None and out.is_file()
+    assert page.do_export("csv")
+    finished(qtbot, page)
+    out = page.last_export
+    assert out is not None and out.is_file() and "已导出" in page.output.toPlainText()
     out.write_text(out.read_text(encoding="utf-8-sig").replace(",12349,", ",0371-68000009,", 1), encoding="utf-8-sig")
     page.path.setText(str(out))
     assert not page.import_button.isEnabled()
-    plan = page.check()
+    assert page.check()
+    finished(qtbot, page)
+    plan = page.plan
     assert plan.ok and plan.changed == ["smart-elderly-care-12349"] and page.import_button.isEnabled()
     assert page.apply()
+    finished(qtbot, page)
+    assert "已导入：新增 0 条，修改 1 条" in page.output.toPlainText()
     listing = get_listing(conn, "smart-elderly-care-12349")
     assert listing is not None and listing.phones[0].number == "0371-68000009"
     bad = tmp_path / "bad.csv"
     bad.write_text("id,category,name,phone_1\n,elderly,测试,12\n", encoding="utf-8-sig")
     page.path.setText(str(bad))
-    plan = page.check()
-    assert not plan.ok and not page.import_button.isEnabled()
+    assert page.check()
+    finished(qtbot, page)
+    assert page.plan is not None and not page.plan.ok and not page.import_button.isEnabled()
     assert "第 2 行" in page.output.toPlainText() and "phone_1" in page.output.toPlainText()
-    assert not page.restore()  # first press only asks
+    assert page.restore()  # the first press only asks
+    finished(qtbot, page)
+    assert page.restore_box.isVisible() and "将恢复备份" in page.restore_summary.text()
+    unchanged = get_listing(conn, "smart-elderly-care-12349")
+    assert unchanged is not None and unchanged.phones[0].number == "0371-68000009"
     assert page.restore()
+    finished(qtbot, page)
     listing = get_listing(conn, "smart-elderly-care-12349")
     assert listing is not None and listing.phones[0].number == "12349"
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from kiosk.core.db.connection import connect
 from kiosk.core.slip import Slip
@@ -182,3 +182,33 @@ def test_a_printer_that_vanished_says_so_and_hides_the_button(qtbot: Any, cups_q
     qtbot.waitUntil(lambda: detail.overlay.question.text() == "打印机暂时不能用，请拍照或记下电话", timeout=20000)
     assert not detail.print_button.isVisible()
     assert not [c for c in detail.places.shown_cards() if c.print_button.isVisible()]
+
+
+def test_the_slip_is_laid_out_off_the_gui_thread(qtbot: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """print_slip returns at once with the layout on a helper thread; the PDF comes, then ``lp`` is asked
+    (a queue that does not exist: finished(False), and 打印 can be tapped again)."""
+    import threading
+
+    from kiosk.ui import printing
+
+    threads: list[int] = []
+    real = printing.write_pdf
+
+    def recording(*args: Any, **kwargs: Any) -> tuple[float, float]:
+        threads.append(threading.get_ident())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(printing, "write_pdf", recording)
+    page = QLabel("detail")  # the printer belongs to a page, as on the detail screen
+    qtbot.addWidget(page)
+    printer = printing.SlipPrinter("NoSuchKioskQueue", "80mm", page)
+    outcomes: list[bool] = []
+    printer.finished.connect(outcomes.append)
+    assert printer.print_slip(SLIP, FIXED_NOW) and printer.busy
+    assert not printer.print_slip(SLIP, FIXED_NOW)  # one job at a time
+    assert printer.wait(20000)
+    qtbot.waitUntil(lambda: outcomes == [False], timeout=10000)
+    assert threads and threading.get_ident() not in threads
+    assert printer.last_pdf is not None and printer.last_pdf.stat().st_size > 1000
+    assert not printer.busy and printer.print_slip(SLIP, FIXED_NOW)
+    assert printer.wait(20000)

@@ -14,7 +14,7 @@ from kiosk.core.listings.editing import PhoneEntry, get_listing, save_listing
 from kiosk.core.workers import feedback
 from kiosk.ui.window import KioskWindow
 from tests.ui.conftest import FIXED_NOW
-from tests.ui.test_admin import kiosk, unlock
+from tests.ui.test_admin import finished, kiosk, unlock
 
 __all__ = ["kiosk"]  # the fixture, shared with the admin tests
 
@@ -34,13 +34,18 @@ def test_restore_button_confirms_with_what_stays_then_restores_and_undoes(
     assert panel.tools is not None
     page: Any = panel.tools.show_section("transfer")
     qtbot.mouseClick(page.restore_button, Qt.MouseButton.LeftButton)
+    finished(qtbot, page)
     assert page.restore_box.isVisible() and "1 feedback entries" in page.restore_summary.text()
     assert "不会丢失" in page.restore_summary.text()
     qtbot.mouseClick(page.restore_confirm, Qt.MouseButton.LeftButton)
+    finished(qtbot, page)
+    assert "已恢复" in page.output.toPlainText()
     restored = get_listing(conn, EDITED)
     assert restored is not None and restored.phones[0].number == "12349"
     assert len(feedback.list_feedback(conn, None)) == 1 and page.restore_undo.isVisible()
     qtbot.mouseClick(page.restore_undo, Qt.MouseButton.LeftButton)
+    finished(qtbot, page)
+    assert "已撤销恢复" in page.output.toPlainText()
     again = get_listing(conn, EDITED)
     assert again is not None and again.phones[0].number == "0371-68000002" and not page.restore_box.isVisible()
 
@@ -57,6 +62,8 @@ def test_cancel_closes_the_box_and_changes_nothing(kiosk: Callable[..., KioskWin
     assert panel.tools is not None
     page: Any = panel.tools.show_section("transfer")
     qtbot.mouseClick(page.restore_button, Qt.MouseButton.LeftButton)
+    finished(qtbot, page)
+    assert page.restore_box.isVisible()
     qtbot.mouseClick(page.restore_cancel, Qt.MouseButton.LeftButton)
     assert not page.restore_box.isVisible()
     kept = get_listing(conn, EDITED)

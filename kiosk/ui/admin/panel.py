@@ -7,6 +7,7 @@ destroyed when the panel locks again, so nothing of them is reachable without th
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -30,6 +31,8 @@ from kiosk.ui.context import AppContext
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets.text import button, label
 
+log = logging.getLogger(__name__)
+
 SET_PIN_TEXT = "还没有设置管理密码。\n请在终端电脑上运行命令：kiosk set-pin\n(no PIN yet: run `kiosk set-pin`)"
 
 
@@ -38,6 +41,8 @@ class AdminPanel(QWidget):
 
     closed = Signal()
     unlocked = Signal()
+    contentChanged = Signal()
+    """A worker job wrote listings (an import, a restore): what shows them must be built afresh."""
 
     def __init__(self, ctx: AppContext, *, touch: bool, theme: Theme | None = None,
                  parent: QWidget | None = None) -> None:
@@ -48,6 +53,8 @@ class AdminPanel(QWidget):
         self.theme = theme or ctx.theme
         self.session: auth.AdminSession | None = None
         self.tools: ToolsView | None = None
+        self.away_message: str | None = None
+        """What a job said that ended after its page was gone (the worker left); shown on the next visit."""
         self.pinpad = PinPad()
         self.pinpad.submitted.connect(self.submit_pin)
         self.pinpad.chosen.connect(lambda _name: self.refresh_pin_state())
@@ -159,6 +166,27 @@ class AdminPanel(QWidget):
         """退出: lock and tell the host (the kiosk returns to the residents)."""
         self.lock()
         self.closed.emit()
+
+    # -- jobs that outlive their page -----------------------------------------------------------
+    def remember_away(self, text: str) -> None:
+        """A job ended with its page gone: keep its message for the next visit and log it."""
+        self.away_message = text
+        log.info("a worker job ended after its page was closed: %s", text.replace("\n", " "))
+
+    def take_away_message(self) -> str | None:
+        text, self.away_message = self.away_message, None
+        return text
+
+    def content_changed(self) -> None:
+        """After a job wrote listings: the open tools show them afresh; the host resets the resident screens."""
+        tools = self.tools
+        if tools is not None:
+            listings_page = tools.pages.get("listings")
+            refresh = getattr(listings_page, "refresh", None)
+            if callable(refresh):
+                refresh()
+            tools.update_feedback_count()
+        self.contentChanged.emit()
 
     # -- look ---------------------------------------------------------------------------------
     def apply_theme(self, theme: Theme) -> None:

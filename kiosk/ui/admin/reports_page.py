@@ -1,4 +1,8 @@
-"""Usage reports on screen: the last 7 days by day or the last 4 weeks by week (anonymous counts)."""
+"""Usage reports on screen: the last 7 days by day or the last 4 weeks by week (anonymous counts).
+
+The counts are read off the GUI thread (:mod:`kiosk.ui.background`): a terminal with years of usage
+rows must not hold the screen while the report is built. The newest choice wins.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QVBoxLayout, QWidget
 
 from kiosk.core.workers.reports import build_report, format_report
+from kiosk.ui.background import alive, run_job
 from kiosk.ui.widgets.kinetic import enable_kinetic
 from kiosk.ui.widgets.text import button
 
@@ -23,6 +28,9 @@ class ReportsPage(QWidget):
         self.setObjectName("ReportsPage")
         self.panel = panel
         self.current = "weeks"
+        self.asked = 0
+        """How many reports were asked for; an answer to an older question is dropped."""
+        self.busy = False
         row = QHBoxLayout()
         self.buttons = {}
         for key, text, _days, _by in RANGES:
@@ -50,7 +58,19 @@ class ReportsPage(QWidget):
         self.current = key
         _key, _text, days, by = next(r for r in RANGES if r[0] == key)
         end = self.panel.ctx.clock().date()
-        report = build_report(self.panel.ctx.conn, end - timedelta(days=days - 1), end, by=by)  # type: ignore[arg-type]
-        self.text.setPlainText(format_report(report))
+        start = end - timedelta(days=days - 1)
         for name, btn in self.buttons.items():
             btn.setChecked(name == key)
+        self.asked += 1
+        question = self.asked
+        self.busy = True
+        self.text.setPlainText("正在统计… (Counting…)")
+
+        def shown(text: str) -> None:
+            if alive(self) and question == self.asked:
+                self.busy = False
+                self.text.setPlainText(text)
+
+        run_job(self.panel.ctx.conn, "report",
+                lambda conn: format_report(build_report(conn, start, end, by=by)),  # type: ignore[arg-type]
+                done=shown, failed=lambda exc: shown(f"不能统计：{exc}"))

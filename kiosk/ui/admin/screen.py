@@ -24,6 +24,7 @@ class AdminScreen(Screen):
         super().__init__(ctx, nav, parent)
         self.panel = AdminPanel(ctx, touch=True)
         self.panel.closed.connect(nav.reset_to_attract)
+        self.panel.contentChanged.connect(self._content_changed)
         layout = QVBoxLayout(self)
         layout.addWidget(self.panel)
         self.apply_theme(ctx.theme)
@@ -43,6 +44,16 @@ class AdminScreen(Screen):
 
     def reset(self) -> None:
         self.panel.lock()
+
+    def _content_changed(self) -> None:
+        """A worker job (import, restore) wrote after the worker left: the resident screens not in use
+        now are built afresh (the one in use would change under the resident's finger; the idle reset
+        builds it afresh later)."""
+        if self.nav.current_name == self.name:
+            return  # leaving resets them all
+        for name, screen in self.nav.built().items():
+            if name not in (self.name, self.nav.current_name):
+                screen.reset()
 
     def idle_timeout_s(self) -> int | None:
         return self.ctx.config.admin_idle_timeout_s

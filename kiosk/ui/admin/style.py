@@ -17,7 +17,8 @@ def office_theme() -> Theme:
 
 
 def admin_qss(theme: Theme) -> str:
-    """Extra rules for the admin panel: large input fields on the kiosk, red error lines."""
+    """Extra rules for the admin panel: large input fields on the kiosk, red error lines, and buttons that
+    look off while off (a job runs): ``[role]`` outweighs the theme's own rules for nav and chip buttons."""
     c = theme.colors
     border_w = 3 if theme.contrast else 2
     error = c.accent if theme.contrast else ERROR_STANDARD
@@ -28,6 +29,7 @@ QLineEdit, QPlainTextEdit, QComboBox, QListWidget {{
 }}
 QLineEdit, QComboBox {{ min-height: {theme.min_target - 12}px; }}
 QLineEdit:focus, QPlainTextEdit:focus, QComboBox:focus {{ border-color: {c.focus}; }}
+QLineEdit:disabled, QComboBox:disabled {{ color: {c.muted}; border-style: dashed; }}
 QLineEdit[invalid="true"], QPlainTextEdit[invalid="true"], QComboBox[invalid="true"] {{ border-color: {error}; }}
 QComboBox QAbstractItemView {{ font-size: {theme.body_px}px; background: {c.surface}; color: {c.text}; }}
 QListWidget::item {{ min-height: {theme.min_target}px; padding: 4px 8px; border-bottom: 1px solid {c.border}; }}
@@ -41,6 +43,8 @@ QPushButton[role="key"] {{
     border: {border_w}px solid {c.border};
 }}
 QPushButton[role="key"]:pressed {{ background: {c.card_pressed}; }}
-QPushButton:disabled {{ color: {c.muted}; background: {c.background}; border-color: {c.border}; }}
+QPushButton:disabled, QPushButton[role]:disabled {{
+    color: {c.muted}; background: {c.background}; border-color: {c.border}; border-style: dashed;
+}}
 QFrame[role="section"] {{ background: {c.surface}; border: 1px solid {c.border}; border-radius: {theme.radius}px; }}
 """

@@ -17,6 +17,9 @@ from kiosk.ui.admin.style import office_theme
 from kiosk.ui.context import AppContext
 from kiosk.ui.idle import IdleWatcher
 
+JOB_WAIT_AT_EXIT_S = 120.0
+"""Closing the office window during an import or restore waits this long for it before the program ends."""
+
 
 class AdminWindow(QWidget):
     """A top-level window holding the admin panel; locks after the idle time, closes on 退出."""
@@ -51,8 +54,12 @@ class AdminWindow(QWidget):
 def run_admin(conn: Connection, config: Config) -> int:
     """Open the admin window on ``conn`` (``kiosk admin`` opens this machine's runtime database, or ``--db``)."""
     from kiosk.ui.app import create_application
+    from kiosk.ui.background import running_jobs, wait_all
 
     app = create_application()
     window = AdminWindow(conn, config)
     window.show()
-    return int(app.exec())
+    status = int(app.exec())
+    if running_jobs():  # the window was closed during an import: let it finish (all or nothing either way)
+        wait_all(JOB_WAIT_AT_EXIT_S)
+    return status
