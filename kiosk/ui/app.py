@@ -58,6 +58,10 @@ class RunOptions:
     """benchmarks: print a JSON line once ready and quit (kiosk.ui.readiness)"""
 
 
+
+JOB_WAIT_AT_EXIT_S = 8.0
+"""A stop (systemctl stop, SIGTERM) during a worker's import waits this long for it to finish."""
+
 def open_database(args: RunOptions, config: Config | None = None, *,
                   path_problem: str | None = None) -> Connection:
     """The runtime database (made from the bundled one on first start, upgraded keeping worker edits):
@@ -409,5 +413,9 @@ def run(args: RunOptions) -> int:
 
     reports = install_reports(conn, config, clock=shanghai_now, parent=window)  # starts counted, outbox (ui/outbox)
     status = int(app.exec())
+    from kiosk.ui.background import running_jobs, wait_all
+
+    if running_jobs():  # stopped during a worker's import or restore: let it finish (all or none either way)
+        wait_all(JOB_WAIT_AT_EXIT_S)  # inside the unit's TimeoutStopSec=10; else SQLite rolls it back
     reports.finish(status)
     return status
