@@ -55,6 +55,7 @@ from kiosk.core.masking import mask_digits
 from kiosk.core.search.errands import Errand, find_errand
 from kiosk.core.search.index import (
     KIND_RANK,
+    PLACE_SEP,
     IndexRow,
     body_key,
     body_text,
@@ -83,7 +84,7 @@ SCORES = {
     "description": 20.0, "typo": 10.0,
 }
 
-MAIN_KINDS = frozenset({"category", "service", "hotline"})
+MAIN_KINDS = frozenset({"category", "service", "place", "hotline"})
 """Kinds listed first (what residents come for); every other kind is district information."""
 
 INFO_LIMIT = 8
@@ -115,8 +116,8 @@ _FRAGMENT = "\r"  # starts a fragment line (other readings of a character): matc
 class SearchHit:
     """One search result. ``kind`` says which screen opens it (service → detail, category → list…)."""
 
-    kind: str            # "service" | "category" | "hotline" | "figure" | "news"
-    id: str              # service/category/figure/news id, or the hotline number
+    kind: str            # "service" | "place" | "category" | "hotline" | "figure" | "news"
+    id: str              # service/category/figure/news id, the hotline number, "<service>\x1f<place>"
     name: str
     name_en: str | None
     category_id: str | None
@@ -127,6 +128,20 @@ class SearchHit:
     def group(self) -> str:
         """See :func:`result_group`."""
         return result_group(self.kind)
+
+    @property
+    def service_id(self) -> str | None:
+        """The service a service or place hit opens (None for other kinds)."""
+        if self.kind == "service":
+            return self.id
+        if self.kind == "place":
+            return self.id.partition(PLACE_SEP)[0]
+        return None
+
+    @property
+    def place_id(self) -> str | None:
+        """The place (location id) of a place hit; None for other kinds."""
+        return self.id.partition(PLACE_SEP)[2] if self.kind == "place" else None
 
 
 @dataclass(frozen=True)
@@ -266,6 +281,10 @@ class _MemoryIndex:
                 self.category_services.setdefault(r.category_id, []).append(n)
         self.category_order = {cid: n for n, cid in enumerate(self.category_doc)}
         self.info = [result_group(r.kind) == "info" for r in docs]
+        # a service and its places share one number: a service is listed once, as itself or as one place
+        owners: dict[str, int] = {}
+        self.owner = [owners.setdefault(r.id.partition(PLACE_SEP)[0], len(owners))
+                      if r.kind in ("service", "place") else -1 for r in docs]
         # docs are in kind order, so the info group is one run at the end: once a group is full, scans skip it
         self.first_info = next((n for n, info in enumerate(self.info) if info), len(docs))
         assert not any(self.info[: self.first_info]) and all(self.info[self.first_info:])
@@ -289,14 +308,25 @@ class _MemoryIndex:
         hits: dict[int, tuple[float, str | None]] = {}  # doc → (score, snippet); insertion order = rank
         caps = (limit, max(0, info_limit))
         counts = [0, 0]  # main, info
-        info = self.info
+        info, owner = self.info, self.owner
+        listed: set[int] = set()  # services listed already (as themselves or as one of their places)
 
         def add(doc: int, score: float, snippet: str | None = None) -> bool:
             """Add ``doc`` if its group has room; True when both groups are full."""
-            if doc not in hits and counts[info[doc]] < caps[info[doc]]:
+            if doc not in hits and counts[info[doc]] < caps[info[doc]] and owner[doc] not in listed:
                 hits[doc] = (score, snippet)
                 counts[info[doc]] += 1
+                if owner[doc] >= 0:
+                    listed.add(owner[doc])
             return counts[0] >= caps[0] and counts[1] >= caps[1]
+
+        class _Seen:  # what scans skip: hits, and the places of services listed already
+            __slots__ = ()
+
+            def __contains__(self, doc: object) -> bool:
+                return doc in hits or owner[doc] in listed  # type: ignore[index]
+
+        seen = _Seen()
 
         def tier(score: float, found: Iterable[int]) -> bool:
             return any(add(doc, score) for doc in found)
@@ -307,7 +337,7 @@ class _MemoryIndex:
             for needle in needles:
                 for need, span in groups:  # each group in its own run of documents, up to its own room
                     if need > 0 and span[0] < span[1]:
-                        merged.update(hay.scan(needle, need, hits, accept, span))
+                        merged.update(hay.scan(needle, need, seen, accept, span))
             return sorted(merged)
 
         key, en = q.key, q.en
@@ -513,8 +543,10 @@ def _load(conn: sqlite3.Connection) -> _MemoryIndex:
             """SELECT i.kind, i.id, i.group_order, i.sort_order, i.category_id, i.name, i.name_en, i.names,
                       i.names_en, i.pinyin, i.initials, i.body
                FROM search_index i
-               WHERE i.kind != 'service'
-                  OR EXISTS (SELECT 1 FROM services s WHERE s.id = i.id AND s.status = 'active')""")
+               WHERE i.kind NOT IN ('service', 'place')
+                  OR EXISTS (SELECT 1 FROM services s WHERE s.status = 'active' AND s.id =
+                             CASE i.kind WHEN 'place' THEN substr(i.id, 1, instr(i.id, char(31)) - 1)
+                                         ELSE i.id END)""")
     ]
     rows.extend(missing_rows(conn))
     return _MemoryIndex(rows)
@@ -570,8 +602,9 @@ def find(conn: sqlite3.Connection, query: str, *, limit: int = 50, info_limit: i
         found = index.typo_variant(q.letters)
         if found is not None:
             corrected, typo_hits = found
-            seen = {(h.kind, h.id) for h in hits}
-            extra = [replace(h, score=SCORES["typo"]) for h in typo_hits if (h.kind, h.id) not in seen]
+            seen = {(h.kind, h.id) for h in hits} | {("service", h.service_id) for h in hits if h.service_id}
+            extra = [replace(h, score=SCORES["typo"]) for h in typo_hits
+                     if (h.kind, h.id) not in seen and ("service", h.service_id) not in seen]
             hits = [*main, *extra[: max(0, limit - len(main))], *(h for h in hits if h.group != "main")]
     return SearchOutcome(hits, errand, corrected)
 

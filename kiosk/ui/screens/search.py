@@ -210,6 +210,8 @@ class ResultKind:
 RESULT_KINDS: dict[str, ResultKind] = {
     "service": ResultKind(str(QT_TRANSLATE_NOOP("SearchScreen", "服务")), _service_facts,
                           lambda nav, hit: nav.push("detail", service_id=hit.id)),
+    "place": ResultKind(str(QT_TRANSLATE_NOOP("SearchScreen", "服务")), _service_facts,
+                        lambda nav, hit: nav.push("detail", service_id=hit.service_id, place_id=hit.place_id)),
     "category": ResultKind(str(QT_TRANSLATE_NOOP("SearchScreen", "分类")), _category_facts,
                            lambda nav, hit: nav.push("category", category_id=hit.id)),
     "hotline": ResultKind(str(QT_TRANSLATE_NOOP("SearchScreen", "热线")), _hotline_facts,
