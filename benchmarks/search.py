@@ -4,10 +4,12 @@
     python3 benchmarks/search.py --sizes 1000 10000 --repeat 20
 
 Each size gets a temporary database (the seed database plus clearly marked synthetic listings, see
-``_synthetic.py``), deleted afterwards. For each query class the script times ``search(conn, q)`` —
+``_synthetic.py``, two places per listing), deleted afterwards. For each query class the script times ``search(conn, q)`` —
 what one keystroke costs, including the check that the in-memory index is current — and prints
 p50 / p95 / max in milliseconds. The "errand" and "typo" classes time errand words and one-key
-slips (each slip may cost a few extra searches, see kiosk.core.search.ranking.TYPO_TRIES).
+slips (each slip may cost a few extra searches, see kiosk.core.search.ranking.TYPO_TRIES); "place"
+times place names and addresses (the synthetic streets), "typo miss" letters that find little, so
+that every typo variant is tried.
 Targets (DESIGN.md §6): p95 ≤ 10 ms at 10 000, ≤ 50 ms at 100 000.
 """
 
@@ -40,6 +42,8 @@ QUERIES: dict[str, list[str]] = {
     "miss": ["魑魅魍魉", "xyzzyq", "区块链交易所", "qwrtplkz", "量子计算机", "🚀🚀"],
     "errand": ["身份证", "社保", "药店", "派出所", "我要办身份证", "pharmacy"],
     "typo": ["yanglai", "weishemg", "tushi", "jianshrn", "librsry", "gongyusn"],
+    "place": ["枫桥", "月湖路", "合成晨曦路12号", "青松云栖", "fengqiao", "yuehulu", "qsyq"],
+    "typo miss": ["qwertu", "zxcvbm", "pinpangqiu", "huanzhong", "lkjhgf", "mnbvcx"],
 }
 
 

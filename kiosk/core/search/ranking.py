@@ -41,6 +41,7 @@ No user text ever reaches SQL, so quotes, ``*``, ``NEAR(``, ``' OR 1=1 --`` are 
 from __future__ import annotations
 
 import itertools
+import re
 import sqlite3
 import unicodedata
 from bisect import bisect_right
@@ -106,6 +107,9 @@ TYPO_MIN_LETTERS = 3
 def result_group(kind: str) -> str:
     """``"main"`` for categories, services and hotlines; ``"info"`` for figures and news."""
     return "main" if kind in MAIN_KINDS else "info"
+
+_PAIR = re.compile(r"(?=([A-Z][a-z]*)([A-Z][a-z]*))")
+"""Two syllables side by side in the pinyin haystack (each starts with a capital, see :func:`_pinyin_segment`)."""
 
 _DOC = "\x00"   # starts every segment of a haystack
 _LINE = "\n"    # starts every name / reading line inside a segment
@@ -355,13 +359,14 @@ class _MemoryIndex:
 
         splits, initials = _pinyin_needles(q)
         accept = self._has_chars(q.han) if q.mixed else None
-        syllables = [_syllable_needle(s) for s in splits]
+        syllables = [_syllable_needle(s) for s in splits if self._may_occur(s)]
         if syllables:
             if tier(SCORES["pinyin_prefix"], scans(self.pinyin_hay, [_LINE + s for s in syllables], accept)):
                 return self._hits(hits)
             if tier(SCORES["pinyin_contains"], scans(self.pinyin_hay, syllables, accept)):
                 return self._hits(hits)
-        if initials and not typo:
+        initials = [i for i in initials if self._initials_may_occur(i)] if initials and not typo else []
+        if initials:
             if tier(SCORES["initials_prefix"], scans(self.initials_hay, [_LINE + i for i in initials], accept)):
                 return self._hits(hits)
             if tier(SCORES["initials_contains"], scans(self.initials_hay, initials, accept)):
@@ -435,6 +440,41 @@ class _MemoryIndex:
             for line in r.names_en.split(_LINE):
                 words.update(w for w in line.split() if len(w) >= TYPO_MIN_LETTERS and w.isalpha())
         return frozenset(syllables), frozenset(pairs), frozenset(words)
+
+    @cached_property
+    def pinyin_next(self) -> dict[str, frozenset[str]]:
+        """Syllable → the syllables that follow it somewhere in the pinyin haystack, as written there
+        (``"Yang"`` → ``{"Lao", …}``); made on the first pinyin search, or by :func:`warm_up`."""
+        nexts: dict[str, set[str]] = {}
+        for first, second in set(_PAIR.findall(self.pinyin_hay.text)):
+            nexts.setdefault(first, set()).add(second)
+        return {first: frozenset(seconds) for first, seconds in nexts.items()}
+
+    @cached_property
+    def initials_trigrams(self) -> frozenset[str]:
+        """Every three letters side by side in a line of the initials haystack (made like :attr:`pinyin_next`)."""
+        grams: set[str] = set()
+        for line in self.initials_hay.text.replace(_DOC, _LINE).replace(_FRAGMENT, _LINE).split(_LINE):
+            grams.update(line[i:i + 3] for i in range(len(line) - 2))
+        return frozenset(grams)
+
+    def _initials_may_occur(self, letters: str) -> bool:
+        """False when ``letters`` occur in no line of the initials haystack (some three of them never do)."""
+        grams = self.initials_trigrams
+        return all(letters[i:i + 3] in grams for i in range(len(letters) - 2))
+
+    def _may_occur(self, pieces: tuple[str, ...]) -> bool:
+        """False when the syllables ``pieces`` occur nowhere in the pinyin haystack (so scanning for them is
+        no use): some two of them never follow each other. Exact: True whenever they do occur (the last
+        piece may be the start of a syllable)."""
+        if len(pieces) < 2:
+            return True
+        caps = [p.capitalize() for p in pieces]
+        nexts = self.pinyin_next
+        if any(second not in nexts.get(first, ()) for first, second in itertools.pairwise(caps[:-1])):
+            return False
+        last, after = caps[-1], nexts.get(caps[-2], frozenset())
+        return last in after or any(s.startswith(last) for s in after)
 
     def _plausible(self, word: str) -> bool:
         """Whether ``word`` can match at all: an English word of the names, or syllables that occur together."""
@@ -569,7 +609,8 @@ def _index_for(conn: sqlite3.Connection) -> _MemoryIndex:
 def warm_up(conn: sqlite3.Connection) -> None:
     """Load the in-memory index now (e.g. while the attract screen shows) rather than on the first search,
     with what one-key typo correction needs."""
-    _ = _index_for(conn).typo_vocabulary
+    index = _index_for(conn)
+    _ = index.typo_vocabulary, index.pinyin_next, index.initials_trigrams
 
 
 def search(conn: sqlite3.Connection, query: str, *, limit: int = 50, info_limit: int = INFO_LIMIT) -> list[SearchHit]:
