@@ -44,7 +44,7 @@ import itertools
 import re
 import sqlite3
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -110,6 +110,13 @@ def result_group(kind: str) -> str:
 
 _PAIR = re.compile(r"(?=([A-Z][a-z]*)([A-Z][a-z]*))")
 """Two syllables side by side in the pinyin haystack (each starts with a capital, see :func:`_pinyin_segment`)."""
+
+_FIRST = re.compile(r"\n([A-Z][a-z]*)")
+"""The first syllable of a name line of the pinyin haystack."""
+
+_FEW_DOCS = 3000
+"""A prefix scan looks only in the documents with a line starting with its first syllable when there are
+at most this many (else one pass over the whole text is as quick)."""
 
 _DOC = "\x00"   # starts every segment of a haystack
 _LINE = "\n"    # starts every name / reading line inside a segment
@@ -241,6 +248,20 @@ class _Haystack:
             pos = text.find(needle, starts[doc + 1], hi)
         return found
 
+    def scan_docs(self, needle: str, docs: Sequence[int], need: int, seen: Container[int],
+                  accept: Callable[[int], bool] | None, span: tuple[int, int]) -> list[int]:
+        """:meth:`scan` for ``needle`` in these documents only (in order): the same answer when every
+        document containing ``needle`` is among ``docs``."""
+        found: list[int] = []
+        text, starts = self.text, self.starts
+        for doc in docs[bisect_left(docs, span[0]):bisect_left(docs, span[1])]:
+            if doc not in seen and text.find(needle, starts[doc], starts[doc + 1]) != -1 and (
+                    accept is None or accept(doc)):
+                found.append(doc)
+                if len(found) >= need:
+                    break
+        return found
+
 
 @dataclass(frozen=True)
 class _Synonym:
@@ -335,13 +356,17 @@ class _MemoryIndex:
         def tier(score: float, found: Iterable[int]) -> bool:
             return any(add(doc, score) for doc in found)
 
-        def scans(hay: _Haystack, needles: Iterable[str], accept: Callable[[int], bool] | None = None) -> list[int]:
+        def scans(hay: _Haystack, needles: Iterable[str], accept: Callable[[int], bool] | None = None,
+                  within: Callable[[str], Sequence[int] | None] | None = None) -> list[int]:
+            """``within``: the documents a needle can be in (None: any), to look only there."""
             merged: set[int] = set()
             groups = ((caps[0] - counts[0], (0, self.first_info)), (caps[1] - counts[1], (self.first_info, len(info))))
             for needle in needles:
+                docs = within(needle) if within is not None else None
                 for need, span in groups:  # each group in its own run of documents, up to its own room
                     if need > 0 and span[0] < span[1]:
-                        merged.update(hay.scan(needle, need, seen, accept, span))
+                        merged.update(hay.scan(needle, need, seen, accept, span) if docs is None
+                                      else hay.scan_docs(needle, docs, need, seen, accept, span))
             return sorted(merged)
 
         key, en = q.key, q.en
@@ -361,7 +386,8 @@ class _MemoryIndex:
         accept = self._has_chars(q.han) if q.mixed else None
         syllables = [_syllable_needle(s) for s in splits if self._may_occur(s)]
         if syllables:
-            if tier(SCORES["pinyin_prefix"], scans(self.pinyin_hay, [_LINE + s for s in syllables], accept)):
+            if tier(SCORES["pinyin_prefix"], scans(self.pinyin_hay, [_LINE + s for s in syllables], accept,
+                                                     self._line_starts)):
                 return self._hits(hits)
             if tier(SCORES["pinyin_contains"], scans(self.pinyin_hay, syllables, accept)):
                 return self._hits(hits)
@@ -449,6 +475,25 @@ class _MemoryIndex:
         for first, second in set(_PAIR.findall(self.pinyin_hay.text)):
             nexts.setdefault(first, set()).add(second)
         return {first: frozenset(seconds) for first, seconds in nexts.items()}
+
+    @cached_property
+    def pinyin_starts(self) -> dict[str, list[int]]:
+        """First syllable of a name line → the documents (in order) with a line starting so (``"Yang"`` →
+        the documents with a name read yang…); made like :attr:`pinyin_next`."""
+        firsts: dict[str, list[int]] = {}
+        text, starts = self.pinyin_hay.text, self.pinyin_hay.starts
+        for doc in range(len(starts) - 1):
+            for first in set(_FIRST.findall(text, starts[doc], starts[doc + 1])):
+                firsts.setdefault(first, []).append(doc)
+        return firsts
+
+    def _line_starts(self, needle: str) -> list[int] | None:
+        """The documents a prefix needle (``"\nYangLao"``) can be in; None when too many to be worth it."""
+        match = _FIRST.match(needle)
+        if match is None or match.end() == len(needle):  # one piece: it may be the start of a longer syllable
+            return None
+        docs = self.pinyin_starts.get(match.group(1), [])
+        return docs if len(docs) <= _FEW_DOCS else None
 
     @cached_property
     def initials_trigrams(self) -> frozenset[str]:
@@ -610,7 +655,7 @@ def warm_up(conn: sqlite3.Connection) -> None:
     """Load the in-memory index now (e.g. while the attract screen shows) rather than on the first search,
     with what one-key typo correction needs."""
     index = _index_for(conn)
-    _ = index.typo_vocabulary, index.pinyin_next, index.initials_trigrams
+    _ = index.typo_vocabulary, index.pinyin_next, index.pinyin_starts, index.initials_trigrams
 
 
 def search(conn: sqlite3.Connection, query: str, *, limit: int = 50, info_limit: int = INFO_LIMIT) -> list[SearchHit]:
