@@ -4,7 +4,8 @@
     python3 benchmarks/search.py --sizes 1000 10000 --repeat 20
 
 Each size gets a temporary database (the seed database plus clearly marked synthetic listings, see
-``_synthetic.py``, two places per listing), deleted afterwards. For each query class the script times ``search(conn, q)`` —
+``_synthetic.py``, two places per listing), deleted afterwards. For each query class the script
+times ``search(conn, q)`` —
 what one keystroke costs, including the check that the in-memory index is current — and prints
 p50 / p95 / max in milliseconds of wall-clock time, and the p95 of CPU time (which a busy machine does
 not inflate). The "errand" and "typo" classes time errand words and one-key

@@ -119,7 +119,8 @@ def test_full_rebuild_keeps_places(conn: sqlite3.Connection) -> None:
     with conn:
         reindex(conn)
     assert places_of(search(conn, "翠湖邻里"))
-    assert conn.execute("SELECT COUNT(*) FROM search_index WHERE kind = 'place' AND name LIKE '测试%'").fetchone()[0] == 2
+    rows = conn.execute("SELECT COUNT(*) FROM search_index WHERE kind = 'place' AND name LIKE '测试%'").fetchone()
+    assert rows[0] == 2
 
 
 def test_place_results_carry_the_service_summary(conn: sqlite3.Connection) -> None:

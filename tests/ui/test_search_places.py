@@ -56,6 +56,8 @@ def test_typed_place_name_opens_the_detail_page_at_that_place(qtbot: Any, places
     n = place_row(window, "测试邻里驿站")
     row = screen.model.rows()[n]
     assert row.title == "测试邻里驿站 — 社区养老服务设施"
+    summary = row.result.summary
+    assert summary is not None and row.detail == summary.description  # no address recorded: the service's
     assert row.tag == screen.tr("服务") and row.hit.service_id == SERVICE
     assert not [r for r in screen.model.rows() if r.hit.kind == "service" and r.hit.id == SERVICE]  # listed once
     tap_row(qtbot, screen, n)
@@ -73,6 +75,16 @@ def test_typed_place_name_opens_the_detail_page_at_that_place(qtbot: Any, places
 
     qtbot.waitUntil(card_on_screen)
     assert detail.scroll_area.verticalScrollBar().value() > 0
+
+
+def test_a_place_found_by_its_address_shows_the_address(qtbot: Any, places_window: Any) -> None:
+    window, _conn = places_window
+    screen = open_search(window)
+    screen.set_query("测试路 2 号")
+    screen.run_search()
+    row = screen.model.rows()[place_row(window, "测试日间照料中心")]
+    assert row.detail == "测试路 2 号"
+    assert "养老服务" in row.meta  # the service's category
 
 
 def test_a_place_past_the_first_batch_is_shown(qtbot: Any, places_window: Any) -> None:

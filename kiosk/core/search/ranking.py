@@ -349,7 +349,7 @@ class _MemoryIndex:
             __slots__ = ()
 
             def __contains__(self, doc: object) -> bool:
-                return doc in hits or owner[doc] in listed  # type: ignore[index]
+                return doc in hits or (isinstance(doc, int) and owner[doc] in listed)
 
         seen = _Seen()
 

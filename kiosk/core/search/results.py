@@ -46,6 +46,8 @@ class SearchResult:
     """For a service with readable hours: its state at ``now`` (None when unknown)."""
     figure: Figure | None = None
     """For a figure: the figure."""
+    address: tuple[str | None, str | None] | None = None
+    """For a place: its address and English address (either may be None: not recorded)."""
 
     @property
     def kind(self) -> str:
@@ -144,6 +146,7 @@ def results_for(conn: sqlite3.Connection, hits: list[SearchHit], *, now: datetim
     categories = {c.id: c for c in queries.list_categories(conn)}
     figures = ({f.id: f for f in queries.list_figures(conn)}
                if any(h.kind == "figure" for h in hits) else {})
+    addresses = queries.place_addresses(conn, [h.place_id for h in hits if h.place_id])
     rows: list[SearchResult] = []
     for hit in hits:
         summary = summaries.get(hit.service_id) if hit.service_id else None
@@ -151,5 +154,6 @@ def results_for(conn: sqlite3.Connection, hits: list[SearchHit], *, now: datetim
         if open_only and (summary is None or is_open(state) is not True):
             continue
         rows.append(SearchResult(hit, categories.get(hit.category_id or ""), summary, state,
-                                 figures.get(hit.id) if hit.kind == "figure" else None))
+                                 figures.get(hit.id) if hit.kind == "figure" else None,
+                                 addresses.get(hit.place_id) if hit.place_id else None))
     return rows
