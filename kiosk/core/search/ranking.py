@@ -44,6 +44,7 @@ import itertools
 import re
 import sqlite3
 import unicodedata
+from array import array
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Container, Iterable, Sequence
@@ -110,6 +111,11 @@ def result_group(kind: str) -> str:
 
 _PAIR = re.compile(r"(?=([A-Z][a-z]*)([A-Z][a-z]*))")
 """Two syllables side by side in the pinyin haystack (each starts with a capital, see :func:`_pinyin_segment`)."""
+
+_TOKEN = re.compile(r"[A-Z][a-z]*")
+"""One syllable of the pinyin haystack."""
+
+_NO_DOCS: array[int] = array("i")
 
 _FIRST = re.compile(r"\n([A-Z][a-z]*)")
 """The first syllable of a name line of the pinyin haystack."""
@@ -389,7 +395,7 @@ class _MemoryIndex:
             if tier(SCORES["pinyin_prefix"], scans(self.pinyin_hay, [_LINE + s for s in syllables], accept,
                                                      self._line_starts)):
                 return self._hits(hits)
-            if tier(SCORES["pinyin_contains"], scans(self.pinyin_hay, syllables, accept)):
+            if tier(SCORES["pinyin_contains"], scans(self.pinyin_hay, syllables, accept, self._token_docs)):
                 return self._hits(hits)
         initials = [i for i in initials if self._initials_may_occur(i)] if initials and not typo else []
         if initials:
@@ -486,6 +492,30 @@ class _MemoryIndex:
             for first in set(_FIRST.findall(text, starts[doc], starts[doc + 1])):
                 firsts.setdefault(first, []).append(doc)
         return firsts
+
+    @cached_property
+    def pinyin_tokens(self) -> dict[str, array[int]]:
+        """Syllable → the documents (in order) whose pinyin has it as a whole syllable somewhere; made like
+        :attr:`pinyin_next`."""
+        tokens: dict[str, array[int]] = {}
+        text, starts = self.pinyin_hay.text, self.pinyin_hay.starts
+        for doc in range(len(starts) - 1):
+            for token in set(_TOKEN.findall(text, starts[doc], starts[doc + 1])):
+                docs = tokens.get(token)
+                if docs is None:
+                    docs = tokens[token] = array("i")
+                docs.append(doc)
+        return tokens
+
+    def _token_docs(self, needle: str) -> Sequence[int] | None:
+        """The documents a pinyin needle of two or more syllables (``"YangLao"``) can be in: those with its
+        rarest whole syllable (all but the last, which may be unfinished); None when too many."""
+        whole = _TOKEN.findall(needle)[:-1]
+        if not whole:
+            return None
+        tokens = self.pinyin_tokens
+        docs = min((tokens.get(t, _NO_DOCS) for t in whole), key=len)
+        return docs if len(docs) <= _FEW_DOCS else None
 
     def _line_starts(self, needle: str) -> list[int] | None:
         """The documents a prefix needle (``"\nYangLao"``) can be in; None when too many to be worth it."""
@@ -655,7 +685,7 @@ def warm_up(conn: sqlite3.Connection) -> None:
     """Load the in-memory index now (e.g. while the attract screen shows) rather than on the first search,
     with what one-key typo correction needs."""
     index = _index_for(conn)
-    _ = index.typo_vocabulary, index.pinyin_next, index.pinyin_starts, index.initials_trigrams
+    _ = index.typo_vocabulary, index.pinyin_next, index.pinyin_starts, index.pinyin_tokens, index.initials_trigrams
 
 
 def search(conn: sqlite3.Connection, query: str, *, limit: int = 50, info_limit: int = INFO_LIMIT) -> list[SearchHit]:
