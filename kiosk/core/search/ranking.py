@@ -1,4 +1,5 @@
-"""Search over services, categories, hotlines, figures and news — Chinese, pinyin, English, everyday words.
+"""Search over services, their places, categories, hotlines, figures and news — Chinese, pinyin, English,
+everyday words.
 
 Usage::
 
@@ -20,7 +21,12 @@ pinyin prefix 70 > pinyin contains 65 > initials prefix 60 > initials contains 5
 (synonym) 50/45 > description 20 > one-key typo 10. Ties keep a fixed order: kind (category, service,
 hotline, figure, news), then display order. A thing appears once, at its best rank.
 
-Two groups. What a resident comes for — categories, services, hotlines (``group == "main"``) — is
+Places. Each active place of an active service is a result of its own (kind ``place``, named
+"地点名 — 服务名"), found by its name and address; it ranks with services (right after its service on
+ties) and opens the service's page at that place. A service is listed once: as itself, or as the first
+of its places that matches — whichever ranks higher (its page shows all its places).
+
+Two groups. What a resident comes for — categories, services and places, hotlines (``group == "main"``) — is
 listed first; the district's figures and news (``"info"``) follow in a group of their own with a
 small cap (:data:`INFO_LIMIT`), so "y" or "养老" can no longer fill the page with GDP figures.
 
@@ -34,6 +40,12 @@ One-key typos (:mod:`kiosk.core.search.typos`): when letters as typed find fewer
 syllables or English word occur in the index, at most :data:`TYPO_TRIES` searches); the first that
 finds something adds at most :data:`TYPO_LIMIT` hits after the others, and :func:`find` says which
 word it was ("您是不是要找：yanglao").
+
+Scans that cannot match are skipped, and some look only where the needle can be (exactly the same
+hits): pinyin whose syllables never follow each other in the index (:meth:`_MemoryIndex._may_occur`),
+initials with three letters no line has, prefix scans among the names starting with the first syllable,
+contains scans among the documents with the needle's rarest syllable. That keeps misses and the
+typo variants (each a search of its own) cheap.
 
 No user text ever reaches SQL, so quotes, ``*``, ``NEAR(``, ``' OR 1=1 --`` are just characters.
 """
