@@ -3,6 +3,9 @@
 Every synthetic service is named ``…（合成样例 N）`` ("synthetic sample N"), its description starts
 with ``合成测试数据，非真实服务`` ("synthetic test data, not a real service"), its id starts with
 ``synthetic-`` and its origin is ``import``. Places are made-up adjectives, not real streets.
+
+Each service gets :data:`PLACES_PER_SERVICE` synthetic places (``…合成点 N-k``, at
+``合成…路 k 号``, ids ``synthetic-place-…``), so that search also indexes places.
 """
 
 from __future__ import annotations
@@ -19,6 +22,11 @@ from kiosk.core.terminal.paths import seeds_dir
 
 PLACES = ["青松", "桂花", "育才", "丰收", "和平", "朝阳", "幸福", "友谊", "光明", "兴华", "长乐", "银杏",
           "向阳", "翠竹", "春晖", "明德", "安康", "永安", "新风", "枫林", "梧桐", "海棠", "石榴", "紫荆"]
+
+STREETS = ["晨曦", "松涛", "云栖", "竹溪", "枫桥", "月湖", "清泉", "白鹭", "荷塘", "杏林", "柳岸", "星河"]
+"""Made-up street names for synthetic addresses (合成 = synthetic)."""
+
+PLACES_PER_SERVICE = 2
 
 KINDS: dict[str, list[tuple[str, str, str]]] = {
     # category id: (name part, English, what it offers)
@@ -60,8 +68,37 @@ def synthetic_services(count: int, *, seed: int = 20210901) -> list[dict[str, ob
     return rows
 
 
+def synthetic_places(services: list[dict[str, object]], per_service: int = PLACES_PER_SERVICE, *,
+                     seed: int = 20210902) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    """Location rows and service_at_location rows: ``per_service`` places for each synthetic service."""
+    rng = random.Random(seed)
+    locations: list[dict[str, object]] = []
+    links: list[dict[str, object]] = []
+    for service in services:
+        n = str(service["id"]).removeprefix("synthetic-")
+        for k in range(1, per_service + 1):
+            street = rng.choice(STREETS)
+            place_id = f"synthetic-place-{n}-{k}"
+            locations.append({
+                "id": place_id,
+                "name": f"{rng.choice(PLACES)}{street}合成点{int(n)}-{k}",
+                "address": f"合成{street}路{rng.randint(1, 300)}号",
+                "community": f"合成{rng.choice(PLACES)}社区",
+                "status": "active",
+            })
+            links.append({"id": f"synthetic-link-{n}-{k}", "service_id": service["id"], "location_id": place_id,
+                          "sort_order": k})
+    return locations, links
+
+
+def _insert(conn: sqlite3.Connection, table: str, rows: list[dict[str, object]]) -> None:
+    columns = list(rows[0])
+    conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                     [tuple(r[c] for c in columns) for r in rows])
+
+
 def make_database(directory: Path, count: int) -> tuple[Path, float]:
-    """Build the seed database plus ``count`` synthetic services in ``directory``.
+    """Build the seed database plus ``count`` synthetic services (with their places) in ``directory``.
 
     Returns the path and the seconds the search re-index took.
     """
@@ -70,11 +107,11 @@ def make_database(directory: Path, count: int) -> tuple[Path, float]:
     conn = connect(path)
     try:
         rows = synthetic_services(count)
-        columns = list(rows[0])
+        locations, links = synthetic_places(rows)
         with transaction(conn):
-            conn.executemany(
-                f"INSERT INTO services ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-                [tuple(r[c] for c in columns) for r in rows])
+            _insert(conn, "services", rows)
+            _insert(conn, "locations", locations)
+            _insert(conn, "service_at_location", links)
         start = time.perf_counter()
         with transaction(conn):
             reindex(conn)

@@ -38,7 +38,9 @@ def cmd_search(args: argparse.Namespace) -> int:
         conn.close()
     if args.json:
         print(json.dumps([{"kind": h.kind, "id": h.id, "name": h.name, "name_en": h.name_en,
-                           "category": h.category_id, "score": h.score, "snippet": h.snippet} for h in hits],
+                           "category": h.category_id, "score": h.score, "snippet": h.snippet,
+                           **({"service_id": h.service_id, "place_id": h.place_id} if h.kind == "place" else {})}
+                          for h in hits],
                          ensure_ascii=False, indent=2))
         return 0
     if not hits:
@@ -47,7 +49,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     width = max(len(h.kind) for h in hits)
     for n, h in enumerate(hits, 1):
         english = f"  ({h.name_en})" if h.name_en else ""
-        print(f"{n:>3}. {h.score:>5.0f}  {h.kind:<{width}}  {h.name}{english}  [{h.id}]")
+        ident = f"{h.service_id} @ {h.place_id}" if h.kind == "place" else h.id
+        print(f"{n:>3}. {h.score:>5.0f}  {h.kind:<{width}}  {h.name}{english}  [{ident}]")
         if h.snippet:
             print(f"{'':>13}{'':<{width}}  {h.snippet}")
     return 0

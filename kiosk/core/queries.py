@@ -113,6 +113,15 @@ def _summary(r: sqlite3.Row) -> ServiceSummary:
                           r["phone"], r["places"])
 
 
+def place_addresses(conn: sqlite3.Connection, ids: list[str]) -> dict[str, tuple[str | None, str | None]]:
+    """Place id → (address, English address) of the given places (search results show where a place is)."""
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    return {r[0]: (r[1], r[2]) for r in conn.execute(
+        f"SELECT id, address, address_en FROM locations WHERE id IN ({marks})", ids)}
+
+
 def get_service(conn: sqlite3.Connection, service_id: str) -> ServiceDetail | None:
     """Everything known about one service, or None when there is no such service."""
     r = conn.execute("SELECT * FROM services WHERE id = ?", (service_id,)).fetchone()

@@ -156,13 +156,14 @@ def test_the_dry_run_names_each_change(conn: sqlite3.Connection, tmp_path: Path)
 
 def test_search_finds_a_service_by_its_places_name_address_and_community(conn: sqlite3.Connection,
                                                                          tmp_path: Path) -> None:
-    """A resident typing a street, a community or a place's name finds the service those places belong to."""
+    """A resident typing a street, a community or a place's name finds the service those places belong to
+    (as the service, or as the place of it that matches)."""
     from kiosk.core.search.ranking import search
 
     import_path(conn, write(tmp_path / "places.csv", rows(3)), actor="test", now=NOW)
     for query in ("测试路2号", "测试社区1", "测试养老服务站03"):
-        assert SERVICE in [h.id for h in search(conn, query)], query
+        assert SERVICE in [h.service_id for h in search(conn, query)], query
     edited = rows(3)
     edited[1][6] = "停用"  # a retired place is no longer found
     import_path(conn, write(tmp_path / "edited.csv", edited), actor="test", now=NOW)
-    assert SERVICE not in [h.id for h in search(conn, "测试路2号")]
+    assert SERVICE not in [h.service_id for h in search(conn, "测试路2号")]

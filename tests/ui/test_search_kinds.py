@@ -9,7 +9,8 @@ from kiosk.ui.screens.search import RESULT_KINDS, SearchScreen
 from kiosk.ui.window import KioskWindow
 from tests.ui.test_search_screen import open_search
 
-OPENS = {"service": "detail", "category": "category", "hotline": "hotlines", "figure": "figures", "news": "news"}
+OPENS = {"service": "detail", "place": "detail", "category": "category", "hotline": "hotlines", "figure": "figures",
+         "news": "news"}
 
 
 def test_every_kind_the_index_holds_has_one_entry() -> None:

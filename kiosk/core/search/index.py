@@ -10,12 +10,13 @@ description text. ``kiosk build-db`` fills it; the worker tools call :func:`rein
 :mod:`kiosk.core.search.ranking` loads the rows once per connection into large strings and searches them
 with ``str.find`` (see that module). Rows of the table::
 
-    kind         service | category | hotline | figure | news | synonym
-    id           the thing's id (the word itself for a synonym)
+    kind         service | place | category | hotline | figure | news | synonym
+    id           the thing's id (the word itself for a synonym; "<service>\x1f<place>" for a place)
     kind_rank, group_order, sort_order   the stable order ties are broken by
     category_id  the category a hit belongs to (services, categories, synonyms; hotlines of a service)
-    name, name_en                        display names
-    names        normalised names, one per line (name, alternate name, hotline number)
+    name, name_en                        display names ("地点名 — 服务名" for a place)
+    names        normalised names, one per line (name, alternate name, hotline number; a place's
+                 name and address)
     names_en     normalised English names, one per line
     pinyin       one line per name, syllables separated by spaces (the reading in context), then
                  lines "~ …" with short fragments holding the other readings of characters
@@ -30,13 +31,18 @@ import re
 import sqlite3
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kiosk.core.search import pinyin_store
 from kiosk.core.search.pinyin import initials_of, readings
 
-KIND_RANK = {"category": 0, "service": 1, "hotline": 2, "figure": 3, "news": 4, "synonym": 9}
-"""Ties between equally good hits are broken by kind (in this order), then by display order."""
+KIND_RANK = {"category": 0, "service": 1, "place": 1, "hotline": 2, "figure": 3, "news": 4, "synonym": 9}
+"""Ties between equally good hits are broken by kind (in this order), then by display order. A place
+ranks with services: in the service's display order, right after the service itself."""
+
+PLACE_SEP = "\x1f"
+"""Joins the service id and the place (location) id in a place row's id: ``"<service>\\x1f<place>"``
+(a place may serve several services; each pair is a result of its own)."""
 
 GENERATION_KEY = "search_index_generation"
 """``meta`` key bumped by every :func:`reindex`, so cached in-memory indexes know to reload."""
@@ -148,6 +154,47 @@ def service_rows(conn: sqlite3.Connection, ids: Sequence[str] | None = None) -> 
                        category_id=r["category_id"], group_order=r["category_order"], sort_order=r["sort_order"])
 
 
+def place_id(service_id: str, location_id: str) -> str:
+    """The index id of one place of one service."""
+    return f"{service_id}{PLACE_SEP}{location_id}"
+
+
+def split_place_id(ident: str) -> tuple[str, str]:
+    """(service id, place id) of a place row's id."""
+    service_id, _sep, location_id = ident.partition(PLACE_SEP)
+    return service_id, location_id
+
+
+def place_title(place: str, service: str) -> str:
+    """How a place result is named: ``"测试邻里驿站 — 社区养老服务设施"``."""
+    return f"{place} — {service}" if service and place != service else place
+
+
+def place_rows(conn: sqlite3.Connection, ids: Sequence[str] | None = None) -> Iterable[IndexRow]:
+    """Index rows of the active places of active services (all, or those of the given service ids).
+
+    A place is found by its name and address (Chinese, pinyin, initials; English name and address),
+    not by its description: that is the service's. Retired places have no row."""
+    where, params = _in(ids, "s.id")
+    for r in conn.execute(
+        f"""SELECT s.id AS service_id, s.category_id, s.name AS service_name, s.name_en AS service_name_en,
+                   s.sort_order, c.sort_order AS category_order,
+                   l.id AS location_id, l.name, l.name_en, l.address, l.address_en
+            FROM services s JOIN categories c ON c.id = s.category_id
+            JOIN service_at_location sl ON sl.service_id = s.id
+            JOIN locations l ON l.id = sl.location_id
+            WHERE s.status = 'active' AND l.status = 'active'{where}""", params):
+        name = r["name"] or r["address"] or ""
+        if not name:
+            continue
+        row = make_row("place", place_id(r["service_id"], r["location_id"]),
+                       names=[name, r["address"]], names_en=[r["name_en"], r["address_en"]], bodies=[],
+                       category_id=r["category_id"], group_order=r["category_order"], sort_order=r["sort_order"])
+        place_en = r["name_en"] or r["address_en"] or name
+        yield replace(row, name=place_title(name, r["service_name"]),
+                      name_en=place_title(place_en, r["service_name_en"] or r["service_name"]))
+
+
 def _place_texts(conn: sqlite3.Connection, service_id: str) -> list[str]:
     """What residents search a service's places by: names, addresses and communities (``济源路``, ``峡窝镇``)."""
     texts: list[str] = []
@@ -218,12 +265,17 @@ def reindex(conn: sqlite3.Connection, service_ids: Sequence[str] | None = None) 
             conn.execute("DELETE FROM search_index")
             _insert(conn, other_rows(conn))
             _insert(conn, service_rows(conn))
+            _insert(conn, place_rows(conn))
             pinyin_store.store_all(conn)
         else:
             ids = list(dict.fromkeys(service_ids))
             conn.execute("DELETE FROM search_index WHERE kind = 'service' AND id IN (SELECT value FROM json_each(?))",
                          (json.dumps(ids),))
+            conn.execute(f"""DELETE FROM search_index WHERE kind = 'place'
+                             AND substr(id, 1, instr(id, '{PLACE_SEP}') - 1) IN (SELECT value FROM json_each(?))""",
+                         (json.dumps(ids),))
             _insert(conn, service_rows(conn, ids))
+            _insert(conn, place_rows(conn, ids))
             pinyin_store.store_services(conn, ids)
         _bump_generation(conn)
     except BaseException:
@@ -242,6 +294,10 @@ def missing_rows(conn: sqlite3.Connection) -> list[IndexRow]:
              AND NOT EXISTS (SELECT 1 FROM search_index i WHERE i.kind = 'service' AND i.id = s.id)""")]
     if missing:
         rows.extend(service_rows(conn, missing))
+        rows.extend(place_rows(conn, missing))
+    if not conn.execute("SELECT 1 FROM search_index WHERE kind = 'place' LIMIT 1").fetchone():
+        indexed = [r[0] for r in conn.execute("SELECT id FROM search_index WHERE kind = 'service'")]
+        rows.extend(place_rows(conn, indexed))  # an index written before places were indexed
     indexed_other = conn.execute("SELECT COUNT(*) FROM search_index WHERE kind != 'service'").fetchone()[0]
     if indexed_other == 0:
         rows.extend(other_rows(conn))

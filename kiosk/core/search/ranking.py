@@ -1,4 +1,5 @@
-"""Search over services, categories, hotlines, figures and news — Chinese, pinyin, English, everyday words.
+"""Search over services, their places, categories, hotlines, figures and news — Chinese, pinyin, English,
+everyday words.
 
 Usage::
 
@@ -20,7 +21,12 @@ pinyin prefix 70 > pinyin contains 65 > initials prefix 60 > initials contains 5
 (synonym) 50/45 > description 20 > one-key typo 10. Ties keep a fixed order: kind (category, service,
 hotline, figure, news), then display order. A thing appears once, at its best rank.
 
-Two groups. What a resident comes for — categories, services, hotlines (``group == "main"``) — is
+Places. Each active place of an active service is a result of its own (kind ``place``, named
+"地点名 — 服务名"), found by its name and address; it ranks with services (right after its service on
+ties) and opens the service's page at that place. A service is listed once: as itself, or as the first
+of its places that matches — whichever ranks higher (its page shows all its places).
+
+Two groups. What a resident comes for — categories, services and places, hotlines (``group == "main"``) — is
 listed first; the district's figures and news (``"info"``) follow in a group of their own with a
 small cap (:data:`INFO_LIMIT`), so "y" or "养老" can no longer fill the page with GDP figures.
 
@@ -35,15 +41,23 @@ syllables or English word occur in the index, at most :data:`TYPO_TRIES` searche
 finds something adds at most :data:`TYPO_LIMIT` hits after the others, and :func:`find` says which
 word it was ("您是不是要找：yanglao").
 
+Scans that cannot match are skipped, and some look only where the needle can be (exactly the same
+hits): pinyin whose syllables never follow each other in the index (:meth:`_MemoryIndex._may_occur`),
+initials with three letters no line has, prefix scans among the names starting with the first syllable,
+contains scans among the documents with the needle's rarest syllable. That keeps misses and the
+typo variants (each a search of its own) cheap.
+
 No user text ever reaches SQL, so quotes, ``*``, ``NEAR(``, ``' OR 1=1 --`` are just characters.
 """
 
 from __future__ import annotations
 
 import itertools
+import re
 import sqlite3
 import unicodedata
-from bisect import bisect_right
+from array import array
+from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -55,6 +69,7 @@ from kiosk.core.masking import mask_digits
 from kiosk.core.search.errands import Errand, find_errand
 from kiosk.core.search.index import (
     KIND_RANK,
+    PLACE_SEP,
     IndexRow,
     body_key,
     body_text,
@@ -83,7 +98,7 @@ SCORES = {
     "description": 20.0, "typo": 10.0,
 }
 
-MAIN_KINDS = frozenset({"category", "service", "hotline"})
+MAIN_KINDS = frozenset({"category", "service", "place", "hotline"})
 """Kinds listed first (what residents come for); every other kind is district information."""
 
 INFO_LIMIT = 8
@@ -106,6 +121,21 @@ def result_group(kind: str) -> str:
     """``"main"`` for categories, services and hotlines; ``"info"`` for figures and news."""
     return "main" if kind in MAIN_KINDS else "info"
 
+_PAIR = re.compile(r"(?=([A-Z][a-z]*)([A-Z][a-z]*))")
+"""Two syllables side by side in the pinyin haystack (each starts with a capital, see :func:`_pinyin_segment`)."""
+
+_TOKEN = re.compile(r"[A-Z][a-z]*")
+"""One syllable of the pinyin haystack."""
+
+_NO_DOCS: array[int] = array("i")
+
+_FIRST = re.compile(r"\n([A-Z][a-z]*)")
+"""The first syllable of a name line of the pinyin haystack."""
+
+_FEW_DOCS = 3000
+"""A prefix scan looks only in the documents with a line starting with its first syllable when there are
+at most this many (else one pass over the whole text is as quick)."""
+
 _DOC = "\x00"   # starts every segment of a haystack
 _LINE = "\n"    # starts every name / reading line inside a segment
 _FRAGMENT = "\r"  # starts a fragment line (other readings of a character): matches, but never as a prefix
@@ -115,8 +145,8 @@ _FRAGMENT = "\r"  # starts a fragment line (other readings of a character): matc
 class SearchHit:
     """One search result. ``kind`` says which screen opens it (service → detail, category → list…)."""
 
-    kind: str            # "service" | "category" | "hotline" | "figure" | "news"
-    id: str              # service/category/figure/news id, or the hotline number
+    kind: str            # "service" | "place" | "category" | "hotline" | "figure" | "news"
+    id: str              # service/category/figure/news id, the hotline number, "<service>\x1f<place>"
     name: str
     name_en: str | None
     category_id: str | None
@@ -127,6 +157,20 @@ class SearchHit:
     def group(self) -> str:
         """See :func:`result_group`."""
         return result_group(self.kind)
+
+    @property
+    def service_id(self) -> str | None:
+        """The service a service or place hit opens (None for other kinds)."""
+        if self.kind == "service":
+            return self.id
+        if self.kind == "place":
+            return self.id.partition(PLACE_SEP)[0]
+        return None
+
+    @property
+    def place_id(self) -> str | None:
+        """The place (location id) of a place hit; None for other kinds."""
+        return self.id.partition(PLACE_SEP)[2] if self.kind == "place" else None
 
 
 @dataclass(frozen=True)
@@ -222,6 +266,20 @@ class _Haystack:
             pos = text.find(needle, starts[doc + 1], hi)
         return found
 
+    def scan_docs(self, needle: str, docs: Sequence[int], need: int, seen: Container[int],
+                  accept: Callable[[int], bool] | None, span: tuple[int, int]) -> list[int]:
+        """:meth:`scan` for ``needle`` in these documents only (in order): the same answer when every
+        document containing ``needle`` is among ``docs``."""
+        found: list[int] = []
+        text, starts = self.text, self.starts
+        for doc in docs[bisect_left(docs, span[0]):bisect_left(docs, span[1])]:
+            if doc not in seen and text.find(needle, starts[doc], starts[doc + 1]) != -1 and (
+                    accept is None or accept(doc)):
+                found.append(doc)
+                if len(found) >= need:
+                    break
+        return found
+
 
 @dataclass(frozen=True)
 class _Synonym:
@@ -266,6 +324,10 @@ class _MemoryIndex:
                 self.category_services.setdefault(r.category_id, []).append(n)
         self.category_order = {cid: n for n, cid in enumerate(self.category_doc)}
         self.info = [result_group(r.kind) == "info" for r in docs]
+        # a service and its places share one number: a service is listed once, as itself or as one place
+        owners: dict[str, int] = {}
+        self.owner = [owners.setdefault(r.id.partition(PLACE_SEP)[0], len(owners))
+                      if r.kind in ("service", "place") else -1 for r in docs]
         # docs are in kind order, so the info group is one run at the end: once a group is full, scans skip it
         self.first_info = next((n for n, info in enumerate(self.info) if info), len(docs))
         assert not any(self.info[: self.first_info]) and all(self.info[self.first_info:])
@@ -289,25 +351,40 @@ class _MemoryIndex:
         hits: dict[int, tuple[float, str | None]] = {}  # doc → (score, snippet); insertion order = rank
         caps = (limit, max(0, info_limit))
         counts = [0, 0]  # main, info
-        info = self.info
+        info, owner = self.info, self.owner
+        listed: set[int] = set()  # services listed already (as themselves or as one of their places)
 
         def add(doc: int, score: float, snippet: str | None = None) -> bool:
             """Add ``doc`` if its group has room; True when both groups are full."""
-            if doc not in hits and counts[info[doc]] < caps[info[doc]]:
+            if doc not in hits and counts[info[doc]] < caps[info[doc]] and owner[doc] not in listed:
                 hits[doc] = (score, snippet)
                 counts[info[doc]] += 1
+                if owner[doc] >= 0:
+                    listed.add(owner[doc])
             return counts[0] >= caps[0] and counts[1] >= caps[1]
+
+        class _Seen:  # what scans skip: hits, and the places of services listed already
+            __slots__ = ()
+
+            def __contains__(self, doc: object) -> bool:
+                return doc in hits or (isinstance(doc, int) and owner[doc] in listed)
+
+        seen = _Seen()
 
         def tier(score: float, found: Iterable[int]) -> bool:
             return any(add(doc, score) for doc in found)
 
-        def scans(hay: _Haystack, needles: Iterable[str], accept: Callable[[int], bool] | None = None) -> list[int]:
+        def scans(hay: _Haystack, needles: Iterable[str], accept: Callable[[int], bool] | None = None,
+                  within: Callable[[str], Sequence[int] | None] | None = None) -> list[int]:
+            """``within``: the documents a needle can be in (None: any), to look only there."""
             merged: set[int] = set()
             groups = ((caps[0] - counts[0], (0, self.first_info)), (caps[1] - counts[1], (self.first_info, len(info))))
             for needle in needles:
+                docs = within(needle) if within is not None else None
                 for need, span in groups:  # each group in its own run of documents, up to its own room
                     if need > 0 and span[0] < span[1]:
-                        merged.update(hay.scan(needle, need, hits, accept, span))
+                        merged.update(hay.scan(needle, need, seen, accept, span) if docs is None
+                                      else hay.scan_docs(needle, docs, need, seen, accept, span))
             return sorted(merged)
 
         key, en = q.key, q.en
@@ -325,13 +402,15 @@ class _MemoryIndex:
 
         splits, initials = _pinyin_needles(q)
         accept = self._has_chars(q.han) if q.mixed else None
-        syllables = [_syllable_needle(s) for s in splits]
+        syllables = [_syllable_needle(s) for s in splits if self._may_occur(s)]
         if syllables:
-            if tier(SCORES["pinyin_prefix"], scans(self.pinyin_hay, [_LINE + s for s in syllables], accept)):
+            if tier(SCORES["pinyin_prefix"], scans(self.pinyin_hay, [_LINE + s for s in syllables], accept,
+                                                     self._line_starts)):
                 return self._hits(hits)
-            if tier(SCORES["pinyin_contains"], scans(self.pinyin_hay, syllables, accept)):
+            if tier(SCORES["pinyin_contains"], scans(self.pinyin_hay, syllables, accept, self._token_docs)):
                 return self._hits(hits)
-        if initials and not typo:
+        initials = [i for i in initials if self._initials_may_occur(i)] if initials and not typo else []
+        if initials:
             if tier(SCORES["initials_prefix"], scans(self.initials_hay, [_LINE + i for i in initials], accept)):
                 return self._hits(hits)
             if tier(SCORES["initials_contains"], scans(self.initials_hay, initials, accept)):
@@ -405,6 +484,84 @@ class _MemoryIndex:
             for line in r.names_en.split(_LINE):
                 words.update(w for w in line.split() if len(w) >= TYPO_MIN_LETTERS and w.isalpha())
         return frozenset(syllables), frozenset(pairs), frozenset(words)
+
+    @cached_property
+    def pinyin_next(self) -> dict[str, frozenset[str]]:
+        """Syllable → the syllables that follow it somewhere in the pinyin haystack, as written there
+        (``"Yang"`` → ``{"Lao", …}``); made on the first pinyin search, or by :func:`warm_up`."""
+        nexts: dict[str, set[str]] = {}
+        for first, second in set(_PAIR.findall(self.pinyin_hay.text)):
+            nexts.setdefault(first, set()).add(second)
+        return {first: frozenset(seconds) for first, seconds in nexts.items()}
+
+    @cached_property
+    def pinyin_starts(self) -> dict[str, list[int]]:
+        """First syllable of a name line → the documents (in order) with a line starting so (``"Yang"`` →
+        the documents with a name read yang…); made like :attr:`pinyin_next`."""
+        firsts: dict[str, list[int]] = {}
+        text, starts = self.pinyin_hay.text, self.pinyin_hay.starts
+        for doc in range(len(starts) - 1):
+            for first in set(_FIRST.findall(text, starts[doc], starts[doc + 1])):
+                firsts.setdefault(first, []).append(doc)
+        return firsts
+
+    @cached_property
+    def pinyin_tokens(self) -> dict[str, array[int]]:
+        """Syllable → the documents (in order) whose pinyin has it as a whole syllable somewhere; made like
+        :attr:`pinyin_next`."""
+        tokens: dict[str, array[int]] = {}
+        text, starts = self.pinyin_hay.text, self.pinyin_hay.starts
+        for doc in range(len(starts) - 1):
+            for token in set(_TOKEN.findall(text, starts[doc], starts[doc + 1])):
+                docs = tokens.get(token)
+                if docs is None:
+                    docs = tokens[token] = array("i")
+                docs.append(doc)
+        return tokens
+
+    def _token_docs(self, needle: str) -> Sequence[int] | None:
+        """The documents a pinyin needle of two or more syllables (``"YangLao"``) can be in: those with its
+        rarest whole syllable (all but the last, which may be unfinished); None when too many."""
+        whole = _TOKEN.findall(needle)[:-1]
+        if not whole:
+            return None
+        tokens = self.pinyin_tokens
+        docs = min((tokens.get(t, _NO_DOCS) for t in whole), key=len)
+        return docs if len(docs) <= _FEW_DOCS else None
+
+    def _line_starts(self, needle: str) -> list[int] | None:
+        """The documents a prefix needle (``"\nYangLao"``) can be in; None when too many to be worth it."""
+        match = _FIRST.match(needle)
+        if match is None or match.end() == len(needle):  # one piece: it may be the start of a longer syllable
+            return None
+        docs = self.pinyin_starts.get(match.group(1), [])
+        return docs if len(docs) <= _FEW_DOCS else None
+
+    @cached_property
+    def initials_trigrams(self) -> frozenset[str]:
+        """Every three letters side by side in a line of the initials haystack (made like :attr:`pinyin_next`)."""
+        grams: set[str] = set()
+        for line in self.initials_hay.text.replace(_DOC, _LINE).replace(_FRAGMENT, _LINE).split(_LINE):
+            grams.update(line[i:i + 3] for i in range(len(line) - 2))
+        return frozenset(grams)
+
+    def _initials_may_occur(self, letters: str) -> bool:
+        """False when ``letters`` occur in no line of the initials haystack (some three of them never do)."""
+        grams = self.initials_trigrams
+        return all(letters[i:i + 3] in grams for i in range(len(letters) - 2))
+
+    def _may_occur(self, pieces: tuple[str, ...]) -> bool:
+        """False when the syllables ``pieces`` occur nowhere in the pinyin haystack (so scanning for them is
+        no use): some two of them never follow each other. Exact: True whenever they do occur (the last
+        piece may be the start of a syllable)."""
+        if len(pieces) < 2:
+            return True
+        caps = [p.capitalize() for p in pieces]
+        nexts = self.pinyin_next
+        if any(second not in nexts.get(first, ()) for first, second in itertools.pairwise(caps[:-1])):
+            return False
+        last, after = caps[-1], nexts.get(caps[-2], frozenset())
+        return last in after or any(s.startswith(last) for s in after)
 
     def _plausible(self, word: str) -> bool:
         """Whether ``word`` can match at all: an English word of the names, or syllables that occur together."""
@@ -513,8 +670,10 @@ def _load(conn: sqlite3.Connection) -> _MemoryIndex:
             """SELECT i.kind, i.id, i.group_order, i.sort_order, i.category_id, i.name, i.name_en, i.names,
                       i.names_en, i.pinyin, i.initials, i.body
                FROM search_index i
-               WHERE i.kind != 'service'
-                  OR EXISTS (SELECT 1 FROM services s WHERE s.id = i.id AND s.status = 'active')""")
+               WHERE i.kind NOT IN ('service', 'place')
+                  OR EXISTS (SELECT 1 FROM services s WHERE s.status = 'active' AND s.id =
+                             CASE i.kind WHEN 'place' THEN substr(i.id, 1, instr(i.id, char(31)) - 1)
+                                         ELSE i.id END)""")
     ]
     rows.extend(missing_rows(conn))
     return _MemoryIndex(rows)
@@ -537,7 +696,8 @@ def _index_for(conn: sqlite3.Connection) -> _MemoryIndex:
 def warm_up(conn: sqlite3.Connection) -> None:
     """Load the in-memory index now (e.g. while the attract screen shows) rather than on the first search,
     with what one-key typo correction needs."""
-    _ = _index_for(conn).typo_vocabulary
+    index = _index_for(conn)
+    _ = index.typo_vocabulary, index.pinyin_next, index.pinyin_starts, index.pinyin_tokens, index.initials_trigrams
 
 
 def search(conn: sqlite3.Connection, query: str, *, limit: int = 50, info_limit: int = INFO_LIMIT) -> list[SearchHit]:
@@ -570,8 +730,9 @@ def find(conn: sqlite3.Connection, query: str, *, limit: int = 50, info_limit: i
         found = index.typo_variant(q.letters)
         if found is not None:
             corrected, typo_hits = found
-            seen = {(h.kind, h.id) for h in hits}
-            extra = [replace(h, score=SCORES["typo"]) for h in typo_hits if (h.kind, h.id) not in seen]
+            seen = {(h.kind, h.id) for h in hits} | {("service", h.service_id) for h in hits if h.service_id}
+            extra = [replace(h, score=SCORES["typo"]) for h in typo_hits
+                     if (h.kind, h.id) not in seen and ("service", h.service_id) not in seen]
             hits = [*main, *extra[: max(0, limit - len(main))], *(h for h in hits if h.group != "main")]
     return SearchOutcome(hits, errand, corrected)
 

@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from kiosk.core.hours.holidays import CalendarCache
     from kiosk.core.hours.opening import HoursState
 
+SERVICE_KINDS = frozenset({"service", "place"})
+"""Hits that open a service's page (a place hit opens it at that place)."""
+
 _calendars: CalendarCache | None = None
 """The holiday calendar per connection, made on the first service with hours."""
 
@@ -38,11 +41,13 @@ class SearchResult:
     category: Category | None
     """The hit's category (a service's, or the category hit itself)."""
     summary: ServiceSummary | None = None
-    """For a service: its summary."""
+    """For a service, or a place of a service: the service's summary."""
     hours: HoursState | None = None
     """For a service with readable hours: its state at ``now`` (None when unknown)."""
     figure: Figure | None = None
     """For a figure: the figure."""
+    address: tuple[str | None, str | None] | None = None
+    """For a place: its address and English address (either may be None: not recorded)."""
 
     @property
     def kind(self) -> str:
@@ -88,7 +93,8 @@ def search_page(conn: sqlite3.Connection, query: str, *, now: datetime, open_onl
     outcome = find(conn, query, limit=limit)
     everything = results_for(conn, outcome.hits, now=now)
     has_hours = any(r.summary is not None and r.hours is not None for r in everything)
-    rows = [r for r in everything if r.kind == "service" and is_open(r.hours) is True] if open_only else everything
+    rows = ([r for r in everything if r.kind in SERVICE_KINDS and is_open(r.hours) is True] if open_only
+            else everything)
     category = None
     if outcome.errand is not None and outcome.errand.category_id is not None:
         category = next((c for c in queries.list_categories(conn) if c.id == outcome.errand.category_id), None)
@@ -135,17 +141,19 @@ def results_for(conn: sqlite3.Connection, hits: list[SearchHit], *, now: datetim
     """:func:`search_results` for hits already found (the screen keeps them to tell "filtered out" from "none")."""
     if not hits:
         return []
-    service_ids = [h.id for h in hits if h.kind == "service"]
+    service_ids = list(dict.fromkeys(h.service_id for h in hits if h.service_id))
     summaries = {s.id: s for s in queries.get_summaries(conn, service_ids)} if service_ids else {}
     categories = {c.id: c for c in queries.list_categories(conn)}
     figures = ({f.id: f for f in queries.list_figures(conn)}
                if any(h.kind == "figure" for h in hits) else {})
+    addresses = queries.place_addresses(conn, [h.place_id for h in hits if h.place_id])
     rows: list[SearchResult] = []
     for hit in hits:
-        summary = summaries.get(hit.id) if hit.kind == "service" else None
+        summary = summaries.get(hit.service_id) if hit.service_id else None
         state = hours_at(conn, summary.opening_hours, now) if summary is not None else None
         if open_only and (summary is None or is_open(state) is not True):
             continue
         rows.append(SearchResult(hit, categories.get(hit.category_id or ""), summary, state,
-                                 figures.get(hit.id) if hit.kind == "figure" else None))
+                                 figures.get(hit.id) if hit.kind == "figure" else None,
+                                 addresses.get(hit.place_id) if hit.place_id else None))
     return rows

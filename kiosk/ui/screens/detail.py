@@ -46,7 +46,7 @@ from kiosk.ui.speech import readable_text, reader_for, speakable
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets.choice import ChoiceOverlay
 from kiosk.ui.widgets.kinetic import enable_kinetic, scroll_to_top
-from kiosk.ui.widgets.places import PlaceList, set_shown
+from kiosk.ui.widgets.places import PlaceList, scroll_to_card, set_shown
 from kiosk.ui.widgets.qr import QrCode
 from kiosk.ui.widgets.report_choices import Shown, report_choices, report_kinds
 from kiosk.ui.widgets.text import TextBlock, button, label
@@ -242,6 +242,7 @@ class DetailScreen(Screen):
         self._update_printing()
         if self.service is not None and self.service.id == service_id:
             self.places.reset_filter()  # back on the same listing: the community filter starts again
+            self.open_place(params.get("place_id"))
             return
         self.service = queries.get_service(self.ctx.conn, service_id)
         self.place_views = (place_views(self.service, self.ctx.clock(), hours.calendar(self.ctx))
@@ -251,6 +252,14 @@ class DetailScreen(Screen):
         scroll_to_top(self.scroll_area)
         self.retranslate()
         self.titleChanged.emit()
+        self.open_place(params.get("place_id"))
+
+    def open_place(self, place_id: object) -> None:
+        """Opened from a place search result (``place_id``): that place's card, outlined, at the top."""
+        card = self.places.focus_place(place_id) if isinstance(place_id, str) else None
+        if card is not None:
+            scroll_to_card(self.scroll_area, card)
+            QTimer.singleShot(0, lambda: scroll_to_card(self.scroll_area, card))  # once the page is laid out
 
     def on_leave(self) -> None:
         self.overlay.close_overlay()

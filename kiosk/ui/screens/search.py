@@ -170,6 +170,13 @@ def _service_facts(screen: SearchScreen, r: SearchResult) -> tuple[str, str]:
     return ctx.text(r.summary.description, r.summary.description_en), "  ·  ".join(parts)
 
 
+def _place_facts(screen: SearchScreen, r: SearchResult) -> tuple[str, str]:
+    """A place: its address (the service's description when none is recorded), then the service's facts."""
+    detail, meta = _service_facts(screen, r)
+    address = screen.ctx.text(*r.address) if r.address is not None and r.address[0] else ""
+    return address or detail, meta
+
+
 def _category_facts(screen: SearchScreen, r: SearchResult) -> tuple[str, str]:
     if r.category is None:
         return "", ""
@@ -210,6 +217,8 @@ class ResultKind:
 RESULT_KINDS: dict[str, ResultKind] = {
     "service": ResultKind(str(QT_TRANSLATE_NOOP("SearchScreen", "服务")), _service_facts,
                           lambda nav, hit: nav.push("detail", service_id=hit.id)),
+    "place": ResultKind(str(QT_TRANSLATE_NOOP("SearchScreen", "服务")), _place_facts,
+                        lambda nav, hit: nav.push("detail", service_id=hit.service_id, place_id=hit.place_id)),
     "category": ResultKind(str(QT_TRANSLATE_NOOP("SearchScreen", "分类")), _category_facts,
                            lambda nav, hit: nav.push("category", category_id=hit.id)),
     "hotline": ResultKind(str(QT_TRANSLATE_NOOP("SearchScreen", "热线")), _hotline_facts,

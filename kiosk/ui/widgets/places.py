@@ -19,7 +19,16 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QPoint, QSize, Qt, Signal
 from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QButtonGroup, QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.core.models import Location
 from kiosk.core.places import PlaceView, open_count
@@ -227,6 +236,8 @@ class PlaceList(QFrame):
         self.qr_index = -1
         self.printing = False
         self.print_text = ""
+        self.focused: PlaceCard | None = None
+        """The card outlined because the page was opened at its place (see :meth:`focus_place`)."""
         self.heading = label("", "heading", wrap=True)
         self.heading.setObjectName("placesHeading")
         self.heading_icon = QLabel()
@@ -268,6 +279,7 @@ class PlaceList(QFrame):
         another language keep the filter)."""
         if views is not self.views:
             self.community = None
+            self.clear_focus()
         self.views = views
         self.lang = lang
         self.fallback_name = fallback_name
@@ -280,11 +292,35 @@ class PlaceList(QFrame):
         self._ensure_cards(BATCH)
 
     def reset_filter(self) -> None:
+        self.clear_focus()
         if self.community is not None or self.qr_index >= 0 or self.limit != BATCH:
             self.community = None
             if self.chips:
                 self.chips[0].setChecked(True)
             self.refresh()
+
+    def focus_place(self, place_id: str) -> PlaceCard | None:
+        """Opened from a place search result: show every community, cards down to that place's, and
+        outline its card; the card (None: the service has no such active place)."""
+        at = next((i for i, v in enumerate(self.views) if v.place.id == place_id), None)
+        if at is None:
+            return None
+        self.reset_filter()
+        while self.limit <= at:
+            self.limit += BATCH
+        self._fill_cards()
+        card = self.cards[at]
+        self.focused = card
+        if self.theme is not None:
+            card.setStyleSheet(f"QFrame#{card.objectName() or 'placeCard'} {{ border: "
+                               f"{max(4, self.theme.spacing // 3)}px solid {self.theme.colors.accent}; "
+                               f"border-radius: {self.theme.radius}px; }}")
+        return card
+
+    def clear_focus(self) -> None:
+        if self.focused is not None:
+            self.focused.setStyleSheet("")
+            self.focused = None
 
     def choose_community(self, key: str) -> None:
         self.community = None if key == ALL else key
@@ -422,3 +458,11 @@ class PlaceList(QFrame):
         self.more.setIconSize(QSize(theme.body_px, theme.body_px))
         for card in self.cards:
             card.apply_theme(theme)
+
+
+def scroll_to_card(area: QScrollArea, card: QWidget) -> None:
+    """Scroll ``area`` so that ``card`` starts near the top of the page (as far as the page goes)."""
+    content = area.widget()
+    if content is None or not content.isAncestorOf(card):
+        return
+    area.verticalScrollBar().setValue(card.mapTo(content, QPoint(0, 0)).y() - card.height() // 8)
