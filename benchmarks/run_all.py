@@ -83,7 +83,8 @@ def measure_search(sizes: list[int], repeat: int) -> list[SearchFigures]:
                 start = time.perf_counter()
                 warm_up(conn)
                 load_ms = (time.perf_counter() - start) * 1000
-                times = [t for ts in search_bench.time_queries(conn, repeat).values() for t in ts]
+                wall, _cpu = search_bench.time_queries(conn, repeat)
+                times = [t for ts in wall.values() for t in ts]
             finally:
                 conn.close()
             path.unlink()
