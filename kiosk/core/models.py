@@ -219,3 +219,11 @@ class Hotline:
     source: SourceRef | None
 
 
+@dataclass(frozen=True)
+class PlaceFacts:
+    """What a search result of a place shows: where it is, its own hours and first phone (None: not recorded)."""
+
+    address: str | None
+    address_en: str | None
+    hours: str | None
+    first_phone: str | None

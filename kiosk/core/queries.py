@@ -14,6 +14,7 @@ from kiosk.core.models import (
     Location,
     NewsItem,
     Phone,
+    PlaceFacts,
     Schedule,
     ServiceDetail,
     ServiceSummary,
@@ -113,12 +114,21 @@ def _summary(r: sqlite3.Row) -> ServiceSummary:
                           r["phone"], r["places"])
 
 
-def place_addresses(conn: sqlite3.Connection, ids: list[str]) -> dict[str, tuple[str | None, str | None]]:
-    """Place id → (address, English address) of the given places (search results show where a place is)."""
+def place_facts(conn: sqlite3.Connection, ids: list[str]) -> dict[str, PlaceFacts]:
+    """Place id → :class:`PlaceFacts` of the given places (a place's own rows, as its card on the detail page)."""
     if not ids:
         return {}
+    ids = list(dict.fromkeys(ids))
     marks = ",".join("?" * len(ids))
-    return {r[0]: (r[1], r[2]) for r in conn.execute(
+    hours: dict[str, str] = {}
+    for h in conn.execute(f"SELECT location_id, opening_hours FROM schedules WHERE location_id IN ({marks}) "
+                          "ORDER BY id", ids):
+        hours.setdefault(h[0], h[1])
+    phones: dict[str, str] = {}
+    for p in conn.execute(f"SELECT location_id, number FROM phones WHERE location_id IN ({marks}) "
+                          "ORDER BY sort_order, id", ids):
+        phones.setdefault(p[0], p[1])
+    return {r[0]: PlaceFacts(r[1], r[2], hours.get(r[0]), phones.get(r[0])) for r in conn.execute(
         f"SELECT id, address, address_en FROM locations WHERE id IN ({marks})", ids)}
 
 

@@ -129,3 +129,24 @@ def test_place_results_carry_the_service_summary(conn: sqlite3.Connection) -> No
     row = next(r for r in page.results if r.kind == "place")
     assert row.summary is not None and row.summary.id == SERVICE
     assert row.category is not None and row.category.id == "elderly"
+
+
+def test_a_place_result_carries_the_place_s_own_hours_and_phone(conn: sqlite3.Connection) -> None:
+    """A place hit's open-now state and phone are the place's own (what its card on the detail page says):
+    an open place passes the 现在开放 filter, a place with no hours recorded is unknown and does not."""
+    open_place = replace(PLACES[0], hours="周一至周五 8:30-17:30", phones=["0371-60000009"])
+    give_places(conn, [open_place, PLACES[1]])
+    page = search_page(conn, "测试翠湖邻里站", now=NOW)
+    row = next(r for r in page.results if r.kind == "place")
+    assert row.place is not None and row.place.first_phone == "0371-60000009"
+    assert row.place.address == "测试枫桥路 18 号"
+    assert row.hours is not None and row.hours.state == "open"
+    assert page.has_hours
+    bare = next(r for r in search_page(conn, "测试银杏驿站", now=NOW).results if r.kind == "place")
+    assert bare.place is not None and bare.place.hours is None and bare.place.first_phone is None
+    assert bare.hours is None
+    open_now = search_page(conn, "测试", now=NOW, open_only=True).results
+    assert row.hit.place_id in {r.hit.place_id for r in open_now if r.kind == "place"}
+    assert not [r for r in open_now if r.kind == "place" and r.hit.place_id == bare.hit.place_id]
+    evening = search_page(conn, "测试翠湖邻里站", now=NOW.replace(hour=20), open_only=True).results
+    assert not [r for r in evening if r.kind == "place"]

@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from kiosk.core import queries
-from kiosk.core.models import Category, Figure, ServiceSummary
+from kiosk.core.models import Category, Figure, PlaceFacts, ServiceSummary
 from kiosk.core.search.errands import Errand
 from kiosk.core.search.ranking import SearchHit, find, search
 
@@ -46,8 +46,9 @@ class SearchResult:
     """For a service with readable hours: its state at ``now`` (None when unknown)."""
     figure: Figure | None = None
     """For a figure: the figure."""
-    address: tuple[str | None, str | None] | None = None
-    """For a place: its address and English address (either may be None: not recorded)."""
+    place: PlaceFacts | None = None
+    """For a place: its address, its own hours and first phone (each None: not recorded). ``hours`` is then
+    the place's own state, as its card on the detail page shows it."""
 
     @property
     def kind(self) -> str:
@@ -146,14 +147,17 @@ def results_for(conn: sqlite3.Connection, hits: list[SearchHit], *, now: datetim
     categories = {c.id: c for c in queries.list_categories(conn)}
     figures = ({f.id: f for f in queries.list_figures(conn)}
                if any(h.kind == "figure" for h in hits) else {})
-    addresses = queries.place_addresses(conn, [h.place_id for h in hits if h.place_id])
+    places = queries.place_facts(conn, [h.place_id for h in hits if h.place_id])
     rows: list[SearchResult] = []
     for hit in hits:
         summary = summaries.get(hit.service_id) if hit.service_id else None
-        state = hours_at(conn, summary.opening_hours, now) if summary is not None else None
+        place = places.get(hit.place_id) if hit.place_id else None
+        if place is not None:  # a place's own hours (none recorded: unknown, as on its card)
+            state = hours_at(conn, place.hours, now)
+        else:
+            state = hours_at(conn, summary.opening_hours, now) if summary is not None else None
         if open_only and (summary is None or is_open(state) is not True):
             continue
         rows.append(SearchResult(hit, categories.get(hit.category_id or ""), summary, state,
-                                 figures.get(hit.id) if hit.kind == "figure" else None,
-                                 addresses.get(hit.place_id) if hit.place_id else None))
+                                 figures.get(hit.id) if hit.kind == "figure" else None, place))
     return rows

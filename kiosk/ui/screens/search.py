@@ -165,15 +165,18 @@ def _service_facts(screen: SearchScreen, r: SearchResult) -> tuple[str, str]:
     state = _hours_label(r.hours, ctx.language)
     if state:
         parts.append(state)
-    if r.summary.first_phone:
-        parts.append(screen.phone_text(r.summary.first_phone))
+    phone = (r.place.first_phone if r.place is not None else None) or r.summary.first_phone
+    if phone:
+        parts.append(screen.phone_text(phone))
     return ctx.text(r.summary.description, r.summary.description_en), "  ·  ".join(parts)
 
 
 def _place_facts(screen: SearchScreen, r: SearchResult) -> tuple[str, str]:
-    """A place: its address (the service's description when none is recorded), then the service's facts."""
+    """A place: its address (the service's description when none is recorded), then the category, the
+    place's own open-now state and its phone (the service's where the place has none)."""
     detail, meta = _service_facts(screen, r)
-    address = screen.ctx.text(*r.address) if r.address is not None and r.address[0] else ""
+    place = r.place
+    address = screen.ctx.text(place.address, place.address_en) if place is not None and place.address else ""
     return address or detail, meta
 
 
