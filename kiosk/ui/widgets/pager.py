@@ -9,7 +9,7 @@ the bottom of the content and looks disabled (dashed border, muted text: kiosk.u
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QAbstractScrollArea, QHBoxLayout, QPushButton, QScroller, QWidget
 
 
@@ -32,8 +32,14 @@ class Pager(QWidget):
             row.addWidget(button, 1)
         self.retranslate()
         self.hide()
+        # the range settles in steps while a page is laid out (and changing the margin changes it again):
+        # decide once it has settled, after the pending events
+        self.pending = QTimer(self)
+        self.pending.setSingleShot(True)
+        self.pending.setInterval(0)
+        self.pending.timeout.connect(self.update_state)
         bar = area.verticalScrollBar()
-        bar.rangeChanged.connect(self.update_state)
+        bar.rangeChanged.connect(self.pending.start)
         bar.valueChanged.connect(self.update_buttons)
         area.installEventFilter(self)
 
@@ -51,7 +57,7 @@ class Pager(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.area and event.type() in (QEvent.Type.Resize, QEvent.Type.StyleChange,
                                                      QEvent.Type.Show):
-            self.update_state()
+            self.pending.start()
         return False
 
     def row_height(self) -> int:
