@@ -39,6 +39,7 @@ class Pager(QWidget):
         self.pending.setInterval(0)
         self.pending.timeout.connect(self.update_state)
         bar = area.verticalScrollBar()
+        bar.rangeChanged.connect(self.update_state)
         bar.rangeChanged.connect(self.pending.start)
         bar.valueChanged.connect(self.update_buttons)
         area.installEventFilter(self)
