@@ -176,6 +176,12 @@ QScrollBar::handle:vertical {{ background: {c.muted}; border-radius: {self.scrol
 QScrollBar::add-line, QScrollBar::sub-line, QScrollBar::add-page, QScrollBar::sub-page {{
     height: 0; background: transparent;
 }}
+QPushButton[role="pager"] {{
+    font-size: {self.heading_px}px; font-weight: bold; color: {c.text}; background: {c.surface};
+    border: {border_w}px solid {c.border};
+}}
+QPushButton[role="pager"]:pressed {{ background: {c.card_pressed}; color: {c.text}; }}
+QPushButton[role="pager"]:disabled {{ color: {c.muted}; border-style: dashed; }}
 QListView {{ background: {c.background}; border: none; outline: none; }}
 """ + self.keyboard_qss()
 

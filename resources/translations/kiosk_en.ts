@@ -233,6 +233,17 @@
     </message>
 </context>
 <context>
+    <name>Pager</name>
+    <message>
+        <source>上一页</source>
+        <translation>Page up</translation>
+    </message>
+    <message>
+        <source>下一页</source>
+        <translation>Page down</translation>
+    </message>
+</context>
+<context>
     <name>PlaceCard</name>
     <message>
         <source>地址：%1</source>

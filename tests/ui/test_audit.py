@@ -5,7 +5,8 @@ the theme's minimum touch target, any two touch targets that overlap, any text s
 theme's minimum text size, and any one-line text or button label that does not fit its widget, or
 wrapped text taller than its room (cut off). It also measures (issue #19): tile text against the tile's
 fill (≥ 7:1), the secondary controls' label size in elder mode (chips, status-bar toggles, 朗读: ≥ 40 px),
-and the scroll bar of every scrolling page (≥ 24 px wide).
+and the scroll bar of every scrolling page (≥ 24 px wide); every area that overflows shows its
+上一页 / 下一页 page buttons.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 from kiosk.ui.app import sample_params, show_screen
 from kiosk.ui.registry import RESIDENT_SCREENS
 from kiosk.ui.theme import THEME_NAMES, contrast_ratio
+from kiosk.ui.widgets.pager import Pager
 from kiosk.ui.widgets.text import ElidedLabel
 from kiosk.ui.widgets.tile import Tile
 from tests.ui.conftest import LANDSCAPE, PORTRAIT
@@ -151,6 +153,10 @@ def audit(window: QWidget, theme: Any, where: str) -> list[str]:
         name = f"{where}: {type(w).__name__} {w.objectName() or ''}".rstrip()
         if is_clickable(w) and (w.width() < theme.min_target or w.height() < theme.min_target):
             problems.append(f"{name} is {w.width()}×{w.height()} px, below {theme.min_target}")
+        if isinstance(w, QAbstractScrollArea) and w.verticalScrollBar().maximum() > 0:
+            pager = w.findChild(Pager, "pager", Qt.FindChildOption.FindDirectChildrenOnly)
+            if pager is None or not pager.isVisible():
+                problems.append(f"{name} overflows but shows no 上一页 / 下一页 buttons")
         if isinstance(w, QAbstractItemView) and w.model() is not None:
             model = w.model()
             for row in range(model.rowCount()):

@@ -1,4 +1,5 @@
-"""Kinetic (flick) scrolling for touch: drag with a finger; a wide scroll bar shows where the page is."""
+"""Kinetic (flick) scrolling for touch: drag with a finger; a wide scroll bar shows where the page is, and
+上一页 / 下一页 buttons (kiosk.ui.widgets.pager) page through for a resident who cannot flick."""
 
 from __future__ import annotations
 
@@ -13,12 +14,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.ui.widgets.pager import Pager
+
 
 def enable_kinetic(area: QAbstractScrollArea) -> QScroller:
     """Flick-scroll ``area`` with a finger (or the left mouse button).
 
     The press delay is short so that a pressed card shows its pressed look at once; the scroll bar
-    stays as a position indicator (24 px wide, 28 in elder mode: kiosk.ui.theme) that takes no touches.
+    stays as a position indicator (24 px wide, 28 in elder mode: kiosk.ui.theme) that takes no touches:
+    a strip that narrow is below the smallest touch target and right beside the content's own cards, so a
+    tap meant for it would often land on a card (and one meant for a card would jump the page). Paging is
+    done by the page buttons below the area instead, which are full-size targets; they appear only
+    when the content is taller than the area.
     """
     viewport = area.viewport()
     QScroller.grabGesture(viewport, QScroller.ScrollerGestureType.LeftMouseButtonGesture)
@@ -36,6 +43,8 @@ def enable_kinetic(area: QAbstractScrollArea) -> QScroller:
         area.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     area.verticalScrollBar().setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+    if area.findChild(Pager, "pager", Qt.FindChildOption.FindDirectChildrenOnly) is None:
+        Pager(area)
     return scroller
 
 
