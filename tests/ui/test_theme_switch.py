@@ -152,3 +152,21 @@ def test_hidden_figures_page_restyles_later(qtbot: Any, make_window: Any) -> Non
     window.nav.push("figures")
     QApplication.processEvents()
     assert window.ctx.theme.colors.chart[0] in chart_colors(bars)
+
+
+def test_outlined_figure_card_takes_the_new_accent(make_window: Any, seed_conn: Any) -> None:
+    """A card a search result opened keeps its outline through a switch, in the new theme's accent."""
+    from kiosk.core.queries import list_figures
+    from kiosk.ui.theme import theme_by_name
+
+    window = make_window()
+    window.nav.home()
+    window.nav.push("figures")
+    screen = window.nav.current()
+    figure = list_figures(seed_conn)[0]
+    assert screen.show_figure(figure.id)
+    card = screen.highlighted
+    assert card is not None and theme_by_name("standard").colors.accent in card.styleSheet()
+    window.status_bar.contrast_button.click()
+    assert screen.highlighted is card and card in screen.cards
+    assert theme_by_name("contrast").colors.accent in card.styleSheet()
