@@ -60,8 +60,8 @@ def test_population_chart_shows_both_numbers(window: Any) -> None:
 
 
 def test_idle_reset_keeps_the_built_charts_unless_something_changed(qtbot: Any, window: Any) -> None:
-    """The next resident's first visit does not wait for the charts to be built again; another topic,
-    language or theme does rebuild them."""
+    """The next resident's first visit does not wait for the charts to be built again; another topic
+    or language does rebuild them (a theme restyles them in place: tests/ui/test_theme_switch.py)."""
     from kiosk.ui.app import idle_reset
 
     window.nav.home()

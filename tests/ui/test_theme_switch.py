@@ -77,3 +77,96 @@ def test_a_screen_built_after_the_switch_has_the_new_theme(make_window: Any) -> 
     assert screen is not None and not screen.theme_pending
     assert "background: #000000" in screen.styleSheet()
     assert "background: #000000" in window.status_bar.styleSheet()
+
+
+def chart_colors(chart: Any) -> set[str]:
+    """The colours the chart painted (an offscreen grab, sampled on a grid)."""
+    image = chart.grab().toImage()
+    step = 3
+    return {image.pixelColor(x, y).name().upper()
+            for x in range(0, image.width(), step) for y in range(0, image.height(), step)}
+
+
+def test_figures_charts_show_the_new_theme_after_a_tap(qtbot: Any, make_window: Any) -> None:
+    """A tap on 高对比度 on the figures page: the same charts (restyled in place, not rebuilt) paint in the
+    contrast palette at once and take the new sizes; back to standard, the standard palette returns."""
+    from kiosk.ui.screens.figures import FiguresScreen
+    from kiosk.ui.theme import theme_by_name
+    from kiosk.ui.widgets.charts import BarChart
+
+    window = make_window()
+    window.nav.home()
+    window.nav.push("figures")
+    screen = window.nav.current()
+    assert isinstance(screen, FiguresScreen)
+    QApplication.processEvents()
+    charts, cards = list(screen.charts), list(screen.cards)
+    bars = next(c for c in charts if isinstance(c, BarChart))
+    standard, contrast = theme_by_name("standard"), theme_by_name("contrast-elder")
+    assert standard.colors.chart[0] in chart_colors(bars)
+    old_height = bars.height()
+
+    window.status_bar.contrast_button.click()
+    window.status_bar.elder_button.click()
+    assert window.ctx.theme.name == "contrast-elder" and not screen.theme_pending
+    assert screen.charts == charts and screen.cards == cards  # restyled in place
+    assert all(c.theme.name == "contrast-elder" for c in screen.charts)
+    seen = chart_colors(bars)
+    assert contrast.colors.chart[0] in seen and standard.colors.chart[0] not in seen
+    assert bars.height() == bars.chart_height() > old_height  # elder sizes: taller rows
+    assert screen.styleSheet() == window.ctx.theme.qss()
+    card = screen.cards[0]
+    margins = card.box.contentsMargins()
+    assert margins.left() == contrast.spacing
+
+    window.status_bar.contrast_button.click()
+    window.status_bar.elder_button.click()
+    assert window.ctx.theme.name == "standard"
+    seen = chart_colors(bars)
+    assert standard.colors.chart[0] in seen and contrast.colors.chart[0] not in seen
+    assert bars.height() == old_height
+
+
+def test_hidden_figures_page_restyles_later(qtbot: Any, make_window: Any) -> None:
+    """The figures page, hidden during a switch, keeps its old theme until its idle slice, then shows
+    the new palette (its charts too) without being rebuilt."""
+    from kiosk.ui.screens.figures import FiguresScreen
+    from kiosk.ui.widgets.charts import BarChart
+
+    window = make_window()
+    window.nav.home()
+    window.nav.push("figures")
+    screen = window.nav.current()
+    assert isinstance(screen, FiguresScreen)
+    charts = list(screen.charts)
+    window.nav.home()
+    QApplication.processEvents()
+    window.status_bar.contrast_button.click()
+    assert screen.theme_pending  # not restyled inside the tap
+    assert all(c.theme.name == "standard" for c in charts)
+    qtbot.waitUntil(lambda: not screen.theme_pending, timeout=15_000)
+    assert screen.styleSheet() == window.ctx.theme.qss()
+    assert screen.charts == charts
+    assert all(c.theme.name == "contrast" for c in charts)
+    bars = next(c for c in charts if isinstance(c, BarChart))
+    window.nav.push("figures")
+    QApplication.processEvents()
+    assert window.ctx.theme.colors.chart[0] in chart_colors(bars)
+
+
+def test_outlined_figure_card_takes_the_new_accent(make_window: Any, seed_conn: Any) -> None:
+    """A card a search result opened keeps its outline through a switch, in the new theme's accent."""
+    from kiosk.core.queries import list_figures
+    from kiosk.ui.theme import theme_by_name
+
+    window = make_window()
+    window.nav.home()
+    window.nav.push("figures")
+    screen = window.nav.current()
+    figure = list_figures(seed_conn)[0]
+    assert screen.show_figure(figure.id)
+    card = screen.highlighted
+    assert card is not None and theme_by_name("standard").colors.accent in card.styleSheet()
+    window.status_bar.contrast_button.click()
+    assert screen.highlighted is card and card in screen.cards
+    assert theme_by_name("contrast").colors.accent in card.styleSheet()

@@ -137,6 +137,8 @@ class FiguresScreen(Screen):
         self.charts: list[Chart] = []
         self._dirty = True
         self._built_for: tuple[object, ...] | None = None
+        self._outer: QVBoxLayout | None = None
+        self._grids: tuple[QGridLayout, ...] = ()
         self.retranslate()
         self.apply_theme(ctx.theme)
 
@@ -172,9 +174,7 @@ class FiguresScreen(Screen):
         if card is None:
             return False
         self.highlighted = card
-        accent = self.ctx.theme.colors.accent
-        card.setStyleSheet(f"QFrame#{card.objectName()} {{ border: {max(4, self.ctx.theme.spacing // 3)}px solid "
-                           f"{accent}; border-radius: {self.ctx.theme.radius}px; }}")
+        self._outline(card)
         self._unhighlight.start()
         self._scroll_to(card)
         QTimer.singleShot(0, lambda: self._scroll_to(card))  # again once the new page is laid out
@@ -189,6 +189,12 @@ class FiguresScreen(Screen):
             layout.activate()
         top = card.mapTo(content, card.rect().topLeft()).y()
         self.scroll_area.verticalScrollBar().setValue(max(0, top - self.ctx.theme.spacing))
+
+    def _outline(self, card: ChartCard) -> None:
+        """The accent outline of the card a search result opened, in the current theme."""
+        theme = self.ctx.theme
+        card.setStyleSheet(f"QFrame#{card.objectName()} {{ border: {max(4, theme.spacing // 3)}px solid "
+                           f"{theme.colors.accent}; border-radius: {theme.radius}px; }}")
 
     def clear_highlight(self) -> None:
         """Take the outline off the card a search result opened."""
@@ -217,11 +223,32 @@ class FiguresScreen(Screen):
         self.request_rebuild()
 
     def apply_theme(self, theme: Theme) -> None:
+        """Restyle the built page in place (the screen's style sheet does the labels; the charts take the
+        new theme and repaint) — rebuilding the cards would cost a tap's worth of time; a page built for
+        another topic, language or orientation is rebuilt as before."""
         s = theme.spacing
         self.page.setContentsMargins(s, s, s, 0)
         self.page.setSpacing(s)
         self.chips.set_spacing(s)
-        self.request_rebuild()
+        if self._built_for is not None and self._built_for[0] == self._content_state():
+            self._restyle_page(theme)
+        else:
+            self.request_rebuild()
+
+    def _restyle_page(self, theme: Theme) -> None:
+        s = theme.spacing
+        if self._outer is not None:
+            self._outer.setContentsMargins(0, 0, s, s)
+            self._outer.setSpacing(s)
+        for grid in self._grids:
+            grid.setSpacing(s)
+        for card in self.cards:
+            self._style_card(card, theme)
+        for chart in self.charts:
+            chart.set_theme(theme)
+        if self.highlighted is not None:
+            self._outline(self.highlighted)
+        self._built_for = self._page_state()
 
     def orientation_changed(self, portrait: bool) -> None:
         self.request_rebuild()
@@ -241,9 +268,13 @@ class FiguresScreen(Screen):
         if self.isVisible() and self._page_state() != self._built_for:
             self.rebuild()
 
+    def _content_state(self) -> tuple[object, ...]:
+        """What the page's cards depend on (a theme change restyles them in place)."""
+        return (self.topic, self.ctx.language, self.portrait)
+
     def _page_state(self) -> tuple[object, ...]:
-        """What the built page depends on."""
-        return (self.topic, self.ctx.language, self.ctx.elder, self.ctx.contrast, self.portrait)
+        """What the built page depends on: its cards, and the theme they are styled in."""
+        return (self._content_state(), self.ctx.theme.name)
 
     def topic_figures(self) -> list[Figure]:
         topics = dict(TOPIC_GROUPS).get(self.topic, ())
@@ -272,6 +303,7 @@ class FiguresScreen(Screen):
         tile_grid.setSpacing(s)
         outer.addLayout(chart_grid)
         outer.addLayout(tile_grid)
+        self._outer, self._grids = outer, (chart_grid, tile_grid)
         self.footer = TextBlock(self._footer(shown), "muted")
         outer.addWidget(self.footer)
         outer.addStretch(1)

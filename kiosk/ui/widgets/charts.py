@@ -43,6 +43,18 @@ class Chart(QWidget):
         self.theme = theme
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
+    def set_theme(self, theme: Theme) -> None:
+        """Restyle in place: new colours, fonts and height, painted on the next paint (no rebuild)."""
+        if theme is self.theme:
+            return
+        self.theme = theme
+        self.fit_height()
+        self.update()
+
+    def fit_height(self) -> None:
+        """The fixed height the theme's sizes give (the ring: fixed width and height)."""
+        self.setFixedHeight(self.chart_height())
+
     def min_text_px(self) -> int:
         return self.theme.body_px
 
@@ -73,7 +85,7 @@ class BarChart(Chart):
         super().__init__(theme, parent)
         self.bars = bars
         self.percent = percent
-        self.setFixedHeight(self.chart_height())
+        self.fit_height()
 
     def bar_h(self) -> int:
         return max(28, self.theme.body_px)
@@ -122,7 +134,7 @@ class PairChart(Chart):
     def __init__(self, theme: Theme, before: Bar, after: Bar, parent: QWidget | None = None) -> None:
         super().__init__(theme, parent)
         self.before, self.after = before, after
-        self.setFixedHeight(self.chart_height())
+        self.fit_height()
 
     def chart_height(self) -> int:
         return self.theme.min_target * 4 + 2 * self.line(bold=True) + self.theme.spacing
@@ -173,7 +185,7 @@ class StackedChart(Chart):
         super().__init__(theme, parent)
         self.rows = rows
         self.names = [s.label for s in rows[0][1]] if rows else []
-        self.setFixedHeight(self.chart_height())
+        self.fit_height()
 
     def bar_h(self) -> int:
         return self.theme.min_target
@@ -233,6 +245,9 @@ class RingGauge(Chart):
         super().__init__(theme, parent)
         self.value, self.text = value, text
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.fit_height()
+
+    def fit_height(self) -> None:
         side = self.chart_height()
         self.setFixedSize(side, side)
 
