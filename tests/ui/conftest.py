@@ -20,6 +20,17 @@ PORTRAIT = (1080, 1920)
 LANDSCAPE = (1920, 1080)
 
 
+def retire_window(window: KioskWindow) -> None:
+    """Make a test's kiosk window harmless after the test: no timer of it fires on the next test's event loop
+    (after this test's database is closed), the translators (global to the application) go, and it may close."""
+    for timer in window.findChildren(QTimer):
+        timer.stop()
+    window.ctx.release()
+    if window.idle is not None:
+        window.idle.stop()
+    window.allow_close = True
+
+
 @pytest.fixture
 def make_window(qtbot: Any, seed_conn: Any) -> Iterator[Callable[..., KioskWindow]]:
     """Build a shown kiosk window: ``make_window(size=(w, h), config=Config(...))``."""
@@ -36,12 +47,7 @@ def make_window(qtbot: Any, seed_conn: Any) -> Iterator[Callable[..., KioskWindo
 
     yield make
     for window in windows:
-        for timer in window.findChildren(QTimer):  # a pending search or idle timer must not fire on the next
-            timer.stop()                           # test's event loop, after this test's database is closed
-        window.ctx.release()  # translators are global to the application
-        if window.idle is not None:
-            window.idle.stop()
-        window.allow_close = True
+        retire_window(window)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
 from kiosk.core.db.connection import connect
@@ -23,7 +23,7 @@ from kiosk.ui.theme import THEME_NAMES
 from kiosk.ui.widgets.places import BATCH
 from kiosk.ui.window import KioskWindow
 from tests.helpers.qrdecode import decode
-from tests.ui.conftest import FIXED_NOW, LANDSCAPE, PORTRAIT
+from tests.ui.conftest import FIXED_NOW, LANDSCAPE, PORTRAIT, retire_window
 from tests.ui.places_data import SERVICE, add_places, many_places, three_places
 from tests.ui.test_audit import audit
 
@@ -52,12 +52,7 @@ def make_places_window(qtbot: Any, places_conn: sqlite3.Connection) -> Iterator[
 
     yield make
     for window in windows:
-        for timer in window.findChildren(QTimer):
-            timer.stop()
-        window.ctx.release()
-        if window.idle is not None:
-            window.idle.stop()
-        window.allow_close = True
+        retire_window(window)
 
 
 TAP_SIZE = (1080, 780)

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QLabel
 
 from kiosk.core.db.connection import connect
@@ -28,7 +27,7 @@ from kiosk.ui.printing import PAPERS, media_option, write_pdf
 from kiosk.ui.window import KioskWindow
 from tests.helpers import cups
 from tests.helpers.qrdecode import decode
-from tests.ui.conftest import FIXED_NOW, PORTRAIT
+from tests.ui.conftest import FIXED_NOW, PORTRAIT, retire_window
 from tests.ui.places_data import SERVICE, add_places, three_places
 
 WIDTH_MM = {"58mm": 58.0, "80mm": 80.0, "A4": 210.0}
@@ -72,12 +71,7 @@ def make_window(qtbot: Any, places_db: sqlite3.Connection) -> Iterator[Callable[
 
     yield make
     for window in windows:
-        for timer in window.findChildren(QTimer):
-            timer.stop()
-        window.ctx.release()
-        if window.idle is not None:
-            window.idle.stop()
-        window.allow_close = True
+        retire_window(window)
 
 
 def open_detail(window: KioskWindow, service_id: str = SERVICE) -> Any:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, QRect, Qt, QTimer
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QApplication
 
 from kiosk.core.search.typos import KEYBOARD_ROWS
@@ -16,7 +16,7 @@ from kiosk.ui.screens.figures import HIGHLIGHT_MS, FiguresScreen
 from kiosk.ui.screens.search import SearchScreen
 from kiosk.ui.widgets.keyboard import LETTER_ROWS
 from kiosk.ui.window import KioskWindow
-from tests.ui.conftest import FIXED_NOW, LANDSCAPE
+from tests.ui.conftest import FIXED_NOW, LANDSCAPE, retire_window
 
 
 def global_rect(widget: Any) -> QRect:
@@ -42,12 +42,7 @@ def hours_window(qtbot: Any, conn: sqlite3.Connection) -> Iterator[KioskWindow]:
     window.show()
     qtbot.waitExposed(window)
     yield window
-    for timer in window.findChildren(QTimer):
-        timer.stop()
-    window.ctx.release()
-    if window.idle is not None:
-        window.idle.stop()
-    window.allow_close = True
+    retire_window(window)
 
 
 def test_figures_and_news_come_under_their_own_heading(qtbot: Any, window: KioskWindow) -> None:

@@ -9,14 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, QTimer
+from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QApplication
 
 from kiosk.core.db.connection import connect
 from kiosk.core.listings.editing import get_listing, save_listing
 from kiosk.ui.app import build_kiosk
 from kiosk.ui.window import KioskWindow
-from tests.ui.conftest import FIXED_NOW, PORTRAIT
+from tests.ui.conftest import FIXED_NOW, PORTRAIT, retire_window
 from tests.ui.places_data import SERVICE, add_places, many_places, three_places
 from tests.ui.test_search_screen import open_search, settled, tap_keys, tap_row
 
@@ -32,12 +32,7 @@ def places_window(qtbot: Any, writable_db: Path) -> Iterator[tuple[KioskWindow, 
     window.show()
     qtbot.waitExposed(window)
     yield window, conn
-    for timer in window.findChildren(QTimer):
-        timer.stop()
-    window.ctx.release()
-    if window.idle is not None:
-        window.idle.stop()
-    window.allow_close = True
+    retire_window(window)
     conn.close()
 
 
