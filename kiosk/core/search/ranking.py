@@ -281,6 +281,18 @@ class _Haystack:
         return found
 
 
+class _Seen(Container[int]):
+    """What the scans of one search skip: its hits so far, and the places of services listed already."""
+
+    __slots__ = ("hits", "listed", "owner")
+
+    def __init__(self, hits: Container[int], owner: Sequence[int], listed: Container[int]) -> None:
+        self.hits, self.owner, self.listed = hits, owner, listed
+
+    def __contains__(self, doc: object) -> bool:
+        return doc in self.hits or (isinstance(doc, int) and self.owner[doc] in self.listed)
+
+
 @dataclass(frozen=True)
 class _Synonym:
     key: str
@@ -363,13 +375,7 @@ class _MemoryIndex:
                     listed.add(owner[doc])
             return counts[0] >= caps[0] and counts[1] >= caps[1]
 
-        class _Seen:  # what scans skip: hits, and the places of services listed already
-            __slots__ = ()
-
-            def __contains__(self, doc: object) -> bool:
-                return doc in hits or (isinstance(doc, int) and owner[doc] in listed)
-
-        seen = _Seen()
+        seen = _Seen(hits, owner, listed)
 
         def tier(score: float, found: Iterable[int]) -> bool:
             return any(add(doc, score) for doc in found)

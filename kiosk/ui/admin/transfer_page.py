@@ -248,29 +248,24 @@ class TransferPage(QWidget):
             else:  # the office window closed meanwhile
                 log.info("a worker job ended after its window was closed: %s", text.replace("\n", " "))
 
-        def done(result: Any) -> None:
-            text = said(result)
-            if writes and alive(panel):
-                panel.content_changed()
+        def finish(text: str, then: Callable[[], None] | None) -> None:
             if not self._showing():
                 gone(text)
                 return
             self._ready()
             self._say(text)
-            if after is not None:
-                after(result)
+            if then is not None:
+                then()
+
+        def done(result: Any) -> None:
+            if writes and alive(panel):
+                panel.content_changed()
+            finish(said(result), (lambda: after(result)) if after is not None else None)
 
         def fail(exc: BaseException) -> None:
             if not isinstance(exc, KioskError | OSError):
                 log.error("the %s job failed", kind, exc_info=exc)
-            text = failed(exc)
-            if not self._showing():
-                gone(text)
-                return
-            self._ready()
-            self._say(text)
-            if after_error is not None:
-                after_error()
+            finish(failed(exc), after_error)
 
         self.job = run_job(panel.ctx.conn, kind, work, done=done, failed=fail)
         return True
